@@ -1,0 +1,1 @@
+"""Realistic French municipal sample mail, rendered and degraded like real scans."""

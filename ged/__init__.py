@@ -1,0 +1,1 @@
+"""The core: settings, storage, journal, search and the services that drivers call."""

@@ -1,0 +1,138 @@
+"""One typed settings object, read from ``GED_HOME/ged.toml`` and ``GED_*`` environment variables.
+
+Environment variables win over the file; nested keys use a double underscore
+(``GED_OCR__LANGUAGES=fra``). Every path is resolved against ``home`` so that a
+whole installation moves with its folder.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_FILE_NAME = "ged.toml"
+
+
+def default_home() -> Path:
+    """GED_HOME, or ``./ged-data`` as DESIGN.md says."""
+    return Path(os.environ.get("GED_HOME", "ged-data")).resolve()
+
+
+class OcrSettings(BaseModel):
+    languages: str = "fra+eng"
+    """Tesseract languages, ``+``-separated."""
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    """Processes running Tesseract in parallel (one Tesseract thread each)."""
+    dpi: int = Field(default=300, ge=72, le=600)
+    """Resolution at which PDF pages without a usable text layer are rasterised."""
+    timeout_seconds: int = Field(default=180, ge=5)
+    """A page whose OCR takes longer is given up (its document goes to review)."""
+    min_text_chars: int = Field(default=20, ge=0)
+    """A PDF page's text layer counts as usable from this many letters or digits on."""
+    thresholding_method: int = Field(default=0, ge=0, le=2)
+    """Tesseract's binarisation: 0 Otsu, 1 LeptonicaOtsu, 2 Sauvola (best on poor photocopies)."""
+
+
+class LimitSettings(BaseModel):
+    """Bounds that keep hostile or absurd files from exhausting the machine."""
+
+    max_file_bytes: int = 512 * 1024 * 1024
+    max_pages: int = 2000
+    max_page_pixels: int = 120_000_000
+    """Largest raster accepted for one page (decompression bombs are refused)."""
+
+
+class SearchSettings(BaseModel):
+    engine: Literal["embedded"] = "embedded"
+    """``embedded`` (tantivy, no server)."""
+    index_dir: Path | None = None
+    """Defaults to ``<home>/index``."""
+
+
+class Settings(BaseSettings):
+    """Everything configurable, in one place."""
+
+    model_config = SettingsConfigDict(env_prefix="GED_", env_nested_delimiter="__", extra="forbid")
+
+    home: Path = Field(default_factory=default_home)
+    database_url: str | None = None
+    """SQLAlchemy URL; defaults to SQLite in ``<home>/ged.sqlite3``."""
+    blobs_dir: Path | None = None
+    """Content-addressed store; defaults to ``<home>/blobs``."""
+    quarantine_dir: Path | None = None
+    """Refused inputs with their reason files; defaults to ``<home>/quarantine``."""
+    ocr: OcrSettings = OcrSettings()
+    limits: LimitSettings = LimitSettings()
+    search: SearchSettings = SearchSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        home = Path(os.environ.get("GED_HOME", "ged-data"))
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=home / CONFIG_FILE_NAME)
+        return (init_settings, env_settings, toml)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'ged.sqlite3'}"
+
+    @property
+    def blobs_path(self) -> Path:
+        return self._under_home(self.blobs_dir, "blobs")
+
+    @property
+    def quarantine_path(self) -> Path:
+        return self._under_home(self.quarantine_dir, "quarantine")
+
+    @property
+    def index_path(self) -> Path:
+        return self._under_home(self.search.index_dir, "index")
+
+    @cached_property
+    def config_file(self) -> Path:
+        return self.home / CONFIG_FILE_NAME
+
+    def _under_home(self, value: Path | None, default: str) -> Path:
+        path = value if value is not None else Path(default)
+        return path if path.is_absolute() else self.home / path
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the configuration as it is now (file and environment)."""
+    return Settings(**overrides)
+
+
+DEFAULT_CONFIG_TOML = """\
+# Configuration de la GED — every key is optional; GED_* environment variables override it.
+# database_url = "postgresql+psycopg://ged:secret@db.mairie.local/ged"
+
+[ocr]
+languages = "fra+eng"      # Tesseract languages
+# workers = 2              # defaults to the number of cores
+dpi = 300
+thresholding_method = 0    # 2 (Sauvola) helps on poor photocopies
+
+[limits]
+max_file_bytes = 536870912
+max_pages = 2000
+max_page_pixels = 120000000
+
+[search]
+engine = "embedded"
+"""

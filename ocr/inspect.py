@@ -1,0 +1,165 @@
+"""First look at an input: its type, pages and text layers, and every reason to refuse it.
+
+This runs before any costly work, so that bad input is rejected in milliseconds and a
+document's plan (which pages need OCR) is known before pages go to the worker pool.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+from PIL import Image, UnidentifiedImageError
+
+from . import sniff
+from .errors import CorruptInput, EmptyInput, EncryptedInput, LimitExceeded
+from .options import Limits, OcrOptions
+from .results import PageResult
+from .textlayer import read_text_layer
+
+DEFAULT_IMAGE_DPI = 300
+
+
+@dataclass(frozen=True, kw_only=True)
+class PagePlan:
+    number: int
+    """1-based."""
+    width_pt: float
+    height_pt: float
+    dpi: int
+    """Resolution of the raster that OCR reads (the image's own, or the rendering one)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentPlan:
+    media_type: str
+    page_count: int
+    text_pages: tuple[PageResult, ...]
+    """Pages whose own text layer is used as it is."""
+    ocr_pages: tuple[PagePlan, ...]
+    """Pages that need recognition."""
+    signed: bool = False
+    """A signed PDF is never rewritten: no searchable copy is made from it."""
+
+
+def inspect(path: Path, options: OcrOptions) -> DocumentPlan:
+    """Plan the work for one file, or raise ``InputRejected`` with a French reason."""
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyInput("fichier vide (0 octet)")
+    if size > options.limits.max_file_bytes:
+        raise LimitExceeded(
+            f"fichier trop volumineux ({size / 1e6:.0f} Mo, limite {options.limits.max_file_bytes / 1e6:.0f} Mo)"
+        )
+    media_type = sniff.sniff_file(path)
+    if media_type == sniff.PDF:
+        return _inspect_pdf(path, options)
+    return _inspect_image(path, media_type, options.limits)
+
+
+def image_dpi(image: Image.Image) -> int:
+    """The resolution an image declares, or 300 when it declares none or an absurd one."""
+    dpi = image.info.get("dpi")
+    try:
+        value = round(float(dpi[0])) if dpi else 0
+    except (TypeError, ValueError, IndexError):
+        value = 0
+    return value if 70 <= value <= 1200 else DEFAULT_IMAGE_DPI
+
+
+def _inspect_image(path: Path, media_type: str, limits: Limits) -> DocumentPlan:
+    pages: list[PagePlan] = []
+    try:
+        with Image.open(path) as image:
+            frames = getattr(image, "n_frames", 1)
+            if frames > limits.max_pages:
+                raise LimitExceeded(f"trop de pages ({frames}, limite {limits.max_pages})")
+            for index in range(frames):
+                image.seek(index)
+                width, height = image.size
+                if width * height > limits.max_page_pixels:
+                    raise LimitExceeded(
+                        f"image démesurée en page {index + 1} ({width}×{height} pixels, "
+                        f"limite {limits.max_page_pixels / 1e6:.0f} mégapixels) : possible bombe de décompression"
+                    )
+                if width < 16 or height < 16:
+                    raise CorruptInput(f"image trop petite pour être un document ({width}×{height} pixels)")
+                dpi = image_dpi(image)
+                pages.append(PagePlan(number=index + 1, width_pt=width * 72 / dpi, height_pt=height * 72 / dpi,
+                                      dpi=dpi))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise CorruptInput(f"image illisible ou tronquée ({exc})") from exc
+    except Image.DecompressionBombError as exc:
+        raise LimitExceeded(f"image démesurée : possible bombe de décompression ({exc})") from exc
+    return DocumentPlan(media_type=media_type, page_count=len(pages), text_pages=(), ocr_pages=tuple(pages))
+
+
+def _inspect_pdf(path: Path, options: OcrOptions) -> DocumentPlan:
+    signed = _check_structure(path, options.limits)
+    try:
+        document = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        raise CorruptInput(f"PDF illisible ({exc})") from exc
+    try:
+        text_pages: list[PageResult] = []
+        ocr_pages: list[PagePlan] = []
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                layer = read_text_layer(page, index + 1, options.min_text_chars)
+                if layer is not None:
+                    text_pages.append(layer)
+                    continue
+                width, height = page.get_size()
+                ocr_pages.append(PagePlan(number=index + 1, width_pt=width, height_pt=height,
+                                          dpi=_render_dpi(width, height, index + 1, options)))
+            finally:
+                page.close()
+        page_count = len(document)
+    finally:
+        document.close()
+    if page_count == 0:
+        raise CorruptInput("PDF sans aucune page")
+    return DocumentPlan(media_type=sniff.PDF, page_count=page_count, text_pages=tuple(text_pages),
+                        ocr_pages=tuple(ocr_pages), signed=signed)
+
+
+def _check_structure(path: Path, limits: Limits) -> bool:
+    """Refuse encrypted, broken or oversized PDFs; say whether the file carries a signature."""
+    try:
+        with pikepdf.open(path) as pdf:
+            if pdf.is_encrypted and not pdf.allow.extract:
+                raise EncryptedInput("PDF protégé : l'extraction du contenu est interdite par son auteur")
+            if len(pdf.pages) > limits.max_pages:
+                raise LimitExceeded(f"trop de pages ({len(pdf.pages)}, limite {limits.max_pages})")
+            return _is_signed(pdf)
+    except pikepdf.PasswordError as exc:
+        raise EncryptedInput("PDF chiffré par un mot de passe : impossible de le lire") from exc
+    except pikepdf.PdfError as exc:
+        raise CorruptInput(f"PDF corrompu ou tronqué ({exc})") from exc
+
+
+def _is_signed(pdf: pikepdf.Pdf) -> bool:
+    acroform = pdf.Root.get("/AcroForm")
+    if acroform is None:
+        return False
+    if int(acroform.get("/SigFlags", 0)) & 1:
+        return True
+    return any(field.get("/FT") == "/Sig" and "/V" in field for field in acroform.get("/Fields", []))
+
+
+def _render_dpi(width_pt: float, height_pt: float, number: int, options: OcrOptions) -> int:
+    """The configured resolution, lowered for plans and posters so that the raster stays bounded."""
+    area_in2 = (width_pt / 72) * (height_pt / 72)
+    if area_in2 <= 0:
+        raise CorruptInput(f"page {number} de taille nulle")
+    fitting = math.floor(math.sqrt(options.limits.max_page_pixels / area_in2))
+    dpi = min(options.dpi, fitting)
+    if dpi < options.min_dpi:
+        raise LimitExceeded(
+            f"page {number} démesurée ({width_pt / 72 * 2.54:.0f}×{height_pt / 72 * 2.54:.0f} cm)"
+        )
+    return dpi
