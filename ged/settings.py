@@ -84,7 +84,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        home = Path(os.environ.get("GED_HOME", "ged-data"))
+        home = Path(init_settings.init_kwargs.get("home") or os.environ.get("GED_HOME", "ged-data"))  # type: ignore[attr-defined]
         toml = TomlConfigSettingsSource(settings_cls, toml_file=home / CONFIG_FILE_NAME)
         return (init_settings, env_settings, toml)
 

@@ -1,0 +1,1 @@
+"""The ``ged`` command: thin Typer commands over the core's services."""

@@ -1,0 +1,51 @@
+"""Entry point of ``ged``: the command groups and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import ocr
+import typer
+from ged.errors import ExitCode, GedError
+
+from .commands import documents, ingest, init, search
+from .output import fail
+
+app = typer.Typer(
+    name="ged",
+    help="GED des collectivités : numérisation, OCR, recherche et archivage du courrier.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+app.command("init")(init.init)
+app.command("ingest")(ingest.ingest)
+app.add_typer(search.app, name="search")
+app.command("show")(documents.show)
+app.command("export")(documents.export)
+
+
+def main() -> None:
+    """Run the CLI; expected failures print one French line and exit with their own code.
+
+    Typer itself handles usage errors (exit 2) and ``typer.Exit``; everything the core
+    raises is mapped here, in one place.
+    """
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except GedError as exc:
+        fail(exc.message)
+        sys.exit(exc.exit_code)
+    except ocr.MissingDependency as exc:
+        fail(str(exc))
+        sys.exit(ExitCode.MISSING_DEPENDENCY)
+    except KeyboardInterrupt:
+        fail("interrompu par l'utilisateur")
+        sys.exit(ExitCode.INTERRUPTED)
+    except Exception as exc:  # noqa: BLE001 - the last resort must say something useful
+        logging.getLogger("ged").exception("erreur interne")
+        fail(f"erreur interne : {exc}")
+        sys.exit(ExitCode.INTERNAL)

@@ -1,0 +1,72 @@
+"""``ged show`` and ``ged export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from ged.db.models import FileRole
+from ged.services import documents as document_service
+from rich.markup import escape
+
+from ..context import cli_actor, open_context
+from ..output import console, print_json
+
+_EVENT_LABELS = {
+    "document.received": "reçu", "document.processed": "traité", "document.duplicate": "doublon reçu",
+    "document.quarantined": "mis en quarantaine", "document.needs_review": "à vérifier",
+    "document.exported": "exporté",
+}
+
+
+def _bytes(size: int) -> str:
+    return f"{size:,}".replace(",", "\u202f")
+
+
+def show(
+    document_id: Annotated[int, typer.Argument(metavar="ID", help="Numéro du document.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+    text: Annotated[bool, typer.Option("--text/--no-text", help="Afficher le texte.")] = True,
+) -> None:
+    """Afficher un document : métadonnées, états, fichiers, pages, historique et texte."""
+    ctx = open_context()
+    view = document_service.show(ctx, document_id)
+    ctx.close()
+    if json_output:
+        print_json(view.as_dict())
+        return
+    console.print(f"[bold]Document {view.id}[/] — {escape(view.filename)}")
+    console.print(f"  État : [bold]{view.state_label}[/]" + (f" ({escape(view.reason)})" if view.reason else ""))
+    console.print(f"  Reçu le {view.received_at:%d/%m/%Y à %H:%M} UTC depuis {escape(view.source_path or '?')}")
+    console.print(f"  Type : {view.media_type or '?'}, {_bytes(view.size)} octets, {view.page_count or 0} page(s)")
+    console.print(f"  Empreinte SHA-256 : {view.sha256}")
+    for stored in view.files:
+        console.print(f"  Fichier {stored['role']} : {stored['sha256'][:16]}… ({_bytes(stored['size'])} octets)")
+    for page in view.pages:
+        source = "OCR" if page["source"] == "ocr" else "texte du PDF"
+        confidence = f", confiance {page['confidence']} %" if page["confidence"] is not None else ""
+        console.print(f"  Page {page['number']} : {source}{confidence}, rotation {page['rotation']}°, "
+                      f"inclinaison {page['skew']}°")
+    console.print("  Historique :")
+    for event in view.history:
+        label = _EVENT_LABELS.get(event["kind"], event["kind"])
+        console.print(f"    {event['at']}  {label}  [dim]{escape(event['actor'])}[/]")
+    if text and view.text:
+        console.print("\n" + escape(view.text))
+
+
+def export(
+    document_id: Annotated[int, typer.Argument(metavar="ID", help="Numéro du document.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Fichier à écrire.")],
+    pdfa: Annotated[bool, typer.Option("--pdfa", help="La copie PDF/A interrogeable (par défaut).")] = False,
+    original: Annotated[bool, typer.Option("--original", help="L'original, octet pour octet.")] = False,
+) -> None:
+    """Exporter la copie PDF/A ou l'original d'un document."""
+    if pdfa and original:
+        raise typer.BadParameter("choisissez --pdfa ou --original, pas les deux")
+    ctx = open_context()
+    role = FileRole.ORIGINAL if original else FileRole.PDFA
+    path = document_service.export(ctx, document_id, role, output, actor=cli_actor())
+    ctx.close()
+    console.print(f"Exporté : {escape(str(path))}")

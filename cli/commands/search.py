@@ -1,0 +1,92 @@
+"""``ged search QUERY`` and ``ged search reindex``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+import typer
+from ged.search import SearchRequest
+from ged.services import search as search_service
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from ..context import open_context
+from ..output import console, print_json, snippet_markup
+
+
+class _QueryFirstGroup(TyperGroup):
+    """``ged search éclairage`` runs the ``query`` command unless a subcommand is named."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["query", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(cls=_QueryFirstGroup, no_args_is_help=True,
+                  help="Rechercher dans le texte des documents (ou « ged search reindex »).")
+
+_SORTS = {"pertinence": "relevance", "date": "date"}
+
+
+def _day(value: str | None, *, end: bool) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d")
+    except ValueError as exc:
+        raise typer.BadParameter(f"date attendue au format AAAA-MM-JJ : {value}") from exc
+    return day + timedelta(days=1) - timedelta(microseconds=1) if end else day
+
+
+def _hit_dict(hit: Any) -> dict[str, Any]:
+    data = asdict(hit)
+    data["received_at"] = hit.received_at.isoformat(timespec="seconds") + "Z"
+    return data
+
+
+@app.command("query", hidden=True)
+def query(
+    text: Annotated[list[str], typer.Argument(help='Mots, "expressions exactes", -mots exclus.')],
+    doc_type: Annotated[list[str], typer.Option("--type", help="Type de document (répétable).")] = [],  # noqa: B006
+    service: Annotated[list[str], typer.Option("--service", help="Service (répétable).")] = [],  # noqa: B006
+    state: Annotated[list[str], typer.Option("--state", help="État (répétable).")] = [],  # noqa: B006
+    date_from: Annotated[str | None, typer.Option("--from", help="Reçu à partir du (AAAA-MM-JJ).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Reçu jusqu'au (AAAA-MM-JJ).")] = None,
+    limit: Annotated[int, typer.Option(help="Résultats par page.", min=1, max=200)] = 10,
+    page: Annotated[int, typer.Option(help="Numéro de page.", min=1)] = 1,
+    sort: Annotated[str, typer.Option(help="pertinence ou date.")] = "pertinence",
+    json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+) -> None:
+    """Rechercher."""
+    if sort not in _SORTS:
+        raise typer.BadParameter("tri attendu : pertinence ou date", param_hint="--sort")
+    request = SearchRequest(
+        text=" ".join(text), doc_types=frozenset(doc_type), services=frozenset(service), states=frozenset(state),
+        received_from=_day(date_from, end=False), received_to=_day(date_to, end=True),
+        offset=(page - 1) * limit, limit=limit, sort=_SORTS[sort],
+    )
+    ctx = open_context()
+    result = search_service.search(ctx, request)
+    ctx.close()
+    if json_output:
+        print_json({"total": result.total, "page": page, "limit": limit,
+                    "hits": [_hit_dict(h) for h in result.hits], "facets": result.facets})
+        return
+    console.print(f"[bold]{result.total}[/] résultat(s)" + (f", page {page}" if result.total > limit else ""))
+    for hit in result.hits:
+        meta = " · ".join(escape(v) for v in (hit.doc_type, hit.service, hit.state) if v)
+        console.print(f"\n[bold]{hit.id}[/]  {escape(hit.title)}  [dim]{meta} · reçu le "
+                      f"{hit.received_at:%d/%m/%Y}[/]")
+        console.print("    " + snippet_markup(hit.snippet))
+
+
+@app.command("reindex")
+def reindex() -> None:
+    """Reconstruire l'index de recherche à partir de la base de données."""
+    ctx = open_context()
+    count = search_service.reindex(ctx)
+    ctx.close()
+    console.print(f"Index reconstruit : {count} document(s).")

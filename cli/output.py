@@ -1,0 +1,37 @@
+"""Printing for people (French, coloured) and for programs (``--json``)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def snippet_markup(snippet: str) -> str:
+    """The engine's HTML snippet as terminal markup, highlights in bold yellow."""
+    parts: list[str] = []
+    cursor = 0
+    for match in _MARK.finditer(snippet):
+        parts.append(escape(html.unescape(snippet[cursor:match.start()])))
+        parts.append("[bold yellow]" + escape(html.unescape(match.group(1))) + "[/]")
+        cursor = match.end()
+    parts.append(escape(html.unescape(snippet[cursor:])))
+    return "".join(parts)
+
+
+def fail(message: str) -> None:
+    errors.print(f"[bold red]Erreur :[/] {escape(message)}")

@@ -1,0 +1,57 @@
+"""The opened installation: settings, database, blob store and search engine, built once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ocr import Limits, OcrOptions
+
+from .blobs import BlobStore
+from .clock import Clock, utc_now
+from .db import Database
+from .errors import NotInitialised
+from .search import SearchEngine, open_engine
+from .settings import Settings
+
+
+@dataclass
+class Context:
+    settings: Settings
+    clock: Clock = field(default=utc_now)
+
+    @classmethod
+    def open(cls, settings: Settings, *, clock: Clock = utc_now, require_init: bool = True) -> Context:
+        if require_init and not settings.home.is_dir():
+            raise NotInitialised(
+                f"aucune GED dans {settings.home} : lancez « ged init » ou définissez GED_HOME"
+            )
+        context = cls(settings, clock)
+        context.db.migrate()
+        return context
+
+    @cached_property
+    def db(self) -> Database:
+        return Database(self.settings.db_url)
+
+    @cached_property
+    def blobs(self) -> BlobStore:
+        return BlobStore(self.settings.blobs_path)
+
+    @cached_property
+    def search(self) -> SearchEngine:
+        return open_engine(self.settings.search.engine, index_path=self.settings.index_path)
+
+    @cached_property
+    def ocr_options(self) -> OcrOptions:
+        ocr, limits = self.settings.ocr, self.settings.limits
+        return OcrOptions(
+            languages=ocr.languages, dpi=ocr.dpi, timeout_seconds=ocr.timeout_seconds,
+            min_text_chars=ocr.min_text_chars, thresholding_method=ocr.thresholding_method,
+            limits=Limits(max_file_bytes=limits.max_file_bytes, max_pages=limits.max_pages,
+                          max_page_pixels=limits.max_page_pixels),
+        )
+
+    def close(self) -> None:
+        if "db" in self.__dict__:
+            self.db.dispose()

@@ -1,0 +1,131 @@
+"""The domain model as tables: documents, their pages and files, and the event journal.
+
+Times are naive UTC everywhere, so that what SQLite and PostgreSQL give back is what was
+hashed into the journal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class DocumentState(StrEnum):
+    RECEIVED = "received"
+    PROCESSED = "processed"
+    NEEDS_REVIEW = "needs_review"
+    VALIDATED = "validated"
+    ARCHIVED = "archived"
+    ELIMINATED = "eliminated"
+    TRANSFERRED = "transferred"
+    QUARANTINED = "quarantined"
+
+
+STATE_LABELS_FR: dict[DocumentState, str] = {
+    DocumentState.RECEIVED: "reçu",
+    DocumentState.PROCESSED: "traité",
+    DocumentState.NEEDS_REVIEW: "à vérifier",
+    DocumentState.VALIDATED: "validé",
+    DocumentState.ARCHIVED: "archivé",
+    DocumentState.ELIMINATED: "éliminé",
+    DocumentState.TRANSFERRED: "versé",
+    DocumentState.QUARANTINED: "en quarantaine",
+}
+
+
+class FileRole(StrEnum):
+    ORIGINAL = "original"
+    PDFA = "pdfa"
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(500))
+    source_path: Mapped[str | None] = mapped_column(String(4000))
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    state_reason: Mapped[str | None] = mapped_column(Text)
+    """Why a document is quarantined or needs review (French, for people)."""
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    doc_type: Mapped[str | None] = mapped_column(String(50), index=True)
+    service: Mapped[str | None] = mapped_column(String(100), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    indexed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """Intake metadata (scanner, mailbox, tags) that has no column of its own."""
+
+    files: Mapped[list[StoredFile]] = relationship(back_populates="document", order_by="StoredFile.id")
+    pages: Mapped[list[Page]] = relationship(back_populates="document", order_by="Page.number")
+
+    def file(self, role: FileRole) -> StoredFile | None:
+        return next((f for f in self.files if f.role == role), None)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(page.text for page in self.pages if page.text)
+
+
+class StoredFile(Base):
+    """A blob linked to a document: its original, or a derived copy."""
+
+    __tablename__ = "files"
+    __table_args__ = (UniqueConstraint("document_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    document: Mapped[Document] = relationship(back_populates="files")
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    words: Mapped[list[Any]] = mapped_column(default=list)
+    """[text, x0, y0, x1, y1, confidence, line] in points from the page's top-left corner."""
+    confidence: Mapped[float | None] = mapped_column(Float)
+    rotation: Mapped[int] = mapped_column(Integer, default=0)
+    skew: Mapped[float] = mapped_column(Float, default=0.0)
+    width_pt: Mapped[float] = mapped_column(Float)
+    height_pt: Mapped[float] = mapped_column(Float)
+
+    document: Mapped[Document] = relationship(back_populates="pages")
+
+
+class Event(Base):
+    """One entry of the append-only journal; ``hash`` chains it to the entry before."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    document_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(60), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

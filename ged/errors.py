@@ -1,0 +1,46 @@
+"""Errors the core raises to its drivers, each with the exit code the CLI returns for it."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    USAGE = 2
+    """Bad command line (Typer's own code)."""
+    BAD_INPUT = 3
+    """At least one input was refused and quarantined; the rest was processed."""
+    MISSING_DEPENDENCY = 4
+    """A program or language pack the work needs is not installed."""
+    NOT_FOUND = 5
+    NOT_INITIALISED = 6
+    """No GED_HOME: run ``ged init``."""
+    INTERNAL = 70
+    INTERRUPTED = 130
+
+
+class GedError(Exception):
+    exit_code = ExitCode.INTERNAL
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(GedError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+class NotInitialised(GedError):
+    exit_code = ExitCode.NOT_INITIALISED
+
+
+class DependencyMissing(GedError):
+    exit_code = ExitCode.MISSING_DEPENDENCY
+
+
+class Unavailable(GedError):
+    """Something asked of a document that it does not have (e.g. no PDF/A copy)."""
+
+    exit_code = ExitCode.NOT_FOUND

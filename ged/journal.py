@@ -1,0 +1,72 @@
+"""The append-only event journal: every state change, chained by SHA-256.
+
+Each entry's hash covers its own content and the previous entry's hash, so that a
+modified, deleted, inserted or reordered entry breaks the chain at that point.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from .db.models import Event
+
+GENESIS = "0" * 64
+_PG_JOURNAL_LOCK = 0x6765645F6A6E6C  # pg_advisory_xact_lock key reserved for the journal
+
+
+def entry_hash(*, prev_hash: str, at: datetime, kind: str, actor: str, document_id: int | None,
+               payload: dict[str, Any]) -> str:
+    content = json.dumps(
+        {"prev": prev_hash, "at": at.isoformat(timespec="microseconds"), "kind": kind, "actor": actor,
+         "document": document_id, "payload": payload},
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def append(session: Session, kind: str, *, at: datetime, actor: str = "system",
+           document_id: int | None = None, payload: dict[str, Any] | None = None) -> Event:
+    """Add an entry in the caller's transaction; concurrent writers are serialised by a lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_JOURNAL_LOCK})
+    session.flush()
+    head = session.scalar(select(Event.hash).order_by(Event.id.desc()).limit(1)) or GENESIS
+    payload = payload or {}
+    event = Event(at=at, kind=kind, actor=actor, document_id=document_id, payload=payload, prev_hash=head,
+                  hash=entry_hash(prev_hash=head, at=at, kind=kind, actor=actor, document_id=document_id,
+                                  payload=payload))
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    event_id: int
+    problem: str
+
+
+def verify(session: Session) -> list[ChainBreak]:
+    """Every place where the chain does not hold, in order (empty when intact)."""
+    breaks: list[ChainBreak] = []
+    previous = GENESIS
+    for event in session.scalars(select(Event).order_by(Event.id)):
+        if event.prev_hash != previous:
+            breaks.append(ChainBreak(event.id, "chaînage rompu : entrée supprimée, insérée ou déplacée"))
+        expected = entry_hash(prev_hash=event.prev_hash, at=event.at, kind=event.kind, actor=event.actor,
+                              document_id=event.document_id, payload=event.payload)
+        if expected != event.hash:
+            breaks.append(ChainBreak(event.id, "contenu modifié après enregistrement"))
+        previous = event.hash
+    return breaks
+
+
+def history(session: Session, document_id: int) -> list[Event]:
+    return list(session.scalars(select(Event).where(Event.document_id == document_id).order_by(Event.id)))

@@ -1,0 +1,215 @@
+"""The embedded engine: tantivy in a folder of GED_HOME, no server.
+
+French analysis twice over, because accents and OCR disagree (FIELD-NOTES): ``text`` is
+stemmed then folded (so "demandée" meets "demande"), ``folded`` is folded then stemmed (so
+the OCR's "demandee" meets "demandée"). A term matches either, or within the edit
+distance of Elasticsearch's ``fuzziness: AUTO`` with a lower weight.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import tantivy
+
+from .base import FACET_FIELDS, IndexedDocument, SearchHit, SearchRequest, SearchResult
+from .query import Clause, fuzziness, parse
+from .snippets import make_snippet
+
+STEMMED, FOLDED = "fr_stem_fold", "fr_fold_stem"
+# Elided articles and conjunctions the tokenizer splits off ("l'éclairage" → "l", "éclairage").
+ELISIONS = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
+_WRITER_HEAP = 64_000_000
+_LOCK_RETRIES = 50
+
+
+def _analyzer(fold_first: bool) -> tantivy.TextAnalyzer:
+    builder = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+               .filter(tantivy.Filter.remove_long(60))
+               .filter(tantivy.Filter.lowercase()))
+    if fold_first:
+        builder = builder.filter(tantivy.Filter.ascii_fold())
+    builder = (builder.filter(tantivy.Filter.stopword("french"))
+               .filter(tantivy.Filter.custom_stopword(ELISIONS))
+               .filter(tantivy.Filter.stemmer("french")))
+    if not fold_first:
+        builder = builder.filter(tantivy.Filter.ascii_fold())
+    return builder.build()
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    builder.add_text_field("title", stored=True, tokenizer_name=STEMMED)
+    builder.add_text_field("text", stored=True, tokenizer_name=STEMMED)
+    builder.add_text_field("folded", stored=False, tokenizer_name=FOLDED)
+    for name in FACET_FIELDS:
+        builder.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
+    builder.add_date_field("received_at", stored=True, indexed=True, fast=True)
+    builder.add_unsigned_field("page_count", stored=True)
+    return builder.build()
+
+
+class EmbeddedEngine:
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.schema = _schema()
+        self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        self._stem = _analyzer(fold_first=False)
+        self._fold = _analyzer(fold_first=True)
+        # Custom analyzers are not stored with the index: register them at every open.
+        self._index.register_tokenizer(STEMMED, self._stem)
+        self._index.register_tokenizer(FOLDED, self._fold)
+
+    # -- writing ---------------------------------------------------------------------------
+    def _writer(self) -> tantivy.IndexWriter:
+        """The index's single writer; another process holding it is waited for, not failed."""
+        for attempt in range(_LOCK_RETRIES):
+            try:
+                return self._index.writer(heap_size=_WRITER_HEAP, num_threads=1)
+            except ValueError:
+                if attempt == _LOCK_RETRIES - 1:
+                    raise
+                time.sleep(0.2)
+        raise AssertionError("unreachable")
+
+    def _document(self, doc: IndexedDocument) -> tantivy.Document:
+        document = tantivy.Document()
+        document.add_unsigned("id", doc.id)
+        document.add_text("title", doc.title)
+        document.add_text("text", doc.text)
+        document.add_text("folded", f"{doc.title}\n{doc.text}")
+        for name in FACET_FIELDS:
+            document.add_text(name, getattr(doc, name) or "")
+        document.add_date("received_at", doc.received_at.replace(tzinfo=UTC))
+        document.add_unsigned("page_count", doc.page_count)
+        return document
+
+    def _write(self, documents: Iterable[IndexedDocument], *, replace_all: bool) -> int:
+        writer = self._writer()
+        count = 0
+        try:
+            if replace_all:
+                writer.delete_all_documents()
+            for doc in documents:
+                if not replace_all:
+                    writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(self._document(doc))
+                count += 1
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+        self._index.reload()
+        return count
+
+    def index(self, documents: Iterable[IndexedDocument]) -> int:
+        return self._write(documents, replace_all=False)
+
+    def reindex(self, documents: Iterable[IndexedDocument]) -> int:
+        return self._write(documents, replace_all=True)
+
+    def delete(self, ids: Iterable[int]) -> None:
+        writer = self._writer()
+        try:
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
+            writer.commit()
+        finally:
+            writer.wait_merging_threads()
+        self._index.reload()
+
+    # -- reading ---------------------------------------------------------------------------
+    def _term(self, word: str) -> tantivy.Query | None:
+        stems, folds = self._stem.analyze(word), self._fold.analyze(word)
+        if not stems and not folds:
+            return None  # a stop word
+        alternatives: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for stem in stems:
+            for field in ("text", "title"):
+                alternatives.append((tantivy.Occur.Should, tantivy.Query.boost_query(
+                    tantivy.Query.term_query(self.schema, field, stem), 2.0)))
+        for fold in folds:
+            alternatives.append((tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "folded", fold)))
+            if fuzziness(fold):
+                alternatives.append((tantivy.Occur.Should, tantivy.Query.boost_query(
+                    tantivy.Query.fuzzy_term_query(self.schema, "folded", fold, distance=fuzziness(fold)), 0.3)))
+        return tantivy.Query.boolean_query(alternatives)
+
+    def _phrase(self, words: str) -> tantivy.Query | None:
+        escaped = words.replace("\\", " ").replace('"', " ")
+        if not self._stem.analyze(escaped):
+            return None
+        return self._index.parse_query(f'"{escaped}"', ["text"])
+
+    def _clauses(self, clauses: list[Clause]) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        built: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for clause in clauses:
+            query = self._phrase(clause.text) if clause.phrase else self._term(clause.text)
+            if query is not None:
+                built.append((tantivy.Occur.MustNot if clause.excluded else tantivy.Occur.Must, query))
+        return built
+
+    def _filters(self, request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        filters: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for field, values in (("doc_type", request.doc_types), ("service", request.services),
+                              ("state", request.states)):
+            if values:
+                filters.append((tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, field, sorted(values))))
+        if request.allowed_services is not None:
+            # An empty set of services sees nothing: the query below can match no document.
+            filters.append((tantivy.Occur.Must, tantivy.Query.term_set_query(
+                self.schema, "service", sorted(request.allowed_services) or ["\x00"])))
+        if request.received_from or request.received_to:
+            filters.append((tantivy.Occur.Must, tantivy.Query.range_query(
+                self.schema, "received_at", tantivy.FieldType.Date,
+                request.received_from.replace(tzinfo=UTC) if request.received_from else None,
+                request.received_to.replace(tzinfo=UTC) if request.received_to else None)))
+        return filters
+
+    def _query(self, request: SearchRequest) -> tuple[tantivy.Query, list[str]]:
+        clauses = parse(request.text)
+        parts = self._clauses(clauses) + self._filters(request)
+        if not any(occur == tantivy.Occur.Must for occur, _ in parts):
+            parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        terms = [t for c in clauses if not c.excluded for t in self._fold.analyze(c.text)]
+        return tantivy.Query.boolean_query(parts), terms
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        query, terms = self._query(request)
+        searcher = self._index.searcher()
+        by_date = request.sort == "date"
+        result = searcher.search(query, limit=request.limit, offset=request.offset, count=True,
+                                 order_by_field="received_at" if by_date else None)
+        analyse = lru_cache(maxsize=20_000)(self._fold.analyze)
+        hits = [self._hit(searcher.doc(address), 0.0 if by_date else float(score), terms, analyse)
+                for score, address in result.hits]
+        return SearchResult(total=result.count or 0, hits=hits, facets=self._facets(searcher, query))
+
+    def _hit(self, doc: tantivy.Document, score: float, terms: list[str], analyse) -> SearchHit:  # noqa: ANN001
+        def value(name: str) -> str | None:
+            found = doc.get_first(name)
+            return found or None
+
+        received = doc.get_first("received_at")
+        return SearchHit(
+            id=int(doc.get_first("id")), score=round(score, 4), title=value("title") or "",
+            snippet=make_snippet(value("text") or "", terms, analyse, fuzziness),
+            doc_type=value("doc_type"), service=value("service"), state=value("state") or "",
+            received_at=received.replace(tzinfo=None) if isinstance(received, datetime) else received,
+        )
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
+        aggregations = {name: {"terms": {"field": name, "size": 50}} for name in FACET_FIELDS}
+        raw = searcher.aggregate(query, aggregations)
+        return {
+            name: {b["key"]: int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", []) if b["key"]}
+            for name in FACET_FIELDS
+        }

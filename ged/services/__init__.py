@@ -1,0 +1,1 @@
+"""Application services: the only entry points drivers (CLI, robots, web) call."""

@@ -1,0 +1,93 @@
+"""Reading documents: what ``ged show`` displays and what ``ged export`` hands out.
+
+Every export is journaled with its actor: who took a copy of what (RGPD).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import selectinload
+
+from .. import journal
+from ..context import Context
+from ..db.models import STATE_LABELS_FR, Document, DocumentState, FileRole
+from ..errors import NotFound, Unavailable
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: int
+    filename: str
+    source_path: str | None
+    sha256: str
+    media_type: str | None
+    size: int
+    state: str
+    state_label: str
+    reason: str | None
+    page_count: int | None
+    doc_type: str | None
+    service: str | None
+    received_at: datetime
+    processed_at: datetime | None
+    files: list[dict[str, Any]]
+    pages: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        for key in ("received_at", "processed_at"):
+            data[key] = data[key].isoformat(timespec="seconds") + "Z" if data[key] else None
+        return data
+
+
+def _load(ctx: Context, document_id: int) -> Document:
+    with ctx.db.session() as session:
+        document = session.get(Document, document_id,
+                               options=[selectinload(Document.pages), selectinload(Document.files)])
+        if document is None:
+            raise NotFound(f"document {document_id} introuvable")
+        session.expunge(document)
+        return document
+
+
+def show(ctx: Context, document_id: int) -> DocumentView:
+    document = _load(ctx, document_id)
+    with ctx.db.session() as session:
+        events = journal.history(session, document_id)
+    return DocumentView(
+        id=document.id, filename=document.filename, source_path=document.source_path, sha256=document.sha256,
+        media_type=document.media_type, size=document.size, state=document.state,
+        state_label=STATE_LABELS_FR[DocumentState(document.state)], reason=document.state_reason,
+        page_count=document.page_count, doc_type=document.doc_type, service=document.service,
+        received_at=document.received_at, processed_at=document.processed_at,
+        files=[{"role": f.role, "sha256": f.sha256, "size": f.size, "media_type": f.media_type}
+               for f in document.files],
+        pages=[{"number": p.number, "source": p.source, "confidence": None if p.confidence is None
+                else round(p.confidence, 1), "rotation": p.rotation, "skew": p.skew, "words": len(p.words)}
+               for p in document.pages],
+        history=[{"at": e.at.isoformat(timespec="seconds") + "Z", "kind": e.kind, "actor": e.actor,
+                  "payload": e.payload} for e in events],
+        text=document.text,
+    )
+
+
+def export(ctx: Context, document_id: int, role: FileRole, destination: Path, *, actor: str) -> Path:
+    """Copy the original or the PDF/A copy out of the store, after checking its fingerprint."""
+    document = _load(ctx, document_id)
+    stored = document.file(role)
+    if stored is None:
+        if role == FileRole.PDFA:
+            raise Unavailable(f"le document {document_id} n'a pas de copie PDF/A ({document.state_reason or 'voir ged show'}) ;"
+                              " exportez l'original avec --original")
+        raise Unavailable(f"le document {document_id} n'a pas de fichier « {role} »")
+    ctx.blobs.copy_out(stored.sha256, destination)
+    with ctx.db.session() as session:
+        journal.append(session, "document.exported", at=ctx.clock(), actor=actor, document_id=document_id,
+                       payload={"role": str(role), "sha256": stored.sha256, "destination": str(destination)})
+    return destination

@@ -1,0 +1,244 @@
+"""Ingestion: from files on disk to stored, recognised, searchable documents.
+
+Order of the steps is the guarantee: the original is stored (fsynced blob, committed row,
+journal entry) before anything else happens to it; every later step is recorded and can be
+run again, so ``resume`` finishes whatever a crash interrupted, without duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import ocr
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import journal, quarantine
+from ..blobs import StagedBlob
+from ..context import Context
+from ..db.models import Document, DocumentState, FileRole, StoredFile
+from ..errors import DependencyMissing
+from ..pipeline import OcrPool, Recognised
+from . import indexing, intake, recording
+
+_BATCH = 32
+"""Documents received, recognised and committed together; bounds memory and lost work."""
+
+
+class Outcome(StrEnum):
+    INGESTED = "ingested"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+    NEEDS_REVIEW = "needs_review"
+    MISSING = "missing"
+
+
+@dataclass
+class IngestReport:
+    source: str
+    outcome: Outcome
+    document_id: int | None = None
+    duplicate_of: int | None = None
+    page_count: int | None = None
+    reason: str | None = None
+    reason_code: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: (str(v) if isinstance(v, Outcome) else v) for k, v in asdict(self).items()}
+
+
+@dataclass
+class _Received:
+    report: IngestReport
+    blob: Path
+    plan: ocr.DocumentPlan
+
+
+Progress = Callable[[IngestReport], None]
+
+
+class IngestService:
+    def __init__(self, context: Context, *, actor: str = "system") -> None:
+        self.ctx = context
+        self.actor = actor
+
+    # -- public -----------------------------------------------------------------------------
+    def ingest(self, paths: Sequence[Path], *, progress: Progress | None = None,
+               on_total: Callable[[int], None] | None = None,
+               attributes: dict[str, Any] | None = None) -> list[IngestReport]:
+        """Take files and folders; one report per input file (outcomes first, then the rest in order)."""
+        files, missing = intake.collect(paths)
+        if on_total is not None:
+            on_total(len(files) + len(missing))
+        reports = [IngestReport(str(p), Outcome.MISSING, reason="fichier ou dossier introuvable",
+                                reason_code="missing") for p in missing]
+        for report in reports:
+            _notify(progress, report)
+        with OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers) as pool:
+            for start in range(0, len(files), _BATCH):
+                reports += self._batch(files[start:start + _BATCH], pool, progress, attributes or {})
+        return reports
+
+    def pending(self) -> list[Document]:
+        """Documents whose processing a crash interrupted."""
+        with self.ctx.db.session() as session:
+            return list(session.scalars(select(Document).where(Document.state == DocumentState.RECEIVED)))
+
+    def resume(self, *, progress: Progress | None = None) -> list[IngestReport]:
+        """Finish documents left ``received`` by a crash, then index what is not indexed."""
+        pending = self.pending()
+        reports: list[IngestReport] = []
+        with OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers) as pool:
+            received = [r for doc in pending if (r := self._plan(doc, doc.source_path or doc.filename))]
+            reports += self._recognise(received, pool, progress)
+        indexing.index_pending(self.ctx)
+        return reports
+
+    # -- steps ------------------------------------------------------------------------------
+    def _batch(self, files: list[Path], pool: OcrPool, progress: Progress | None,
+               attributes: dict[str, Any]) -> list[IngestReport]:
+        reports: list[IngestReport] = []
+        received: list[_Received] = []
+        for path in files:
+            outcome = self._receive(path, attributes)
+            if isinstance(outcome, _Received):
+                received.append(outcome)
+            else:
+                reports.append(outcome)
+                _notify(progress, outcome)
+        reports += self._recognise(received, pool, progress)
+        indexing.index_pending(self.ctx)
+        return reports
+
+    def _receive(self, path: Path, attributes: dict[str, Any]) -> IngestReport | _Received:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            return IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible ({exc.strerror})",
+                                reason_code="unreadable")
+        if size > self.ctx.settings.limits.max_file_bytes:
+            return self._refuse_unstored(path, size)
+        try:
+            staged = self.ctx.blobs.stage(path)
+        except OSError as exc:
+            return IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible ({exc.strerror})",
+                                reason_code="unreadable")
+        document = self._store_original(path, staged, attributes)
+        if isinstance(document, IngestReport):
+            return document
+        return self._plan(document, str(path))
+
+    def _store_original(self, path: Path, staged: StagedBlob,
+                        attributes: dict[str, Any]) -> Document | IngestReport:
+        """Publish the blob and commit its document, or report the duplicate it is."""
+        try:
+            with self.ctx.db.session() as session:
+                existing = session.scalar(select(Document).where(Document.sha256 == staged.sha256))
+                if existing is not None:
+                    return self._duplicate(session, existing, path, staged)
+                self.ctx.blobs.publish(staged)
+                now = self.ctx.clock()
+                document = Document(sha256=staged.sha256, filename=path.name, source_path=str(path),
+                                    size=staged.size, state=DocumentState.RECEIVED, received_at=now,
+                                    attributes=attributes)
+                session.add(document)
+                session.flush()
+                session.add(StoredFile(document_id=document.id, role=FileRole.ORIGINAL, sha256=staged.sha256,
+                                       size=staged.size, media_type="application/octet-stream",
+                                       created_at=now))
+                journal.append(session, "document.received", at=now, actor=self.actor, document_id=document.id,
+                               payload={"source": str(path), "sha256": staged.sha256, "size": staged.size,
+                                        **({"attributes": attributes} if attributes else {})})
+                return document
+        except IntegrityError:
+            # Another process stored the same bytes between our check and our insert.
+            with self.ctx.db.session() as session:
+                existing = session.scalar(select(Document).where(Document.sha256 == staged.sha256))
+                assert existing is not None
+                return self._duplicate(session, existing, path, staged)
+
+    def _duplicate(self, session: Session, existing: Document, path: Path, staged: StagedBlob) -> IngestReport:
+        self.ctx.blobs.discard(staged)
+        journal.append(session, "document.duplicate", at=self.ctx.clock(), actor=self.actor,
+                       document_id=existing.id, payload={"source": str(path)})
+        return IngestReport(str(path), Outcome.DUPLICATE, duplicate_of=existing.id,
+                            page_count=existing.page_count,
+                            reason=f"doublon du document {existing.id} (mêmes octets)", reason_code="duplicate")
+
+    def _plan(self, document: Document, source: str) -> _Received | IngestReport:
+        blob = self.ctx.blobs.path_for(document.sha256)
+        report = IngestReport(source, Outcome.INGESTED, document_id=document.id)
+        try:
+            plan = ocr.inspect(blob, self.ctx.ocr_options)
+        except ocr.InputRejected as exc:
+            return self._quarantine(document.id, report, exc.code, exc.message)
+        return _Received(report, blob, plan)
+
+    def _recognise(self, received: list[_Received | IngestReport], pool: OcrPool,
+                   progress: Progress | None) -> list[IngestReport]:
+        reports = [r for r in received if isinstance(r, IngestReport)]
+        for report in reports:
+            _notify(progress, report)
+        planned = [(r, r.blob, r.plan) for r in received if isinstance(r, _Received)]
+        for result in self._results(pool, planned):
+            report = self._finish(result)
+            reports.append(report)
+            _notify(progress, report)
+        return reports
+
+    @staticmethod
+    def _results(pool: OcrPool, planned: list[tuple[_Received, Path, ocr.DocumentPlan]]
+                 ) -> Iterator[Recognised[_Received]]:
+        try:
+            yield from pool.recognise(planned)
+        except ocr.MissingDependency as exc:
+            raise DependencyMissing(str(exc)) from exc
+
+    def _finish(self, result: Recognised[_Received]) -> IngestReport:
+        received = result.key
+        report, plan = received.report, received.plan
+        report.page_count = plan.page_count
+        error = result.error
+        if isinstance(error, ocr.MissingDependency):
+            raise DependencyMissing(str(error))
+        if isinstance(error, ocr.InputRejected):
+            assert report.document_id is not None
+            return self._quarantine(report.document_id, report, error.code, error.message)
+        recording.record_processed(self.ctx, report.document_id, received.blob, plan, result.pages,
+                                   failure=str(error) if error else None, actor=self.actor)
+        if error is not None:
+            report.outcome, report.reason, report.reason_code = Outcome.NEEDS_REVIEW, str(error), "ocr_failed"
+        return report
+
+    def _quarantine(self, document_id: int | None, report: IngestReport, code: str, reason: str) -> IngestReport:
+        recording.record_quarantined(self.ctx, document_id, code, reason, actor=self.actor)
+        report.outcome, report.reason, report.reason_code = Outcome.QUARANTINED, reason, code
+        return report
+
+    def _refuse_unstored(self, path: Path, size: int) -> IngestReport:
+        """Too large for the store: kept in quarantine only, with its fingerprint."""
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            while chunk := stream.read(1024 * 1024):
+                digest.update(chunk)
+        limit = self.ctx.settings.limits.max_file_bytes
+        reason = f"fichier trop volumineux ({size / 1e6:.0f} Mo, limite {limit / 1e6:.0f} Mo)"
+        now = self.ctx.clock()
+        quarantine.put(self.ctx.settings.quarantine_path, path, name=path.name, origin=str(path),
+                       sha256=digest.hexdigest(), code="too_large", reason=reason, at=now)
+        with self.ctx.db.session() as session:
+            journal.append(session, "document.refused", at=now, actor=self.actor,
+                           payload={"source": str(path), "sha256": digest.hexdigest(), "size": size,
+                                    "code": "too_large", "reason": reason})
+        return IngestReport(str(path), Outcome.QUARANTINED, reason=reason, reason_code="too_large")
+
+
+def _notify(progress: Progress | None, report: IngestReport) -> None:
+    if progress is not None:
+        progress(report)

@@ -1,0 +1,94 @@
+"""What processing leaves behind: derived blobs, pages, the new state and its journal entry."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import ocr
+from sqlalchemy import delete
+
+from .. import journal, quarantine
+from ..context import Context
+from ..db.models import Document, DocumentState, FileRole, Page, StoredFile
+
+
+def _searchable_copy(ctx: Context, blob: Path, plan: ocr.DocumentPlan,
+                     pages: Sequence[ocr.PageResult]) -> tuple[str | None, int | None, str | None]:
+    """(sha256, size, warning) of the stored PDF/A copy; no copy for signed PDFs or on failure."""
+    if plan.signed:
+        return None, None, "PDF signé : conservé tel quel, sans copie PDF/A (la signature serait rompue)"
+    with tempfile.TemporaryDirectory(prefix="ged-pdfa-") as work:
+        target = Path(work) / "copie.pdf"
+        try:
+            ocr.build_searchable_pdf(blob, plan.media_type, pages, target,
+                                     timeout=ctx.settings.ocr.timeout_seconds)
+        except ocr.EngineError as exc:
+            return None, None, str(exc)
+        stored = ctx.blobs.put(target)
+    return stored.sha256, stored.size, None
+
+
+def record_processed(ctx: Context, document_id: int | None, blob: Path, plan: ocr.DocumentPlan,
+                     pages: Sequence[ocr.PageResult], *, failure: str | None, actor: str) -> None:
+    """Store the searchable copy and the pages; the document becomes processed (or needs review)."""
+    assert document_id is not None
+    sha256, size, warning = _searchable_copy(ctx, blob, plan, pages) if not failure else (None, None, None)
+    now = ctx.clock()
+    with ctx.db.session() as session:
+        document = session.get_one(Document, document_id)
+        document.media_type = plan.media_type
+        document.page_count = plan.page_count
+        session.execute(delete(Page).where(Page.document_id == document_id))
+        session.execute(delete(StoredFile).where(StoredFile.document_id == document_id,
+                                                 StoredFile.role == FileRole.PDFA))
+        original = document.file(FileRole.ORIGINAL)
+        if original is not None:
+            original.media_type = plan.media_type
+        for page in pages:
+            session.add(Page(document_id=document_id, number=page.number, source=page.source.value,
+                             text=page.text, words=[w.as_list() for w in page.words],
+                             confidence=page.confidence, rotation=page.rotation, skew=page.skew_degrees,
+                             width_pt=page.width_pt, height_pt=page.height_pt))
+        if sha256 is not None and size is not None:
+            session.add(StoredFile(document_id=document_id, role=FileRole.PDFA, sha256=sha256, size=size,
+                                   media_type="application/pdf", created_at=now))
+        document.state = DocumentState.NEEDS_REVIEW if failure else DocumentState.PROCESSED
+        document.state_reason = failure
+        document.reason_code = "ocr_failed" if failure else None
+        document.processed_at = now
+        document.indexed_at = None
+        payload: dict[str, Any] = {
+            "pages": plan.page_count,
+            "ocr_pages": sum(1 for p in pages if p.source == ocr.TextSource.OCR),
+            "text_layer_pages": sum(1 for p in pages if p.source == ocr.TextSource.TEXT_LAYER),
+            "pdfa_sha256": sha256,
+        }
+        confidences = [p.confidence for p in pages if p.source == ocr.TextSource.OCR and p.confidence is not None]
+        if confidences:
+            payload["ocr_confidence"] = round(sum(confidences) / len(confidences), 1)
+        if warning:
+            payload["warning"] = warning
+        if failure:
+            payload["failure"] = failure
+        journal.append(session, "document.needs_review" if failure else "document.processed", at=now,
+                       actor=actor, document_id=document_id, payload=payload)
+
+
+def record_quarantined(ctx: Context, document_id: int | None, code: str, reason: str, *, actor: str) -> None:
+    """The document is refused: its original is copied to quarantine beside a reason file."""
+    now = ctx.clock()
+    with ctx.db.session() as session:
+        document = session.get_one(Document, document_id)
+        entry = quarantine.put(ctx.settings.quarantine_path, ctx.blobs.path_for(document.sha256),
+                               name=document.filename, origin=document.source_path or document.filename,
+                               sha256=document.sha256, code=code, reason=reason, at=now,
+                               document_id=document.id)
+        document.state = DocumentState.QUARANTINED
+        document.state_reason = reason
+        document.reason_code = code
+        document.indexed_at = None
+        journal.append(session, "document.quarantined", at=now, actor=actor, document_id=document.id,
+                       payload={"code": code, "reason": reason, "copy": str(entry.path)})

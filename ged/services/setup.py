@@ -1,0 +1,27 @@
+"""Creating an installation's home folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..context import Context
+from ..settings import DEFAULT_CONFIG_TOML, CONFIG_FILE_NAME, Settings, load_settings
+
+
+def init_home(home: Path) -> tuple[Settings, bool]:
+    """Create GED_HOME with a commented ``ged.toml``, the folders and the database; idempotent.
+
+    Returns the settings and whether a configuration file was written.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / CONFIG_FILE_NAME
+    written = not config.exists()
+    if written:
+        config.write_text(DEFAULT_CONFIG_TOML, encoding="utf-8")
+    settings = load_settings(home=home)
+    for folder in (settings.blobs_path, settings.quarantine_path, settings.index_path):
+        folder.mkdir(parents=True, exist_ok=True)
+    context = Context.open(settings)
+    context.blobs.clear_incoming()
+    context.close()
+    return settings, written
