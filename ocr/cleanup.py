@@ -41,7 +41,10 @@ def otsu_threshold(gray: np.ndarray) -> int:
     background = total - weights
     with np.errstate(divide="ignore", invalid="ignore"):
         between = (means[-1] * weights - means * total) ** 2 / (weights * background)
-    return int(np.nanargmax(between[:-1]))
+    candidates = between[:-1]
+    if np.all(np.isnan(candidates)):  # a single grey level: a blank page has no ink
+        return int(gray.min())
+    return int(np.nanargmax(candidates))
 
 
 def _ink(gray: Image.Image) -> Image.Image:

@@ -90,10 +90,10 @@ def _inspect_image(path: Path, media_type: str, limits: Limits) -> DocumentPlan:
                 dpi = image_dpi(image)
                 pages.append(PagePlan(number=index + 1, width_pt=width * 72 / dpi, height_pt=height * 72 / dpi,
                                       dpi=dpi))
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise CorruptInput(f"image illisible ou tronquée ({exc})") from exc
     except Image.DecompressionBombError as exc:
-        raise LimitExceeded(f"image démesurée : possible bombe de décompression ({exc})") from exc
+        raise LimitExceeded("image démesurée : possible bombe de décompression") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise CorruptInput(f"image illisible ou tronquée ({_without_path(exc, path)})") from exc
     return DocumentPlan(media_type=media_type, page_count=len(pages), text_pages=(), ocr_pages=tuple(pages))
 
 
@@ -102,7 +102,7 @@ def _inspect_pdf(path: Path, options: OcrOptions) -> DocumentPlan:
     try:
         document = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
-        raise CorruptInput(f"PDF illisible ({exc})") from exc
+        raise CorruptInput(f"PDF illisible ({_without_path(exc, path)})") from exc
     try:
         text_pages: list[PageResult] = []
         ocr_pages: list[PagePlan] = []
@@ -139,7 +139,12 @@ def _check_structure(path: Path, limits: Limits) -> bool:
     except pikepdf.PasswordError as exc:
         raise EncryptedInput("PDF chiffré par un mot de passe : impossible de le lire") from exc
     except pikepdf.PdfError as exc:
-        raise CorruptInput(f"PDF corrompu ou tronqué ({exc})") from exc
+        raise CorruptInput(f"PDF corrompu ou tronqué ({_without_path(exc, path)})") from exc
+
+
+def _without_path(exc: Exception, path: Path) -> str:
+    """A library's message without the stored file's path, which means nothing to the user."""
+    return str(exc).replace(f"{path}: ", "").replace(str(path), "").strip()[:300]
 
 
 def _is_signed(pdf: pikepdf.Pdf) -> bool:

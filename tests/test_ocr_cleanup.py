@@ -1,0 +1,78 @@
+"""Skew and orientation found by projection profiles, and the geometry that undoes them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from examples import render
+from examples.letters import by_name
+from ocr import cleanup, geometry
+
+
+@pytest.fixture(scope="module")
+def page() -> Image.Image:
+    return render.render_scan(by_name("demande_subvention"), dpi=200)
+
+
+@pytest.mark.parametrize("angle", [-4.0, -2.5, -1.0, 0.7, 1.5, 3.0])
+def test_skew_is_measured_within_a_fifth_of_a_degree(page: Image.Image, angle: float) -> None:
+    skewed = page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    correction = cleanup.detect(skewed)
+    assert correction.quarter_turns == 0
+    assert correction.skew == pytest.approx(-angle, abs=0.2)
+
+
+def test_straight_page_is_left_alone(page: Image.Image) -> None:
+    assert cleanup.detect(page) == cleanup.Correction(0, 0.0)
+
+
+@pytest.mark.parametrize("transpose", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270])
+def test_sideways_page_is_turned(page: Image.Image, transpose: Image.Transpose) -> None:
+    correction = cleanup.detect(page.transpose(transpose))
+    assert correction.quarter_turns == 1
+
+
+def test_blank_page_needs_no_correction() -> None:
+    assert cleanup.detect(Image.new("L", (1000, 1400), 255)) == cleanup.Correction()
+
+
+def test_otsu_splits_a_bimodal_histogram() -> None:
+    pixels = np.concatenate([np.full(1000, 30), np.full(3000, 220)]).astype(np.uint8)
+    assert 30 <= cleanup.otsu_threshold(pixels) < 220
+
+
+def _apply(matrix: np.ndarray, x: float, y: float) -> tuple[float, float]:
+    result = matrix @ np.array([x, y, 1.0])
+    return float(result[0]), float(result[1])
+
+
+@pytest.mark.parametrize("rotate", [0, 90, 180, 270])
+def test_display_to_user_maps_corners_of_the_mediabox(rotate: int) -> None:
+    box = (10.0, 20.0, 110.0, 220.0)  # 100 × 200 points
+    matrix = geometry.display_to_user(box, rotate)
+    width, height = (100, 200) if rotate in (0, 180) else (200, 100)
+    corners = {_apply(matrix, x, y) for x, y in ((0, 0), (width, 0), (0, height), (width, height))}
+    assert corners == {(10.0, 20.0), (110.0, 20.0), (10.0, 220.0), (110.0, 220.0)}
+
+
+@pytest.mark.parametrize("correction", [cleanup.Correction(0, 0.0), cleanup.Correction(1, 0.0),
+                                        cleanup.Correction(2, 1.5), cleanup.Correction(3, -2.0)])
+def test_layer_placement_sends_a_recognised_word_back_to_its_pixels(correction: cleanup.Correction) -> None:
+    """A point of the corrected raster, once placed, lands where that pixel is on the stored page."""
+    width, height, dpi = 1654, 2339, 200
+    point = np.array([400.0, 300.0, 1.0])  # a pixel of the original raster
+    to_layer = geometry.raster_to_layer(width, height, dpi, correction)
+    layer_x, layer_y = _apply(to_layer, *point[:2])
+    placement = geometry.layer_placement(raster_size=(width, height), dpi=dpi, correction=correction,
+                                         mediabox=(0.0, 0.0, width * 72 / dpi, height * 72 / dpi))
+    a, b, c, d, e, f = placement
+    user = (a * layer_x + c * layer_y + e, b * layer_x + d * layer_y + f)
+    assert user == pytest.approx((400 * 72 / dpi, (height - 300) * 72 / dpi), abs=1e-6)
+
+
+def test_upright_rotate_turns_the_page_back() -> None:
+    assert geometry.upright_rotate(0, cleanup.Correction(1, 0.0)) == 270
+    assert geometry.upright_rotate(90, cleanup.Correction(2, 0.0)) == 270
+    assert geometry.upright_rotate(0, cleanup.Correction(0, 0.0)) == 0
