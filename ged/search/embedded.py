@@ -1,9 +1,10 @@
 """The embedded engine: tantivy in a folder of GED_HOME, no server.
 
 French analysis twice over, because accents and OCR disagree (FIELD-NOTES): ``text`` is
-stemmed then folded (so "demandée" meets "demande"), ``folded`` is folded then stemmed (so
-the OCR's "demandee" meets "demandée"). A term matches either, or within the edit
-distance of Elasticsearch's ``fuzziness: AUTO`` with a lower weight.
+stemmed then accent-folded (so "demandée" meets "demande"); ``plain`` is only folded (so the
+OCR's "demandee" meets "demandée"), and carries the fuzzy match, within the edit distance of
+Elasticsearch's ``fuzziness: AUTO``: on unstemmed words, because the stemmer cuts OCR
+misreadings ("signalernent") differently from the real word ("signalement").
 """
 
 from __future__ import annotations
@@ -20,25 +21,22 @@ from .base import FACET_FIELDS, IndexedDocument, SearchHit, SearchRequest, Searc
 from .query import Clause, fuzziness, parse
 from .snippets import make_snippet
 
-STEMMED, FOLDED = "fr_stem_fold", "fr_fold_stem"
+STEMMED, FOLDED = "fr_stem_fold", "fr_fold"
 # Elided articles and conjunctions the tokenizer splits off ("l'éclairage" → "l", "éclairage").
 ELISIONS = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
 _WRITER_HEAP = 64_000_000
 _LOCK_RETRIES = 50
 
 
-def _analyzer(fold_first: bool) -> tantivy.TextAnalyzer:
+def _analyzer(*, stem: bool) -> tantivy.TextAnalyzer:
     builder = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
                .filter(tantivy.Filter.remove_long(60))
-               .filter(tantivy.Filter.lowercase()))
-    if fold_first:
-        builder = builder.filter(tantivy.Filter.ascii_fold())
-    builder = (builder.filter(tantivy.Filter.stopword("french"))
-               .filter(tantivy.Filter.custom_stopword(ELISIONS))
-               .filter(tantivy.Filter.stemmer("french")))
-    if not fold_first:
-        builder = builder.filter(tantivy.Filter.ascii_fold())
-    return builder.build()
+               .filter(tantivy.Filter.lowercase())
+               .filter(tantivy.Filter.stopword("french"))
+               .filter(tantivy.Filter.custom_stopword(ELISIONS)))
+    if stem:  # before folding: folding first turns "demandée" into "demande" and breaks matches
+        builder = builder.filter(tantivy.Filter.stemmer("french"))
+    return builder.filter(tantivy.Filter.ascii_fold()).build()
 
 
 def _schema() -> tantivy.Schema:
@@ -46,7 +44,7 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
     builder.add_text_field("title", stored=True, tokenizer_name=STEMMED)
     builder.add_text_field("text", stored=True, tokenizer_name=STEMMED)
-    builder.add_text_field("folded", stored=False, tokenizer_name=FOLDED)
+    builder.add_text_field("plain", stored=False, tokenizer_name=FOLDED)
     for name in FACET_FIELDS:
         builder.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
     builder.add_date_field("received_at", stored=True, indexed=True, fast=True)
@@ -60,13 +58,17 @@ class EmbeddedEngine:
         self.path = path
         self.schema = _schema()
         self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
-        self._stem = _analyzer(fold_first=False)
-        self._fold = _analyzer(fold_first=True)
+        self._stem = _analyzer(stem=True)
+        self._fold = _analyzer(stem=False)
         # Custom analyzers are not stored with the index: register them at every open.
         self._index.register_tokenizer(STEMMED, self._stem)
         self._index.register_tokenizer(FOLDED, self._fold)
 
     # -- writing ---------------------------------------------------------------------------
+    def _delete(self, writer: tantivy.IndexWriter, doc_id: int) -> None:
+        # By query: delete_documents_by_term builds a signed term, which never matches the u64 id.
+        writer.delete_documents_by_query(tantivy.Query.term_query(self.schema, "id", doc_id))
+
     def _writer(self) -> tantivy.IndexWriter:
         """The index's single writer; another process holding it is waited for, not failed."""
         for attempt in range(_LOCK_RETRIES):
@@ -83,7 +85,7 @@ class EmbeddedEngine:
         document.add_unsigned("id", doc.id)
         document.add_text("title", doc.title)
         document.add_text("text", doc.text)
-        document.add_text("folded", f"{doc.title}\n{doc.text}")
+        document.add_text("plain", f"{doc.title}\n{doc.text}")
         for name in FACET_FIELDS:
             document.add_text(name, getattr(doc, name) or "")
         document.add_date("received_at", doc.received_at.replace(tzinfo=UTC))
@@ -98,7 +100,7 @@ class EmbeddedEngine:
                 writer.delete_all_documents()
             for doc in documents:
                 if not replace_all:
-                    writer.delete_documents_by_term("id", doc.id)
+                    self._delete(writer, doc.id)
                 writer.add_document(self._document(doc))
                 count += 1
             writer.commit()
@@ -120,7 +122,7 @@ class EmbeddedEngine:
         writer = self._writer()
         try:
             for doc_id in ids:
-                writer.delete_documents_by_term("id", doc_id)
+                self._delete(writer, doc_id)
             writer.commit()
         finally:
             writer.wait_merging_threads()
@@ -137,10 +139,10 @@ class EmbeddedEngine:
                 alternatives.append((tantivy.Occur.Should, tantivy.Query.boost_query(
                     tantivy.Query.term_query(self.schema, field, stem), 2.0)))
         for fold in folds:
-            alternatives.append((tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "folded", fold)))
+            alternatives.append((tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "plain", fold)))
             if fuzziness(fold):
                 alternatives.append((tantivy.Occur.Should, tantivy.Query.boost_query(
-                    tantivy.Query.fuzzy_term_query(self.schema, "folded", fold, distance=fuzziness(fold)), 0.3)))
+                    tantivy.Query.fuzzy_term_query(self.schema, "plain", fold, distance=fuzziness(fold)), 0.3)))
         return tantivy.Query.boolean_query(alternatives)
 
     def _phrase(self, words: str) -> tantivy.Query | None:
