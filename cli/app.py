@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import sys
 
-import ocr
 import typer
+
+import ocr
 from ged.errors import ExitCode, GedError
 
 from .commands import documents, ingest, init, search

@@ -63,7 +63,8 @@ def test_scanned_pdf_is_planned_for_ocr(samples: Path) -> None:
 
 def test_mixed_pdf_ocrs_only_pages_without_text(tmp_path: Path, samples: Path) -> None:
     mixed = tmp_path / "mixte.pdf"
-    with pikepdf.open(samples / "facture_fournisseur.pdf") as pdf, pikepdf.open(samples / "courrier_divers.pdf") as scan:
+    with (pikepdf.open(samples / "facture_fournisseur.pdf") as pdf,
+          pikepdf.open(samples / "courrier_divers.pdf") as scan):
         pdf.pages.append(scan.pages[0])
         pdf.save(mixed)
     plan = ocr.inspect(mixed, OPTIONS)

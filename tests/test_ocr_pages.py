@@ -103,7 +103,8 @@ def test_scanned_jpeg_is_embedded_without_re_encoding(recognised: dict, samples:
 
 def test_original_pdf_page_content_is_kept(recognised: dict, samples: Path) -> None:
     """OCR adds an invisible layer; the scanner's image stays the same bytes."""
-    with pikepdf.open(samples / "courrier_divers.pdf") as original, pikepdf.open(recognised["courrier_divers"][2]) as copy:
+    with (pikepdf.open(samples / "courrier_divers.pdf") as original,
+          pikepdf.open(recognised["courrier_divers"][2]) as copy):
         before = next(iter(original.pages[0].get_images().values())).read_raw_bytes()
         after = [x.read_raw_bytes() for x in copy.pages[0].get_images().values()]
         assert before in after
@@ -136,7 +137,8 @@ def _turned(point: tuple[float, float], size: tuple[int, int], how: str, angle: 
         return height - y, x
     theta = math.radians(angle)  # Image.rotate(angle): counter-clockwise about the centre
     dx, dy = x - width / 2, y - height / 2
-    return width / 2 + dx * math.cos(theta) + dy * math.sin(theta), height / 2 - dx * math.sin(theta) + dy * math.cos(theta)
+    cos, sin = math.cos(theta), math.sin(theta)
+    return width / 2 + dx * cos + dy * sin, height / 2 - dx * sin + dy * cos
 
 
 @pytest.mark.parametrize("how", ["180", "cw90", "skew"])

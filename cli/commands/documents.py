@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
+
 from ged.db.models import FileRole
 from ged.services import documents as document_service
-from rich.markup import escape
 
 from ..context import cli_actor, open_context
 from ..output import console, print_json

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from ged.errors import ExitCode
-from ged.services.ingest import IngestReport, IngestService, Outcome
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ged.errors import ExitCode
+from ged.services.ingest import IngestReport, IngestService, Outcome
 
 from ..context import cli_actor, open_context
 from ..output import console, print_json
@@ -33,7 +34,8 @@ def _line(report: IngestReport) -> str:
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Fichiers (PDF, TIFF, PNG, JPEG) ou dossiers, parcourus récursivement.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Fichiers (PDF, TIFF, PNG, JPEG) ou dossiers, parcourus récursivement.")],
     json_output: Annotated[bool, typer.Option("--json", help="Une entrée JSON par document.")] = False,
 ) -> None:
     """Intégrer des fichiers et dossiers : stockage, OCR, copie PDF/A, indexation."""

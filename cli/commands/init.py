@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+
 from ged.services.setup import init_home
 from ged.settings import default_home
 

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import typer
-from ged.search import SearchRequest
-from ged.services import search as search_service
 from rich.markup import escape
 from typer.core import TyperGroup
+
+from ged.search import SearchRequest
+from ged.services import search as search_service
 
 from ..context import open_context
 from ..output import console, print_json, snippet_markup

@@ -83,7 +83,8 @@ def export(ctx: Context, document_id: int, role: FileRole, destination: Path, *,
     stored = document.file(role)
     if stored is None:
         if role == FileRole.PDFA:
-            raise Unavailable(f"le document {document_id} n'a pas de copie PDF/A ({document.state_reason or 'voir ged show'}) ;"
+            why = document.state_reason or "voir ged show"
+            raise Unavailable(f"le document {document_id} n'a pas de copie PDF/A ({why}) ;"
                               " exportez l'original avec --original")
         raise Unavailable(f"le document {document_id} n'a pas de fichier « {role} »")
     ctx.blobs.copy_out(stored.sha256, destination)

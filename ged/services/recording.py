@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import ocr
 from sqlalchemy import delete
+
+import ocr
 
 from .. import journal, quarantine
 from ..context import Context

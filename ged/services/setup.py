@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..context import Context
-from ..settings import DEFAULT_CONFIG_TOML, CONFIG_FILE_NAME, Settings, load_settings
+from ..settings import CONFIG_FILE_NAME, DEFAULT_CONFIG_TOML, Settings, load_settings
 
 
 def init_home(home: Path) -> tuple[Settings, bool]:

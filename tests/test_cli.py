@@ -1,0 +1,116 @@
+"""The ``ged`` command as a user runs it: messages, JSON shapes and exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ocr
+from ged.errors import ExitCode
+
+
+@pytest.fixture
+def initialised(ged_home: Path, run_cli) -> Path:  # noqa: ANN001
+    assert run_cli("init").exit_code == 0
+    return ged_home
+
+
+def test_init_creates_the_home_and_is_idempotent(ged_home: Path, run_cli) -> None:  # noqa: ANN001
+    first = run_cli("init")
+    assert first.exit_code == 0 and "GED créée" in first.stdout
+    assert (ged_home / "ged.toml").is_file() and (ged_home / "ged.sqlite3").is_file()
+    (ged_home / "ged.toml").write_text('[ocr]\nlanguages = "fra"\n')
+    second = run_cli("init")
+    assert second.exit_code == 0 and "déjà présente" in second.stdout
+    assert (ged_home / "ged.toml").read_text() == '[ocr]\nlanguages = "fra"\n'
+
+
+def test_commands_need_an_initialised_home(ged_home: Path, run_cli) -> None:  # noqa: ANN001
+    result = run_cli("search", "x")
+    assert result.exit_code == ExitCode.NOT_INITIALISED and "ged init" in result.stderr
+
+
+def test_ingest_json_reports_every_input(initialised: Path, run_cli, samples: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    (tmp_path / "vide.pdf").write_bytes(b"")
+    copy = tmp_path / "copie.pdf"
+    shutil.copy(samples / "facture_fournisseur.pdf", copy)
+    result = run_cli("ingest", "--json", samples / "facture_fournisseur.pdf", copy, tmp_path / "vide.pdf",
+                     tmp_path / "absent.pdf")
+    assert result.exit_code == ExitCode.BAD_INPUT
+    entries = {Path(e["source"]).name: e for e in result.json()}
+    assert entries["facture_fournisseur.pdf"]["outcome"] == "ingested"
+    assert entries["facture_fournisseur.pdf"]["page_count"] == 1
+    document_id = entries["facture_fournisseur.pdf"]["document_id"]
+    assert entries["copie.pdf"]["outcome"] == "duplicate" and entries["copie.pdf"]["duplicate_of"] == document_id
+    assert entries["vide.pdf"]["outcome"] == "quarantined" and "vide" in entries["vide.pdf"]["reason"]
+    assert entries["absent.pdf"]["outcome"] == "missing"
+    assert set(entries["copie.pdf"]) == {"source", "outcome", "document_id", "duplicate_of", "page_count",
+                                         "reason", "reason_code"}
+
+
+def test_ingest_human_output_is_french(initialised: Path, run_cli, samples: Path) -> None:  # noqa: ANN001
+    result = run_cli("ingest", samples / "demande_subvention.pdf")
+    assert result.exit_code == 0
+    assert "→ document 1 (1 p.)" in result.stdout and "1 intégré(s)" in result.stdout
+
+
+@pytest.mark.slow
+def test_search_show_and_export(initialised: Path, run_cli, samples: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    assert run_cli("ingest", samples / "signalement_eclairage.png", samples / "facture_fournisseur.pdf").exit_code == 0
+    found = run_cli("search", "éclairage rue des Lilas", "--json").json()
+    assert set(found) == {"total", "page", "limit", "hits", "facets"}
+    top = found["hits"][0]
+    assert top["title"] == "signalement_eclairage.png" and "<mark>" in top["snippet"]
+    assert {"id", "score", "snippet", "title", "doc_type", "service", "state", "received_at"} <= set(top)
+    assert found["facets"]["state"] == {"processed": found["total"]}
+    assert "signalement_eclairage.png" in run_cli("search", "lampadaires").stdout
+
+    shown = run_cli("show", top["id"], "--json").json()
+    assert shown["state"] == "processed" and shown["pages"][0]["source"] == "ocr"
+    assert [e["kind"] for e in shown["history"]] == ["document.received", "document.processed"]
+    assert "rue des Lilas" in shown["text"]
+    assert "État : traité" in run_cli("show", top["id"]).stdout
+
+    pdfa, original = tmp_path / "copie.pdf", tmp_path / "original.png"
+    assert run_cli("export", top["id"], "--pdfa", "-o", pdfa).exit_code == 0
+    assert ocr.is_valid_pdfa(pdfa)
+    assert run_cli("export", top["id"], "--original", "-o", original).exit_code == 0
+    source = (samples / "signalement_eclairage.png").read_bytes()
+    assert hashlib.sha256(original.read_bytes()).digest() == hashlib.sha256(source).digest()
+    kinds = [e["kind"] for e in run_cli("show", top["id"], "--json").json()["history"]]
+    assert kinds.count("document.exported") == 2
+
+
+def test_reindex_rebuilds_a_lost_index(initialised: Path, run_cli, samples: Path) -> None:  # noqa: ANN001
+    run_cli("ingest", samples / "demande_subvention.pdf")
+    shutil.rmtree(initialised / "index")
+    assert run_cli("search", "subvention", "--json").json()["total"] == 0
+    assert "1 document" in run_cli("search", "reindex").stdout
+    assert run_cli("search", "subvention", "--json").json()["total"] == 1
+
+
+def test_search_filters_and_paging_options(initialised: Path, run_cli, samples: Path) -> None:  # noqa: ANN001
+    run_cli("ingest", samples / "demande_subvention.pdf", samples / "facture_fournisseur.pdf")
+    assert run_cli("search", "Saint-Herblain", "--json", "--limit", "1", "--page", "2").json()["hits"]
+    assert run_cli("search", "Saint-Herblain", "--json", "--state", "archived").json()["total"] == 0
+    assert run_cli("search", "x", "--from", "2026-13-01").exit_code == ExitCode.USAGE
+
+
+def test_missing_document_and_missing_copy(initialised: Path, run_cli, samples: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    assert run_cli("show", "42").exit_code == ExitCode.NOT_FOUND
+    run_cli("ingest", tmp_path / "rien")
+    (tmp_path / "vide.pdf").write_bytes(b"")
+    document_id = run_cli("ingest", "--json", tmp_path / "vide.pdf").json()[0]["document_id"]
+    refused = run_cli("export", document_id, "-o", tmp_path / "x.pdf")
+    assert refused.exit_code == ExitCode.NOT_FOUND and "--original" in refused.stderr
+
+
+def test_missing_language_pack_is_a_missing_dependency(initialised: Path, run_cli, samples: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("GED_OCR__LANGUAGES", "fra+xyz")
+    ocr.check_available.cache_clear()
+    result = run_cli("ingest", samples / "signalement_eclairage.png")
+    assert result.exit_code == ExitCode.MISSING_DEPENDENCY and "tesseract-ocr-xyz" in result.stderr
