@@ -1,31 +1,34 @@
-"""Entry point of ``ged``: the command groups and the one place errors become exit codes."""
+"""Entry point of ``ged``: the command groups and the one place errors become exit codes.
+
+Imports stay inside functions: OCR worker processes re-import the ``ged`` script as their
+``__main__``, and must not pay for the whole CLI stack each time.
+"""
 
 from __future__ import annotations
 
-import logging
 import sys
+from typing import Any
 
-import typer
 
-import ocr
-from ged.errors import ExitCode, GedError
+def build_app() -> Any:
+    import typer
 
-from .commands import documents, ingest, init, search
-from .output import fail
+    from .commands import documents, ingest, init, search
 
-app = typer.Typer(
-    name="ged",
-    help="GED des collectivités : numérisation, OCR, recherche et archivage du courrier.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-)
-app.command("init")(init.init)
-app.command("ingest")(ingest.ingest)
-app.add_typer(search.app, name="search")
-app.command("show")(documents.show)
-app.command("export")(documents.export)
+    app = typer.Typer(
+        name="ged",
+        help="GED des collectivités : numérisation, OCR, recherche et archivage du courrier.",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode="rich",
+        pretty_exceptions_enable=False,
+    )
+    app.command("init")(init.init)
+    app.command("ingest")(ingest.ingest)
+    app.add_typer(search.app, name="search")
+    app.command("show")(documents.show)
+    app.command("export")(documents.export)
+    return app
 
 
 def main() -> None:
@@ -34,9 +37,16 @@ def main() -> None:
     Typer itself handles usage errors (exit 2) and ``typer.Exit``; everything the core
     raises is mapped here, in one place.
     """
+    import logging
+
+    import ocr
+    from ged.errors import ExitCode, GedError
+
+    from .output import fail
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        app()
+        build_app()()
     except GedError as exc:
         fail(exc.message)
         sys.exit(exc.exit_code)

@@ -49,8 +49,11 @@ class OcrPool:
 
     def _submit(self, job: PageJob) -> Future[PageResult]:
         if self._executor is None:
-            # spawn: the parent holds database and index threads that must not be forked.
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            # Not fork: the parent holds database and index threads. A fork server imports the
+            # OCR modules once and forks every worker from that clean process.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["ocr.page"])
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
         return self._executor.submit(process_page, job)
 
     def recognise(self, documents: Sequence[tuple[T, Path, DocumentPlan]]) -> Iterator[Recognised[T]]:

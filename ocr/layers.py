@@ -12,14 +12,27 @@ from pathlib import Path
 import pikepdf
 from PIL import Image
 
+from . import pngdata
 from .geometry import Matrix
 from .raster import EXIF_ORIENTATION, open_frame
 
 _FAST_FLATE = 3
 
 
+def _png_stream(pdf: pikepdf.Pdf, png: pngdata.PngData) -> pikepdf.Stream:
+    space = pikepdf.Name.DeviceRGB if png.components == 3 else pikepdf.Name.DeviceGray
+    return pdf.make_stream(png.data, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=png.width,
+                           Height=png.height, ColorSpace=space, BitsPerComponent=png.bits,
+                           Filter=pikepdf.Name.FlateDecode,
+                           DecodeParms=pikepdf.Dictionary(Predictor=15, Colors=png.components,
+                                                          BitsPerComponent=png.bits, Columns=png.width))
+
+
 def _image_stream(pdf: pikepdf.Pdf, source: Path, number: int, jpeg: bool) -> pikepdf.Stream:
-    """The frame as an image XObject; a JPEG is embedded byte for byte when PDF allows it."""
+    """The frame as an image XObject; JPEG and PNG data are embedded as they are when PDF allows it."""
+    png = pngdata.read(source) if not jpeg else None
+    if png is not None:
+        return _png_stream(pdf, png)
     frame = open_frame(source, number)
     with Image.open(source) as raw:
         passthrough = (jpeg and raw.mode in ("L", "RGB")

@@ -1,0 +1,77 @@
+"""Running a command and measuring it: wall time, CPU of the whole process tree, peak memory."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float
+    """User + system seconds of every process of the tree (children reaped by their parents count)."""
+    peak_tree_rss_mb: float
+    """Largest sum of RSS over the command and its descendants, sampled every 50 ms."""
+    peak_main_rss_mb: float
+    returncode: int
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, ValueError):
+        pass
+    return 0
+
+
+def _tree(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(parents.get(pid, []))
+    return found
+
+
+def run(command: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=cwd,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peaks = {"tree": 0, "main": 0}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            pids = _tree(process.pid)
+            peaks["tree"] = max(peaks["tree"], sum(_rss_kb(p) for p in pids))
+            peaks["main"] = max(peaks["main"], _rss_kb(process.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    done.set()
+    sampler.join()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if process.returncode not in (0,):
+        print(f"  ! {command[0]} exited {process.returncode}: {stderr.decode(errors='replace')[-400:]}")
+    return Run(wall, cpu, peaks["tree"] / 1024, peaks["main"] / 1024, process.returncode)
