@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import resource
 import subprocess
@@ -20,6 +21,28 @@ class Run:
     """Largest sum of RSS over the command and its descendants, sampled every 50 ms."""
     peak_main_rss_mb: float
     returncode: int
+
+
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _become_subreaper() -> None:
+    """Orphaned descendants (a fork server whose parent exited without waiting for it) are
+    reparented to us, so that reaping them adds their CPU time, and their children's, to ours."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed")
+
+
+def _reap_orphans(timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.02)
 
 
 def _rss_kb(pid: int) -> int:
@@ -50,6 +73,7 @@ def _tree(root: int) -> list[int]:
 
 
 def run(command: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    _become_subreaper()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=cwd,
@@ -67,9 +91,10 @@ def run(command: list[str], *, env: dict[str, str] | None = None, cwd: Path | No
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     _, stderr = process.communicate()
+    wall = time.perf_counter() - start
+    _reap_orphans()
     done.set()
     sampler.join()
-    wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode not in (0,):

@@ -32,6 +32,10 @@ CORES = os.cpu_count() or 1
 LANGUAGES = "fra+eng"
 
 
+def say(*parts: object) -> None:
+    print(*parts, flush=True)
+
+
 def _page(args: tuple[int, str, Path]) -> Path:
     """One distinct A4 page at 300 dpi: a sample letter plus a serial line."""
     index, kind, folder = args
@@ -115,12 +119,12 @@ def compare(kind: str, pages: int, work: Path) -> None:
     tesseract = raw_tesseract(images, folder / "tesseract-out")
     ged = ged_ingest(folder / "images", folder / "ged-home")
     reference = ocrmypdf(scanner_pdf, folder / "ocrmypdf-out.pdf")
-    print(f"\n{kind} pages ({pages} × A4 300 dpi, {LANGUAGES}, {CORES} cores)")
-    print(f"  {'method':<22} {'pages/min':>8} {'CPU s/page':>10} {'vs tess.':>8} {'peak tree':>10} {'peak main':>10}"
+    say(f"\n{kind} pages ({pages} × A4 300 dpi, {LANGUAGES}, {CORES} cores)")
+    say(f"  {'method':<22} {'pages/min':>8} {'CPU s/page':>10} {'vs tess.':>8} {'peak tree':>10} {'peak main':>10}"
           "   (MB)")
-    print(_row("raw tesseract", pages, tesseract, None))
-    print(_row("ged ingest (full)", pages, ged, tesseract))
-    print(_row("ocrmypdf --output pdfa", pages, reference, tesseract))
+    say(_row("raw tesseract", pages, tesseract, None))
+    say(_row("ged ingest (full)", pages, ged, tesseract))
+    say(_row("ocrmypdf --output pdfa", pages, reference, tesseract))
 
 
 def born_digital(count: int, work: Path) -> None:
@@ -135,8 +139,8 @@ def born_digital(count: int, work: Path) -> None:
             pdf.save(folder / f"facture-{index:05d}.pdf")
     template.unlink()
     result = ged_ingest(folder, work / "born-digital-home")
-    print(f"\nborn-digital PDFs ({count} × 1 page, text layer, no OCR)")
-    print(f"  ged ingest: {count / result.wall:.1f} documents/s wall ({result.wall:.1f} s, "
+    say(f"\nborn-digital PDFs ({count} × 1 page, text layer, no OCR)")
+    say(f"  ged ingest: {count / result.wall:.1f} documents/s wall ({result.wall:.1f} s, "
           f"{result.cpu / count * 1000:.0f} ms CPU per document, peak main RSS {result.peak_main_rss_mb:.0f} MB)")
 
 
@@ -145,8 +149,8 @@ def peak_memory(pages: int, work: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     make_pages(folder / "images", pages, "clean", offset=10_000)
     result = ged_ingest(folder / "images", folder / "ged-home")
-    print(f"\nmemory: ged ingest of {pages} pages")
-    print(f"  peak RSS of the ingest process {result.peak_main_rss_mb:.0f} MB, of the whole tree (workers and "
+    say(f"\nmemory: ged ingest of {pages} pages")
+    say(f"  peak RSS of the ingest process {result.peak_main_rss_mb:.0f} MB, of the whole tree (workers and "
           f"Tesseract) {result.peak_tree_rss_mb:.0f} MB; {result.cpu / pages:.2f} CPU s/page, "
           f"{pages / result.wall * 60:.1f} pages/min")
 

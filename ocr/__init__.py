@@ -18,7 +18,7 @@ from .errors import (
 from .inspect import DocumentPlan, PagePlan, inspect
 from .options import Limits, OcrOptions
 from .page import PageJob, process_page
-from .pdfa import PdfaFailed, build_searchable_pdf, is_valid_pdfa
+from .pdfa import PdfaFailed, build_searchable_pdf, is_valid_pdfa, write_searchable_copy
 from .results import PageResult, TextSource, Word
 from .tesseract import check_available
 
@@ -26,5 +26,5 @@ __all__ = [
     "CorruptInput", "DocumentPlan", "EmptyInput", "EncryptedInput", "EngineError", "InputRejected",
     "LimitExceeded", "Limits", "MissingDependency", "OcrError", "OcrOptions", "PageJob", "PagePlan",
     "PageResult", "PdfaFailed", "TextSource", "UnsupportedFormat", "Word", "build_searchable_pdf",
-    "check_available", "inspect", "is_valid_pdfa", "process_page",
+    "check_available", "inspect", "is_valid_pdfa", "process_page", "write_searchable_copy",
 ]

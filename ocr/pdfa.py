@@ -16,6 +16,7 @@ import pikepdf.pdfa
 
 from . import ghostscript, sniff
 from .errors import EngineError
+from .inspect import DocumentPlan
 from .results import PageResult
 
 FLAVOUR = "2b"
@@ -81,6 +82,18 @@ def build_searchable_pdf(source: Path, media_type: str, pages: Sequence[PageResu
                     pikepdf.pdfa.save(rescued, destination, FLAVOUR)
                 except pikepdf.pdfa.PdfaError as exc:
                     raise PdfaFailed(f"copie PDF/A non conforme même après Ghostscript ({str(exc)[:300]})") from exc
+
+
+def write_searchable_copy(source: Path, plan: DocumentPlan, pages: Sequence[PageResult], destination: Path,
+                          *, timeout: int) -> str | None:
+    """Write the copy and return None, or return why there is none (a worker-process entry point)."""
+    if plan.signed:
+        return "PDF signé : conservé tel quel, sans copie PDF/A (la signature serait rompue)"
+    try:
+        build_searchable_pdf(source, plan.media_type, pages, destination, timeout=timeout)
+    except EngineError as exc:
+        return str(exc)
+    return None
 
 
 def is_valid_pdfa(path: Path) -> bool:

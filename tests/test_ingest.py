@@ -131,7 +131,7 @@ def test_a_crash_after_storing_is_resumed_without_duplicates(context: Context, s
         raise KeyboardInterrupt("machine arrêtée pendant l'OCR")
 
     with monkeypatch.context() as patch:
-        patch.setattr(OcrPool, "recognise", crash)
+        patch.setattr(OcrPool, "process", crash)
         with pytest.raises(KeyboardInterrupt):
             IngestService(context).ingest([samples / "demande_subvention.pdf"])
     service = IngestService(context)

@@ -9,11 +9,15 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SCHEMA_HEAD = "0001"
+"""The newest migration's revision (a test checks it against the migrations folder): when the
+database already carries it, opening skips Alembic, which costs ≈0.3 s of start-up per command."""
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -51,8 +55,17 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            try:
+                return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except DBAPIError:
+                return None
+
     def migrate(self) -> None:
         """Bring the schema to the newest migration (idempotent)."""
+        if self.revision() == SCHEMA_HEAD:
+            return
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:

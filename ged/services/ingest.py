@@ -8,7 +8,7 @@ run again, so ``resume`` finishes whatever a crash interrupted, without duplicat
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -25,7 +25,7 @@ from ..blobs import StagedBlob
 from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, StoredFile
 from ..errors import DependencyMissing
-from ..pipeline import OcrPool, Recognised
+from ..pipeline import OcrPool, Processed
 from . import indexing, intake, recording
 
 _BATCH = 32
@@ -58,7 +58,6 @@ class IngestReport:
 class _Received:
     report: IngestReport
     blob: Path
-    plan: ocr.DocumentPlan
 
 
 Progress = Callable[[IngestReport], None]
@@ -73,7 +72,7 @@ class IngestService:
     def ingest(self, paths: Sequence[Path], *, progress: Progress | None = None,
                on_total: Callable[[int], None] | None = None,
                attributes: dict[str, Any] | None = None) -> list[IngestReport]:
-        """Take files and folders; one report per input file (outcomes first, then the rest in order)."""
+        """Take files and folders; one report per input file, in input order (progress: in completion order)."""
         files, missing = intake.collect(paths)
         if on_total is not None:
             on_total(len(files) + len(missing))
@@ -84,7 +83,8 @@ class IngestService:
         with OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers) as pool:
             for start in range(0, len(files), _BATCH):
                 reports += self._batch(files[start:start + _BATCH], pool, progress, attributes or {})
-        return reports
+        order = {str(path): index for index, path in enumerate([*missing, *files])}
+        return sorted(reports, key=lambda r: order.get(r.source, len(order)))
 
     def pending(self) -> list[Document]:
         """Documents whose processing a crash interrupted."""
@@ -94,10 +94,9 @@ class IngestService:
     def resume(self, *, progress: Progress | None = None) -> list[IngestReport]:
         """Finish documents left ``received`` by a crash, then index what is not indexed."""
         pending = self.pending()
-        reports: list[IngestReport] = []
+        received = [self._received(doc, doc.source_path or doc.filename) for doc in pending]
         with OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers) as pool:
-            received = [r for doc in pending if (r := self._plan(doc, doc.source_path or doc.filename))]
-            reports += self._recognise(received, pool, progress)
+            reports = self._process(received, pool, progress)
         indexing.index_pending(self.ctx)
         return reports
 
@@ -113,7 +112,7 @@ class IngestService:
             else:
                 reports.append(outcome)
                 _notify(progress, outcome)
-        reports += self._recognise(received, pool, progress)
+        reports += self._process(received, pool, progress)
         indexing.index_pending(self.ctx)
         return reports
 
@@ -133,7 +132,7 @@ class IngestService:
         document = self._store_original(path, staged, attributes)
         if isinstance(document, IngestReport):
             return document
-        return self._plan(document, str(path))
+        return self._received(document, str(path))
 
     def _store_original(self, path: Path, staged: StagedBlob,
                         attributes: dict[str, Any]) -> Document | IngestReport:
@@ -172,52 +171,38 @@ class IngestService:
                             page_count=existing.page_count,
                             reason=f"doublon du document {existing.id} (mêmes octets)", reason_code="duplicate")
 
-    def _plan(self, document: Document, source: str) -> _Received | IngestReport:
-        blob = self.ctx.blobs.path_for(document.sha256)
-        report = IngestReport(source, Outcome.INGESTED, document_id=document.id)
-        try:
-            plan = ocr.inspect(blob, self.ctx.ocr_options)
-        except ocr.InputRejected as exc:
-            return self._quarantine(document.id, report, exc.code, exc.message)
-        return _Received(report, blob, plan)
+    def _received(self, document: Document, source: str) -> _Received:
+        return _Received(IngestReport(source, Outcome.INGESTED, document_id=document.id),
+                         self.ctx.blobs.path_for(document.sha256))
 
-    def _recognise(self, received: list[_Received | IngestReport], pool: OcrPool,
-                   progress: Progress | None) -> list[IngestReport]:
-        reports = [r for r in received if isinstance(r, IngestReport)]
-        for report in reports:
-            _notify(progress, report)
-        planned = [(r, r.blob, r.plan) for r in received if isinstance(r, _Received)]
-        for result in self._results(pool, planned):
-            report = self._finish(result)
-            reports.append(report)
-            _notify(progress, report)
-        return reports
-
-    @staticmethod
-    def _results(pool: OcrPool, planned: list[tuple[_Received, Path, ocr.DocumentPlan]]
-                 ) -> Iterator[Recognised[_Received]]:
+    def _process(self, received: list[_Received], pool: OcrPool, progress: Progress | None) -> list[IngestReport]:
+        reports: list[IngestReport] = []
         try:
-            yield from pool.recognise(planned)
+            for processed in pool.process([(r, r.blob) for r in received]):
+                report = self._record(processed)
+                reports.append(report)
+                _notify(progress, report)
         except ocr.MissingDependency as exc:
             raise DependencyMissing(str(exc)) from exc
+        return reports
 
-    def _finish(self, result: Recognised[_Received]) -> IngestReport:
-        received = result.key
-        report, plan = received.report, received.plan
-        report.page_count = plan.page_count
-        error = result.error
-        if isinstance(error, ocr.MissingDependency):
-            raise DependencyMissing(str(error))
-        if isinstance(error, ocr.InputRejected):
-            assert report.document_id is not None
-            return self._quarantine(report.document_id, report, error.code, error.message)
-        recording.record_processed(self.ctx, report.document_id, received.blob, plan, result.pages,
-                                   failure=str(error) if error else None, actor=self.actor)
-        if error is not None:
-            report.outcome, report.reason, report.reason_code = Outcome.NEEDS_REVIEW, str(error), "ocr_failed"
+    def _record(self, processed: Processed[_Received]) -> IngestReport:
+        report = processed.key.report
+        assert report.document_id is not None
+        if processed.rejection is not None:
+            rejection = processed.rejection
+            return self._quarantine(report.document_id, report, rejection.code, rejection.message)
+        assert processed.plan is not None
+        report.page_count = processed.plan.page_count
+        failure = str(processed.failure) if processed.failure else None
+        recording.record_processed(self.ctx, report.document_id, processed.plan, processed.pages,
+                                   copy=processed.copy, copy_warning=processed.copy_warning, failure=failure,
+                                   actor=self.actor)
+        if failure is not None:
+            report.outcome, report.reason, report.reason_code = Outcome.NEEDS_REVIEW, failure, "ocr_failed"
         return report
 
-    def _quarantine(self, document_id: int | None, report: IngestReport, code: str, reason: str) -> IngestReport:
+    def _quarantine(self, document_id: int, report: IngestReport, code: str, reason: str) -> IngestReport:
         recording.record_quarantined(self.ctx, document_id, code, reason, actor=self.actor)
         report.outcome, report.reason, report.reason_code = Outcome.QUARANTINED, reason, code
         return report

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,27 +15,11 @@ from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, Page, StoredFile
 
 
-def _searchable_copy(ctx: Context, blob: Path, plan: ocr.DocumentPlan,
-                     pages: Sequence[ocr.PageResult]) -> tuple[str | None, int | None, str | None]:
-    """(sha256, size, warning) of the stored PDF/A copy; no copy for signed PDFs or on failure."""
-    if plan.signed:
-        return None, None, "PDF signé : conservé tel quel, sans copie PDF/A (la signature serait rompue)"
-    with tempfile.TemporaryDirectory(prefix="ged-pdfa-") as work:
-        target = Path(work) / "copie.pdf"
-        try:
-            ocr.build_searchable_pdf(blob, plan.media_type, pages, target,
-                                     timeout=ctx.settings.ocr.timeout_seconds)
-        except ocr.EngineError as exc:
-            return None, None, str(exc)
-        stored = ctx.blobs.put(target)
-    return stored.sha256, stored.size, None
-
-
-def record_processed(ctx: Context, document_id: int | None, blob: Path, plan: ocr.DocumentPlan,
-                     pages: Sequence[ocr.PageResult], *, failure: str | None, actor: str) -> None:
+def record_processed(ctx: Context, document_id: int, plan: ocr.DocumentPlan, pages: Sequence[ocr.PageResult],
+                     *, copy: Path | None, copy_warning: str | None, failure: str | None, actor: str) -> None:
     """Store the searchable copy and the pages; the document becomes processed (or needs review)."""
-    assert document_id is not None
-    sha256, size, warning = _searchable_copy(ctx, blob, plan, pages) if not failure else (None, None, None)
+    stored = ctx.blobs.put(copy) if copy is not None else None
+    sha256, size, warning = (stored.sha256, stored.size, None) if stored else (None, None, copy_warning)
     now = ctx.clock()
     with ctx.db.session() as session:
         document = session.get_one(Document, document_id)
@@ -78,7 +61,7 @@ def record_processed(ctx: Context, document_id: int | None, blob: Path, plan: oc
                        actor=actor, document_id=document_id, payload=payload)
 
 
-def record_quarantined(ctx: Context, document_id: int | None, code: str, reason: str, *, actor: str) -> None:
+def record_quarantined(ctx: Context, document_id: int, code: str, reason: str, *, actor: str) -> None:
     """The document is refused: its original is copied to quarantine beside a reason file."""
     now = ctx.clock()
     with ctx.db.session() as session:
