@@ -39,6 +39,14 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def copy_hashing(source: BinaryIO, target: BinaryIO) -> tuple[str, int]:
     """Copy a stream while hashing it, in one read."""
     digest = hashlib.sha256()
@@ -100,11 +108,7 @@ class BlobStore:
     def verified_path(self, sha256: str) -> Path:
         """The blob's path, after checking that its bytes still match its name."""
         path = self.path_for(sha256)
-        digest = hashlib.sha256()
-        with path.open("rb") as stream:
-            while chunk := stream.read(_CHUNK):
-                digest.update(chunk)
-        if digest.hexdigest() != sha256:
+        if file_sha256(path) != sha256:
             raise BlobCorrupted(f"le fichier {path} ne correspond plus à son empreinte")
         return path
 

@@ -172,3 +172,23 @@ def test_two_processes_ingesting_the_same_file_store_it_once(context: Context, s
         assert session.scalar(select(func.count(Document.id))) == 1
     kinds = _events(context)
     assert kinds.count("document.received") == 1 and kinds.count("document.duplicate") == 1
+
+
+@pytest.mark.slow
+def test_pdf_with_a_text_page_and_a_scanned_page(context: Context, samples: Path, tmp_path: Path) -> None:
+    """Only the page without text is OCR'd; the copy keeps both pages and is valid PDF/A."""
+    mixed = tmp_path / "mixte.pdf"
+    with (pikepdf.open(samples / "facture_fournisseur.pdf") as pdf,
+          pikepdf.open(samples / "courrier_divers.pdf") as scan):
+        pdf.pages.append(scan.pages[0])
+        pdf.save(mixed)
+    report = IngestService(context).ingest([mixed])[0]
+    assert report.outcome == Outcome.INGESTED and report.page_count == 2
+    with context.db.session() as session:
+        document = session.get_one(Document, report.document_id)
+        assert [(p.number, p.source) for p in document.pages] == [(1, "text_layer"), (2, "ocr")]
+        assert "Électricité" in document.pages[0].text and "manifestations estivales" in document.pages[1].text
+        copy = context.blobs.verified_path(document.file(FileRole.PDFA).sha256)
+    assert ocr.is_valid_pdfa(copy)
+    with pikepdf.open(copy) as pdf:
+        assert len(pdf.pages) == 2

@@ -170,3 +170,12 @@ def test_invisible_text_lies_over_the_word_it_reads(tmp_path: Path, how: str) ->
     found_y = (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2
     assert found_x == pytest.approx(expected[0] * 72 / dpi, abs=8)
     assert found_y == pytest.approx(height_pt - expected[1] * 72 / dpi, abs=8)
+
+
+def test_png_pixels_are_embedded_losslessly(recognised: dict, samples: Path) -> None:
+    with pikepdf.open(recognised["signalement_eclairage"][2]) as pdf:
+        [image] = pdf.pages[0].get_images().values()
+        assert image.DecodeParms.Predictor == 15  # the PNG's own compressed rows, not recompressed
+        embedded = pikepdf.PdfImage(image).as_pil_image()
+    with Image.open(samples / "signalement_eclairage.png") as original:
+        assert embedded.tobytes() == original.convert("L").tobytes()

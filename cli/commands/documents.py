@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from ged.db.models import FileRole
 from ged.services import documents as document_service
 
 from ..context import cli_actor, open_context
@@ -67,7 +66,6 @@ def export(
     if pdfa and original:
         raise typer.BadParameter("choisissez --pdfa ou --original, pas les deux")
     ctx = open_context()
-    role = FileRole.ORIGINAL if original else FileRole.PDFA
-    path = document_service.export(ctx, document_id, role, output, actor=cli_actor())
+    path = document_service.export(ctx, document_id, output, original=original, actor=cli_actor())
     ctx.close()
     console.print(f"Exporté : {escape(str(path))}")

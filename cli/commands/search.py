@@ -10,8 +10,8 @@ import typer
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from ged.search import SearchRequest
 from ged.services import search as search_service
+from ged.services.search import SearchRequest
 
 from ..context import open_context
 from ..output import console, print_json, snippet_markup

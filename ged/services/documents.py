@@ -77,8 +77,9 @@ def show(ctx: Context, document_id: int) -> DocumentView:
     )
 
 
-def export(ctx: Context, document_id: int, role: FileRole, destination: Path, *, actor: str) -> Path:
-    """Copy the original or the PDF/A copy out of the store, after checking its fingerprint."""
+def export(ctx: Context, document_id: int, destination: Path, *, original: bool, actor: str) -> Path:
+    """Copy the PDF/A copy (or the original) out of the store, after checking its fingerprint."""
+    role = FileRole.ORIGINAL if original else FileRole.PDFA
     document = _load(ctx, document_id)
     stored = document.file(role)
     if stored is None:

@@ -7,7 +7,6 @@ run again, so ``resume`` finishes whatever a crash interrupted, without duplicat
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 import ocr
 
 from .. import journal, quarantine
-from ..blobs import StagedBlob
+from ..blobs import StagedBlob, file_sha256
 from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, StoredFile
 from ..errors import DependencyMissing
@@ -119,12 +118,8 @@ class IngestService:
     def _receive(self, path: Path, attributes: dict[str, Any]) -> IngestReport | _Received:
         try:
             size = path.stat().st_size
-        except OSError as exc:
-            return IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible ({exc.strerror})",
-                                reason_code="unreadable")
-        if size > self.ctx.settings.limits.max_file_bytes:
-            return self._refuse_unstored(path, size)
-        try:
+            if size > self.ctx.settings.limits.max_file_bytes:
+                return self._refuse_unstored(path, size)
             staged = self.ctx.blobs.stage(path)
         except OSError as exc:
             return IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible ({exc.strerror})",
@@ -209,18 +204,15 @@ class IngestService:
 
     def _refuse_unstored(self, path: Path, size: int) -> IngestReport:
         """Too large for the store: kept in quarantine only, with its fingerprint."""
-        digest = hashlib.sha256()
-        with path.open("rb") as stream:
-            while chunk := stream.read(1024 * 1024):
-                digest.update(chunk)
+        sha256 = file_sha256(path)
         limit = self.ctx.settings.limits.max_file_bytes
         reason = f"fichier trop volumineux ({size / 1e6:.0f} Mo, limite {limit / 1e6:.0f} Mo)"
         now = self.ctx.clock()
         quarantine.put(self.ctx.settings.quarantine_path, path, name=path.name, origin=str(path),
-                       sha256=digest.hexdigest(), code="too_large", reason=reason, at=now)
+                       sha256=sha256, code="too_large", reason=reason, at=now)
         with self.ctx.db.session() as session:
             journal.append(session, "document.refused", at=now, actor=self.actor,
-                           payload={"source": str(path), "sha256": digest.hexdigest(), "size": size,
+                           payload={"source": str(path), "sha256": sha256, "size": size,
                                     "code": "too_large", "reason": reason})
         return IngestReport(str(path), Outcome.QUARANTINED, reason=reason, reason_code="too_large")
 

@@ -6,6 +6,8 @@ from ..context import Context
 from ..search import SearchRequest, SearchResult
 from .indexing import reindex_all
 
+__all__ = ["SearchRequest", "SearchResult", "reindex", "search"]
+
 MAX_PAGE_SIZE = 200
 
 
