@@ -3,8 +3,10 @@
 Tesseract silently drops whole paragraphs of pages skewed by 1–2° (FIELD-NOTES); a
 projection-profile search on a quarter-size binarised copy finds the angle in a few
 hundredths of a second, far cheaper than Tesseract's own OSD pass (≈0.85 s).
-Only sideways pages are found here; upside-down ones are caught after recognition
-by their confidence (see ``ocr.page``), which proved more reliable than OSD.
+Upside-down pages are told by the balance of ascenders and descenders: Latin script (and
+French accents) puts far more ink above the x-height band than below the baseline. Pages
+where that balance is inconclusive are flagged, and ``ocr.page`` then also reads them
+turned over and keeps the more confident reading.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ _FINE_STEPS = (0.25, 0.05)
 _MAX_SKEW = 6.0
 _MIN_CORRECTED_SKEW = 0.2
 _SIDEWAYS_RATIO = 1.6
+_UPRIGHT_MARGIN = 0.25
+"""Ascender balance beyond which the orientation is taken as known (measured: ±0.84 to ±1.0)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class Correction:
     """Counter-clockwise quarter turns applied first (0–3)."""
     skew: float = 0.0
     """Then a counter-clockwise rotation by this many degrees about the centre."""
+    uncertain: bool = False
+    """The text lines did not tell which way up the page is."""
 
     def turned_over(self) -> Correction:
         return Correction((self.quarter_turns + 2) % 4, self.skew)
@@ -47,9 +53,12 @@ def otsu_threshold(gray: np.ndarray) -> int:
     return int(np.nanargmax(candidates))
 
 
-def _ink(gray: Image.Image, reduction: int) -> Image.Image:
-    small = np.asarray(gray.reduce(reduction) if min(gray.size) > 100 * reduction else gray)
-    return Image.fromarray((small < otsu_threshold(small)).astype(np.uint8))
+def _inks(gray: Image.Image) -> tuple[Image.Image, Image.Image]:
+    """Binarised copies at 1/4 and 1/8 scale (one Otsu threshold for both)."""
+    quarter = gray.reduce(_REDUCTION) if min(gray.size) > 100 * _REDUCTION else gray
+    eighth = quarter.reduce(2)
+    threshold = otsu_threshold(np.asarray(quarter))
+    return tuple(Image.fromarray((np.asarray(im) < threshold).astype(np.uint8)) for im in (quarter, eighth))
 
 
 def _profile_score(ink: Image.Image, angle: float) -> float:
@@ -78,17 +87,46 @@ def detect(gray: Image.Image) -> Correction:
 
     A coarse search at 1/8 scale compares both orientations; the angle is then refined at 1/4.
     """
-    coarse = _ink(gray, 2 * _REDUCTION)
+    fine, coarse = _inks(gray)
     if not np.asarray(coarse).any():
         return Correction()
     angles = np.arange(-_MAX_SKEW, _MAX_SKEW + 1e-9, _COARSE_STEP)
     score, angle = _best(coarse, angles)
     sideways_score, sideways_angle = _best(coarse.transpose(Image.Transpose.ROTATE_90), angles)
     turns = 1 if sideways_score > _SIDEWAYS_RATIO * score else 0
-    fine = _ink(gray, _REDUCTION)
     if turns:
         fine, angle = fine.transpose(Image.Transpose.ROTATE_90), sideways_angle
-    return Correction(turns, _significant(_refine(fine, angle, _COARSE_STEP)))
+    angle = _refine(fine, angle, _COARSE_STEP)
+    balance = ascender_balance(np.asarray(fine.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)))
+    if balance < -_UPRIGHT_MARGIN:
+        turns += 2
+    return Correction(turns, _significant(angle), uncertain=abs(balance) < _UPRIGHT_MARGIN)
+
+
+def ascender_balance(ink: np.ndarray) -> float:
+    """(ink above the x-height band − ink below the baseline) / both, over every text line.
+
+    Near +1 for upright Latin text, near −1 upside down, near 0 when it cannot tell.
+    """
+    rows = ink.sum(1, dtype=np.int64)
+    in_line = rows > max(2, ink.shape[1] // 100)
+    above = below = 0
+    y, height = 0, len(rows)
+    while y < height:
+        if not in_line[y]:
+            y += 1
+            continue
+        start = y
+        while y < height and in_line[y]:
+            y += 1
+        band = rows[start:y]
+        if len(band) < 4:
+            continue
+        core = np.nonzero(band >= band.max() / 2)[0]  # the x-height band is the densest
+        above += int(band[:core[0]].sum())
+        below += int(band[core[-1] + 1:].sum())
+    total = above + below
+    return (above - below) / total if total else 0.0
 
 
 def _significant(angle: float) -> float:

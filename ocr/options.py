@@ -25,5 +25,6 @@ class OcrOptions:
     """Letters or digits a PDF text layer needs on a page to be used instead of OCR."""
     thresholding_method: int = 0
     retry_upside_down_below: float = 55.0
-    """Mean word confidence under which the page is also read turned by 180° (the better wins)."""
+    """When the text lines did not tell which way up a page is, a mean word confidence under which
+    it is also read turned by 180° (the better reading wins)."""
     limits: Limits = Limits()

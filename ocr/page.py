@@ -40,7 +40,7 @@ def _read(image: Image.Image, job: PageJob, name: str) -> tesseract.Reading:
 def _best_reading(upright: Image.Image, correction: cleanup.Correction,
                   job: PageJob) -> tuple[tesseract.Reading, cleanup.Correction]:
     reading = _read(upright, job, "upright")
-    if reading.words and reading.mean_confidence < job.options.retry_upside_down_below:
+    if correction.uncertain and reading.words and reading.mean_confidence < job.options.retry_upside_down_below:
         turned = _read(upright.transpose(Image.Transpose.ROTATE_180), job, "turned")
         if turned.score > reading.score:
             return turned, correction.turned_over()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 import pikepdf
@@ -26,11 +27,9 @@ class PdfaFailed(EngineError):
     """No valid PDF/A copy could be made; the document keeps its original only."""
 
 
-def _overlay(page: pikepdf.Page, page_pdf: Path, pdf: pikepdf.Pdf) -> None:
-    with pikepdf.open(page_pdf) as layer_pdf:
-        layer = layer_pdf.pages[0]
-        form = pdf.copy_foreign(layer.as_form_xobject())
-        rotate = int(layer.obj.get("/Rotate", 0))
+def _overlay(page: pikepdf.Page, layer: pikepdf.Page, pdf: pikepdf.Pdf) -> None:
+    form = pdf.copy_foreign(layer.as_form_xobject())
+    rotate = int(layer.obj.get("/Rotate", 0))
     name = page.add_resource(form, pikepdf.Name.XObject, prefix="GedOcr")
     # Isolate the original drawing so that a graphics state it leaves open cannot move the text.
     page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
@@ -47,17 +46,18 @@ def _drop_presentation(pdf: pikepdf.Pdf) -> None:
     pdf.remove_unreferenced_resources()
 
 
-def _assemble(source: Path, media_type: str, pages: Sequence[PageResult]) -> pikepdf.Pdf:
-    ocr_pages = {p.number: p.page_pdf for p in pages if p.page_pdf is not None}
+def _assemble(source: Path, media_type: str, pages: Sequence[PageResult], opened: ExitStack) -> pikepdf.Pdf:
+    """The document to save; page PDFs stay open in ``opened`` until then (qpdf copies their streams lazily)."""
+    layers = {p.number: opened.enter_context(pikepdf.open(p.page_pdf)).pages[0]
+              for p in pages if p.page_pdf is not None}
     if media_type != sniff.PDF:
-        pdf = pikepdf.new()
-        for number in sorted(ocr_pages):
-            with pikepdf.open(ocr_pages[number]) as page_pdf:
-                pdf.pages.append(page_pdf.pages[0])
+        pdf = opened.enter_context(pikepdf.new())
+        for number in sorted(layers):
+            pdf.pages.append(layers[number])
         return pdf
-    pdf = pikepdf.open(source)
-    for number, page_pdf in ocr_pages.items():
-        _overlay(pdf.pages[number - 1], page_pdf, pdf)
+    pdf = opened.enter_context(pikepdf.open(source))
+    for number, layer in layers.items():
+        _overlay(pdf.pages[number - 1], layer, pdf)
     _drop_presentation(pdf)
     return pdf
 
@@ -65,7 +65,8 @@ def _assemble(source: Path, media_type: str, pages: Sequence[PageResult]) -> pik
 def build_searchable_pdf(source: Path, media_type: str, pages: Sequence[PageResult], destination: Path,
                          *, timeout: int = 300) -> None:
     """Write the PDF/A-2b copy to ``destination`` or raise ``PdfaFailed`` with a French reason."""
-    with _assemble(source, media_type, pages) as pdf:
+    with ExitStack() as opened:
+        pdf = _assemble(source, media_type, pages, opened)
         try:
             pikepdf.pdfa.save(pdf, destination, FLAVOUR)
             return

@@ -28,10 +28,29 @@ def test_straight_page_is_left_alone(page: Image.Image) -> None:
     assert cleanup.detect(page) == cleanup.Correction(0, 0.0)
 
 
-@pytest.mark.parametrize("transpose", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270])
-def test_sideways_page_is_turned(page: Image.Image, transpose: Image.Transpose) -> None:
+@pytest.mark.parametrize(("transpose", "turns"), [
+    pytest.param(Image.Transpose.ROTATE_90, 3, id="anticlockwise"),
+    pytest.param(Image.Transpose.ROTATE_270, 1, id="clockwise"),
+    pytest.param(Image.Transpose.ROTATE_180, 2, id="upside-down"),
+])
+def test_turned_page_is_put_upright(page: Image.Image, transpose: Image.Transpose, turns: int) -> None:
     correction = cleanup.detect(page.transpose(transpose))
-    assert correction.quarter_turns == 1
+    assert correction.quarter_turns == turns and not correction.uncertain
+
+
+def test_upside_down_skewed_noisy_scan_is_found(page: Image.Image) -> None:
+    from examples import render
+
+    scan = render.degrade(page.rotate(181.5, fillcolor=255), seed=3, noise=14, blur=0.9)
+    correction = cleanup.detect(scan)
+    assert correction.quarter_turns == 2 and correction.skew == pytest.approx(-1.5, abs=0.2)
+
+
+def test_ascender_balance_tells_which_way_up(page: Image.Image) -> None:
+    ink = (np.asarray(page.reduce(4)) < 128).astype(np.uint8)
+    assert cleanup.ascender_balance(ink) > 0.5
+    assert cleanup.ascender_balance(ink[::-1, ::-1]) < -0.5
+    assert cleanup.ascender_balance(np.zeros((100, 100), dtype=np.uint8)) == 0.0
 
 
 def test_blank_page_needs_no_correction() -> None:
