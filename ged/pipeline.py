@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ocr import (
+    INSPECT,
+    RECOGNISE_PAGE,
+    WRITE_SEARCHABLE_COPY,
     DocumentPlan,
     EngineError,
     InputRejected,
@@ -26,9 +29,6 @@ from ocr import (
     OcrOptions,
     PageJob,
     PageResult,
-    inspect,
-    process_page,
-    write_searchable_copy,
 )
 
 T = TypeVar("T")
@@ -78,7 +78,7 @@ class OcrPool:
             # Not fork: the parent holds database and index threads. A fork server imports the
             # OCR modules once and forks every worker from that clean process.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["ocr"])
+            context.set_forkserver_preload(["ocr.inspection", "ocr.page", "ocr.pdfa"])
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
         return self._executor.submit(function, *args, **kwargs)
 
@@ -87,7 +87,7 @@ class OcrPool:
         futures: dict[Future[Any], tuple[str, _Tracking[T]]] = {}
         for index, (key, source) in enumerate(documents):
             tracking = _Tracking(Processed(key), source, self.workdir / str(index))
-            futures[self._submit(inspect, source, self.options)] = ("inspect", tracking)
+            futures[self._submit(INSPECT, source, self.options)] = ("inspect", tracking)
         while futures:
             done, _ = wait(futures, return_when=FIRST_COMPLETED)
             for future in done:
@@ -113,7 +113,7 @@ class OcrPool:
             for page in value.ocr_pages:
                 job = PageJob(source=tracking.source, media_type=value.media_type, page=page,
                               workdir=tracking.workdir / str(page.number), options=self.options)
-                futures[self._submit(process_page, job)] = ("page", tracking)
+                futures[self._submit(RECOGNISE_PAGE, job)] = ("page", tracking)
         elif stage == "page":
             tracking.pages_left -= 1
             if value is not None:
@@ -124,7 +124,7 @@ class OcrPool:
             return True
         result.pages.sort(key=lambda p: p.number)
         tracking.workdir.mkdir(parents=True, exist_ok=True)
-        copy = self._submit(write_searchable_copy, tracking.source, result.plan, result.pages,
+        copy = self._submit(WRITE_SEARCHABLE_COPY, tracking.source, result.plan, result.pages,
                             tracking.workdir / "copie.pdf", timeout=self.options.timeout_seconds)
         futures[copy] = ("copy", tracking)
         return False

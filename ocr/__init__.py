@@ -1,30 +1,35 @@
 """OCR leaf: from a file's bytes to page texts, words with boxes, and a searchable PDF/A copy.
 
 A library: paths, images and frozen dataclasses in, results out. It never touches the
-database, the settings object or any global state of the core.
+database, the settings object or any global state of the core. Names are loaded on first
+use, so that importing the package for its types costs nothing.
 """
 
-from .errors import (
-    CorruptInput,
-    EmptyInput,
-    EncryptedInput,
-    EngineError,
-    InputRejected,
-    LimitExceeded,
-    MissingDependency,
-    OcrError,
-    UnsupportedFormat,
-)
-from .inspect import DocumentPlan, PagePlan, inspect
-from .options import Limits, OcrOptions
-from .page import PageJob, process_page
-from .pdfa import PdfaFailed, build_searchable_pdf, is_valid_pdfa, write_searchable_copy
-from .results import PageResult, TextSource, Word
-from .tesseract import check_available
+from __future__ import annotations
 
-__all__ = [
-    "CorruptInput", "DocumentPlan", "EmptyInput", "EncryptedInput", "EngineError", "InputRejected",
-    "LimitExceeded", "Limits", "MissingDependency", "OcrError", "OcrOptions", "PageJob", "PagePlan",
-    "PageResult", "PdfaFailed", "TextSource", "UnsupportedFormat", "Word", "build_searchable_pdf",
-    "check_available", "inspect", "is_valid_pdfa", "process_page", "write_searchable_copy",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "errors": ("CorruptInput", "EmptyInput", "EncryptedInput", "EngineError", "InputRejected", "LimitExceeded",
+               "MissingDependency", "OcrError", "UnsupportedFormat"),
+    "options": ("Limits", "OcrOptions"),
+    "plan": ("DocumentPlan", "PageJob", "PagePlan"),
+    "results": ("PageResult", "TextSource", "Word"),
+    "tasks": ("INSPECT", "RECOGNISE_PAGE", "WRITE_SEARCHABLE_COPY"),
+    "inspection": ("inspect",),
+    "page": ("process_page",),
+    "pdfa": ("PdfaFailed", "build_searchable_pdf", "is_valid_pdfa", "write_searchable_copy"),
+    "tesseract": ("check_available",),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ocr' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -7,29 +7,15 @@ down → the layer placed on the original page. Jobs and results are picklable.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 from PIL import Image
 
 from . import cleanup, geometry, layers, raster, sniff, tesseract
-from .inspect import PagePlan
-from .options import OcrOptions
+from .plan import PageJob
 from .results import PageResult, TextSource, Word
 
 
-@dataclass(frozen=True, kw_only=True)
-class PageJob:
-    source: Path
-    media_type: str
-    page: PagePlan
-    workdir: Path
-    """Private folder of this job for temporary files and the page PDF it writes."""
-    options: OcrOptions
-
-
 def _read(image: Image.Image, job: PageJob, name: str) -> tesseract.Reading:
-    image_path = job.workdir / f"{name}.pgm"
+    image_path = job.workdir / (f"{name}.pbm" if image.mode == "1" else f"{name}.pgm")
     image.save(image_path)
     options = job.options
     return tesseract.recognise(image_path, job.workdir / name, languages=options.languages, dpi=job.page.dpi,
@@ -70,7 +56,10 @@ def process_page(job: PageJob) -> PageResult:
     job.workdir.mkdir(parents=True, exist_ok=True)
     gray = raster.load_gray(job.source, job.media_type, job.page)
     correction = cleanup.detect(gray)
-    reading, correction = _best_reading(cleanup.apply(gray, correction), correction, job)
+    # Tesseract's default thresholding is a global Otsu: done here once, it costs ~25 % less
+    # recognition time; adaptive methods (Sauvola) must see the grey page.
+    readable = cleanup.binarise(gray) if job.options.thresholding_method == 0 else gray
+    reading, correction = _best_reading(cleanup.apply(readable, correction), correction, job)
 
     is_pdf = job.media_type == sniff.PDF
     if is_pdf:

@@ -17,7 +17,7 @@ import pikepdf.pdfa
 
 from . import ghostscript, sniff
 from .errors import EngineError
-from .inspect import DocumentPlan
+from .plan import DocumentPlan
 from .results import PageResult
 
 FLAVOUR = "2b"

@@ -9,7 +9,7 @@ from PIL import Image, ImageOps
 
 from . import sniff
 from .errors import CorruptInput
-from .inspect import PagePlan
+from .plan import PagePlan
 
 EXIF_ORIENTATION = 0x0112
 

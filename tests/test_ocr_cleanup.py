@@ -53,13 +53,22 @@ def test_ascender_balance_tells_which_way_up(page: Image.Image) -> None:
     assert cleanup.ascender_balance(np.zeros((100, 100), dtype=np.uint8)) == 0.0
 
 
-def test_blank_page_needs_no_correction() -> None:
-    assert cleanup.detect(Image.new("L", (1000, 1400), 255)) == cleanup.Correction()
+def test_blank_page_needs_no_correction_and_stays_white() -> None:
+    blank = Image.new("L", (1000, 1400), 255)
+    assert cleanup.detect(blank) == cleanup.Correction()
+    assert np.asarray(cleanup.binarise(blank)).all()
 
 
 def test_otsu_splits_a_bimodal_histogram() -> None:
-    pixels = np.concatenate([np.full(1000, 30), np.full(3000, 220)]).astype(np.uint8)
-    assert 30 <= cleanup.otsu_threshold(pixels) < 220
+    pixels = np.concatenate([np.full(1000, 30), np.full(3000, 220)]).astype(np.uint8).reshape(40, 100)
+    assert 30 <= cleanup.otsu_threshold(Image.fromarray(pixels)) < 220
+
+
+def test_binarised_page_keeps_its_text_black(page: Image.Image) -> None:
+    black_and_white = cleanup.binarise(page)
+    assert black_and_white.mode == "1"
+    ink = 1 - np.asarray(black_and_white, dtype=np.uint8)
+    assert 0.01 < ink.mean() < 0.2
 
 
 def _apply(matrix: np.ndarray, x: float, y: float) -> tuple[float, float]:

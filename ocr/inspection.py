@@ -7,7 +7,6 @@ document's plan (which pages need OCR) is known before pages go to the worker po
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -17,32 +16,11 @@ from PIL import Image, UnidentifiedImageError
 from . import sniff
 from .errors import CorruptInput, EmptyInput, EncryptedInput, LimitExceeded
 from .options import Limits, OcrOptions
+from .plan import DocumentPlan, PagePlan
 from .results import PageResult
 from .textlayer import read_text_layer
 
 DEFAULT_IMAGE_DPI = 300
-
-
-@dataclass(frozen=True, kw_only=True)
-class PagePlan:
-    number: int
-    """1-based."""
-    width_pt: float
-    height_pt: float
-    dpi: int
-    """Resolution of the raster that OCR reads (the image's own, or the rendering one)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class DocumentPlan:
-    media_type: str
-    page_count: int
-    text_pages: tuple[PageResult, ...]
-    """Pages whose own text layer is used as it is."""
-    ocr_pages: tuple[PagePlan, ...]
-    """Pages that need recognition."""
-    signed: bool = False
-    """A signed PDF is never rewritten: no searchable copy is made from it."""
 
 
 def inspect(path: Path, options: OcrOptions) -> DocumentPlan:
