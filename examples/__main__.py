@@ -8,11 +8,12 @@ from pathlib import Path
 from PIL import Image
 
 from . import render
+from .forms import render_form
 from .letters import by_name
 
 
 def generate(folder: Path) -> list[Path]:
-    """Eight letters covering every input kind the mail room meets."""
+    """Eight letters and a filled-in form, covering every input kind the mail room meets."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
@@ -54,6 +55,11 @@ def generate(folder: Path) -> list[Path]:
 
     path = folder / "courrier_divers.pdf"  # scanner PDF, slight skew
     render.image_pdf([scan("courrier_divers", skew=-1.0)], path)
+    written.append(path)
+
+    path = folder / "formulaire_inscription_scolaire.pdf"  # a form filled in, scanned
+    form = render.degrade(render_form(), seed=render.seeded("formulaire"), skew=0.5, noise=6)
+    render.image_pdf([form], path)
     written.append(path)
     return written
 

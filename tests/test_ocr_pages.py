@@ -70,6 +70,15 @@ def test_identifiers_survive_ocr(recognised: dict) -> None:
     assert "06 12 34 56 78" in text and "3 mars 2025" in text
 
 
+def test_form_values_sit_right_of_their_labels(recognised: dict) -> None:
+    """Word boxes let a reader pair a form's label with the value written beside it."""
+    page = recognised["formulaire_inscription_scolaire"][1][0]
+    [label] = [w for w in page.words if w.text == "naissance"]
+    [value] = [w for w in page.words if w.text == "05/09/2020"]
+    assert value.x0 > label.x1 and abs((value.y0 + value.y1) / 2 - (label.y0 + label.y1) / 2) < 6
+    assert "aicha.benali@exemple.fr" in page.text and "Garderie du matin" in page.text
+
+
 def test_multipage_tiff_gives_every_page(recognised: dict) -> None:
     _plan, pages, _copy = recognised["demande_acte_naissance"]
     assert [p.number for p in pages] == [1, 2]
@@ -86,7 +95,7 @@ def test_words_have_boxes_and_confidences(recognised: dict) -> None:
 
 @pytest.mark.parametrize("name", ["signalement_eclairage", "demande_acte_naissance", "facture_fournisseur",
                                   "inscription_scolaire", "declaration_prealable", "demande_subvention",
-                                  "reclamation_dechets", "courrier_divers"])
+                                  "reclamation_dechets", "courrier_divers", "formulaire_inscription_scolaire"])
 def test_every_searchable_copy_is_valid_pdfa_2b(recognised: dict, name: str) -> None:
     plan, _pages, copy = recognised[name]
     assert ocr.is_valid_pdfa(copy)
