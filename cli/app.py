@@ -13,7 +13,7 @@ from typing import Any
 def build_app() -> Any:
     import typer
 
-    from .commands import documents, ingest, init, search
+    from .commands import documents, ingest, init, search, watch
 
     app = typer.Typer(
         name="ged",
@@ -28,6 +28,8 @@ def build_app() -> Any:
     app.add_typer(search.app, name="search")
     app.command("show")(documents.show)
     app.command("export")(documents.export)
+    app.command("watch")(watch.watch)
+    app.command("status")(watch.status)
     return app
 
 

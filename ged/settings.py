@@ -52,6 +52,35 @@ class LimitSettings(BaseModel):
     """Largest raster accepted for one page (decompression bombs are refused)."""
 
 
+class FolderRouting(BaseModel):
+    """What a watched folder (or one of its subfolders) says about the mail dropped in it."""
+
+    service: str | None = None
+    doc_type: str | None = None
+    tags: list[str] = Field(default_factory=list)
+
+
+class WatchedFolder(FolderRouting):
+    path: Path
+    polling: bool | None = None
+    """Poll instead of inotify (network shares); None takes ``watch.polling``."""
+    subfolders: dict[str, FolderRouting] = Field(default_factory=dict)
+    """Routing by the name of the first-level subfolder a file is dropped in."""
+
+
+class WatchSettings(BaseModel):
+    folders: list[WatchedFolder] = Field(default_factory=list)
+    polling: bool = False
+    """Default observer: False uses inotify, True polls (SMB/NFS shares where inotify sees nothing)."""
+    poll_interval_seconds: float = Field(default=5.0, gt=0)
+    settle_seconds: float = Field(default=5.0, ge=0)
+    """A file is taken once its size and modification time have not changed for this long."""
+    rescan_seconds: float = Field(default=300.0, gt=0)
+    """Full rescan of every folder, a safety net for missed events."""
+    after: Literal["move", "delete"] = "move"
+    """What becomes of a source file once its document is committed."""
+
+
 class SearchSettings(BaseModel):
     engine: Literal["embedded"] = "embedded"
     """``embedded`` (tantivy, no server)."""
@@ -74,6 +103,7 @@ class Settings(BaseSettings):
     ocr: OcrSettings = OcrSettings()
     limits: LimitSettings = LimitSettings()
     search: SearchSettings = SearchSettings()
+    watch: WatchSettings = WatchSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -135,4 +165,17 @@ max_page_pixels = 120000000
 
 [search]
 engine = "embedded"
+
+[watch]
+polling = false            # true for SMB/NFS shares (inotify sees nothing there)
+poll_interval_seconds = 5
+settle_seconds = 5         # a file is taken once unchanged for this long
+rescan_seconds = 300
+after = "move"             # or "delete": what becomes of a scanned file once stored
+# [[watch.folders]]
+# path = "/srv/scans/urbanisme"
+# service = "urbanisme"
+# tags = ["guichet"]
+# [watch.folders.subfolders.etat-civil]
+# service = "etat_civil"
 """

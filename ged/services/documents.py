@@ -46,6 +46,11 @@ class DocumentView:
         return data
 
 
+def state_label(state: str) -> str:
+    """The French word people read for a state code."""
+    return STATE_LABELS_FR[DocumentState(state)]
+
+
 def _load(ctx: Context, document_id: int) -> Document:
     with ctx.db.session() as session:
         document = session.get(Document, document_id,
@@ -63,7 +68,7 @@ def show(ctx: Context, document_id: int) -> DocumentView:
     return DocumentView(
         id=document.id, filename=document.filename, source_path=document.source_path, sha256=document.sha256,
         media_type=document.media_type, size=document.size, state=document.state,
-        state_label=STATE_LABELS_FR[DocumentState(document.state)], reason=document.state_reason,
+        state_label=state_label(document.state), reason=document.state_reason,
         page_count=document.page_count, doc_type=document.doc_type, service=document.service,
         received_at=document.received_at, processed_at=document.processed_at,
         files=[{"role": f.role, "sha256": f.sha256, "size": f.size, "media_type": f.media_type}

@@ -53,6 +53,23 @@ class IngestReport:
         return {k: (str(v) if isinstance(v, Outcome) else v) for k, v in asdict(self).items()}
 
 
+@dataclass(frozen=True)
+class IntakeHints:
+    """What the way a file arrived says about it (a watched folder's service, a mailbox's sender)."""
+
+    service: str | None = None
+    doc_type: str | None = None
+    tags: tuple[str, ...] = ()
+    channel: str | None = None
+    """Where it came from, e.g. ``dossier:/srv/scans/urbanisme``."""
+
+    def attributes(self) -> dict[str, Any]:
+        return {k: v for k, v in (("tags", list(self.tags)), ("channel", self.channel)) if v}
+
+
+HintsFor = Callable[[Path], IntakeHints]
+
+
 @dataclass
 class _Received:
     report: IngestReport
@@ -70,7 +87,7 @@ class IngestService:
     # -- public -----------------------------------------------------------------------------
     def ingest(self, paths: Sequence[Path], *, progress: Progress | None = None,
                on_total: Callable[[int], None] | None = None,
-               attributes: dict[str, Any] | None = None) -> list[IngestReport]:
+               hints_for: HintsFor | None = None) -> list[IngestReport]:
         """Take files and folders; one report per input file, in input order (progress: in completion order)."""
         files, missing = intake.collect(paths)
         if on_total is not None:
@@ -81,7 +98,7 @@ class IngestService:
             _notify(progress, report)
         with OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers) as pool:
             for start in range(0, len(files), _BATCH):
-                reports += self._batch(files[start:start + _BATCH], pool, progress, attributes or {})
+                reports += self._batch(files[start:start + _BATCH], pool, progress, hints_for)
         order = {str(path): index for index, path in enumerate([*missing, *files])}
         return sorted(reports, key=lambda r: order.get(r.source, len(order)))
 
@@ -101,11 +118,11 @@ class IngestService:
 
     # -- steps ------------------------------------------------------------------------------
     def _batch(self, files: list[Path], pool: OcrPool, progress: Progress | None,
-               attributes: dict[str, Any]) -> list[IngestReport]:
+               hints_for: HintsFor | None) -> list[IngestReport]:
         reports: list[IngestReport] = []
         received: list[_Received] = []
         for path in files:
-            outcome = self._receive(path, attributes)
+            outcome = self._receive(path, hints_for(path) if hints_for else IntakeHints())
             if isinstance(outcome, _Received):
                 received.append(outcome)
             else:
@@ -115,7 +132,7 @@ class IngestService:
         indexing.index_pending(self.ctx)
         return reports
 
-    def _receive(self, path: Path, attributes: dict[str, Any]) -> IngestReport | _Received:
+    def _receive(self, path: Path, hints: IntakeHints) -> IngestReport | _Received:
         try:
             size = path.stat().st_size
             if size > self.ctx.settings.limits.max_file_bytes:
@@ -124,13 +141,12 @@ class IngestService:
         except OSError as exc:
             return IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible ({exc.strerror})",
                                 reason_code="unreadable")
-        document = self._store_original(path, staged, attributes)
+        document = self._store_original(path, staged, hints)
         if isinstance(document, IngestReport):
             return document
         return self._received(document, str(path))
 
-    def _store_original(self, path: Path, staged: StagedBlob,
-                        attributes: dict[str, Any]) -> Document | IngestReport:
+    def _store_original(self, path: Path, staged: StagedBlob, hints: IntakeHints) -> Document | IngestReport:
         """Publish the blob and commit its document, or report the duplicate it is."""
         try:
             with self.ctx.db.session() as session:
@@ -139,9 +155,10 @@ class IngestService:
                     return self._duplicate(session, existing, path, staged)
                 self.ctx.blobs.publish(staged)
                 now = self.ctx.clock()
+                attributes = hints.attributes()
                 document = Document(sha256=staged.sha256, filename=path.name, source_path=str(path),
                                     size=staged.size, state=DocumentState.RECEIVED, received_at=now,
-                                    attributes=attributes)
+                                    service=hints.service, doc_type=hints.doc_type, attributes=attributes)
                 session.add(document)
                 session.flush()
                 session.add(StoredFile(document_id=document.id, role=FileRole.ORIGINAL, sha256=staged.sha256,
@@ -149,7 +166,9 @@ class IngestService:
                                        created_at=now))
                 journal.append(session, "document.received", at=now, actor=self.actor, document_id=document.id,
                                payload={"source": str(path), "sha256": staged.sha256, "size": staged.size,
-                                        **({"attributes": attributes} if attributes else {})})
+                                        **({"service": hints.service} if hints.service else {}),
+                                        **({"doc_type": hints.doc_type} if hints.doc_type else {}),
+                                        **attributes})
                 return document
         except IntegrityError:
             # Another process stored the same bytes between our check and our insert.

@@ -1,0 +1,89 @@
+"""``ged watch`` (the mail room's daemon) and ``ged status``."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from ..context import open_context
+from ..output import console, print_json
+
+_FILED = {
+    "done": "[green]✔[/] {name} → document {doc}, classé dans done/",
+    "quarantine": "[red]✖[/] {name} → quarantaine : {reason}",
+    "duplicates": "[cyan]≡[/] {name} → duplicates/ (doublon du document {dup})",
+}
+
+
+def watch(
+    folders: Annotated[list[Path] | None, typer.Argument(
+        help="Dossiers à surveiller (par défaut : ceux de [watch] dans ged.toml).")] = None,
+    once: Annotated[bool, typer.Option("--once", help="Traiter ce qui est complet puis s'arrêter (cron).")] = False,
+    polling: Annotated[bool | None, typer.Option(
+        "--polling/--inotify", help="Scruter périodiquement (partages SMB/NFS) ou écouter le noyau.")] = None,
+) -> None:
+    """Surveiller les dossiers de numérisation : chaque fichier complet est intégré puis classé."""
+    from ged.services.mailroom import Filed, MailroomService
+    from ged.settings import WatchedFolder
+    from robots.watcher import FolderWatcher
+
+    ctx = open_context()
+    settings = ctx.settings.watch
+    if polling is not None:
+        settings = settings.model_copy(update={"polling": polling})
+    configured = {f.path.resolve(): f for f in settings.folders}
+    chosen = ([configured.get(p.resolve(), WatchedFolder(path=p.resolve())) for p in folders] if folders
+              else list(configured.values()))
+    if not chosen:
+        raise typer.BadParameter("aucun dossier : indiquez-en un ou configurez [[watch.folders]] dans ged.toml")
+
+    def report(filed: Filed) -> None:
+        if filed.placement is None:
+            return
+        r = filed.report
+        console.print(_FILED[filed.placement].format(name=escape(Path(r.source).name), doc=r.document_id,
+                                                     reason=escape(r.reason or ""), dup=r.duplicate_of))
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    watcher = FolderWatcher(MailroomService(ctx), chosen, settings, on_filed=report)
+    if once:
+        watcher.run_once(stop)
+    else:
+        console.print("Surveillance de " + ", ".join(escape(str(f.path)) for f in chosen)
+                      + (" (scrutation)" if settings.polling else "") + " — Ctrl+C ou SIGTERM pour arrêter")
+        watcher.run(stop)
+        console.print("Arrêt propre : le dernier lot a été terminé.")
+    ctx.close()
+
+
+def status(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
+    """État du service courrier : en attente, traités aujourd'hui, quarantaine, à vérifier."""
+    from ged.services.documents import state_label
+    from ged.services.mailroom import status as mailroom_status
+
+    ctx = open_context()
+    current = mailroom_status(ctx)
+    ctx.close()
+    if json_output:
+        print_json(current.as_dict())
+        return
+    for folder, count in current.waiting.items():
+        console.print(f"En attente dans {escape(folder)} : {count}")
+    total_today = sum(current.today.values())
+    by_state = ", ".join(f"{n} {state_label(s)}" for s, n in sorted(current.today.items()))
+    console.print(f"Reçus aujourd'hui : {total_today}" + (f" ({by_state})" if total_today else ""))
+    console.print(f"En quarantaine : {len(current.quarantined)}"
+                  + (f" (+{current.refused_unstored} trop volumineux, gardés en quarantaine seulement)"
+                     if current.refused_unstored else ""))
+    for item in current.quarantined:
+        console.print(f"  {item['id']}  {escape(item['filename'])} — {escape(item['reason'] or '')}")
+    console.print(f"À vérifier : {len(current.needs_review)}")
+    for item in current.needs_review:
+        console.print(f"  {item['id']}  {escape(item['filename'])} — {escape(item['reason'] or '')}")
