@@ -31,7 +31,8 @@ class StagedBlob:
     size: int
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in ``path`` durable (the folder entry, not only the bytes)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -93,7 +94,7 @@ class BlobStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(staged.temp_path, 0o444)
         os.replace(staged.temp_path, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         return target
 
     def discard(self, staged: StagedBlob) -> None:

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from sqlalchemy import func, select
 
+from ..blobs import fsync_dir
 from ..context import Context
 from ..db.models import Document, DocumentState, Event
 from ..quarantine import REASON_SUFFIX
@@ -98,7 +99,7 @@ class MailroomService:
         target = _unique(folder.path / placement.value / source.name)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         if placement != Placement.DONE:
             Path(str(target) + REASON_SUFFIX).write_text(
                 f"Fichier : {source}\nDocument : {report.document_id or report.duplicate_of or '-'}\n"
@@ -131,14 +132,6 @@ def _unique(path: Path) -> Path:
         counter += 1
         candidate = path.with_name(f"{path.stem}-{counter}{path.suffix}")
     return candidate
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True)
