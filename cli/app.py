@@ -13,7 +13,7 @@ from typing import Any
 def build_app() -> Any:
     import typer
 
-    from .commands import documents, ingest, init, search, watch
+    from .commands import documents, ingest, init, search, separator, watch
 
     app = typer.Typer(
         name="ged",
@@ -30,6 +30,7 @@ def build_app() -> Any:
     app.command("export")(documents.export)
     app.command("watch")(watch.watch)
     app.command("status")(watch.status)
+    app.add_typer(separator.app, name="separator")
     return app
 
 

@@ -43,9 +43,11 @@ def watch(
         raise typer.BadParameter("aucun dossier : indiquez-en un ou configurez [[watch.folders]] dans ged.toml")
 
     def report(filed: Filed) -> None:
-        if filed.placement is None:
-            return
         r = filed.report
+        if filed.placement is None:
+            if r.document_id is not None:  # a further segment of a batch already filed
+                console.print(f"  └ document {r.document_id} (pages {r.page_count or '?'} du lot)")
+            return
         console.print(_FILED[filed.placement].format(name=escape(Path(r.source).name), doc=r.document_id,
                                                      reason=escape(r.reason or ""), dup=r.duplicate_of))
 

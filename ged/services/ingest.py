@@ -8,7 +8,7 @@ run again, so ``resume`` finishes whatever a crash interrupted, without duplicat
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, StoredFile
 from ..errors import DependencyMissing
 from ..pipeline import OcrPool, Processed
-from . import indexing, intake, recording
+from . import indexing, intake, recording, splitting
 
 _BATCH = 32
 """Documents received, recognised and committed together; bounds memory and lost work."""
@@ -62,9 +62,14 @@ class IntakeHints:
     tags: tuple[str, ...] = ()
     channel: str | None = None
     """Where it came from, e.g. ``dossier:/srv/scans/urbanisme``."""
+    lot: str | None = None
+    """SHA-256 of the batch scan this document was split from."""
+    pages: tuple[int, ...] = ()
+    """Its pages in that batch."""
 
     def attributes(self) -> dict[str, Any]:
-        return {k: v for k, v in (("tags", list(self.tags)), ("channel", self.channel)) if v}
+        values = (("tags", list(self.tags)), ("channel", self.channel), ("lot", self.lot), ("pages", list(self.pages)))
+        return {k: v for k, v in values if v}
 
 
 HintsFor = Callable[[Path], IntakeHints]
@@ -100,7 +105,8 @@ class IngestService:
             for start in range(0, len(files), _BATCH):
                 reports += self._batch(files[start:start + _BATCH], pool, progress, hints_for)
         order = {str(path): index for index, path in enumerate([*missing, *files])}
-        return sorted(reports, key=lambda r: order.get(r.source, len(order)))
+        # Segments of one batch share its source: they follow in page order (their ids are).
+        return sorted(reports, key=lambda r: (order.get(r.source, len(order)), r.document_id or r.duplicate_of or 0))
 
     def pending(self) -> list[Document]:
         """Documents whose processing a crash interrupted."""
@@ -122,31 +128,59 @@ class IngestService:
         reports: list[IngestReport] = []
         received: list[_Received] = []
         for path in files:
-            outcome = self._receive(path, hints_for(path) if hints_for else IntakeHints())
-            if isinstance(outcome, _Received):
-                received.append(outcome)
-            else:
-                reports.append(outcome)
-                _notify(progress, outcome)
+            for outcome in self._receive(path, hints_for(path) if hints_for else IntakeHints()):
+                if isinstance(outcome, _Received):
+                    received.append(outcome)
+                else:
+                    reports.append(outcome)
+                    _notify(progress, outcome)
         reports += self._process(received, pool, progress)
         indexing.index_pending(self.ctx)
         return reports
 
-    def _receive(self, path: Path, hints: IntakeHints) -> IngestReport | _Received:
+    def _receive(self, path: Path, hints: IntakeHints) -> list[IngestReport | _Received]:
+        """Store one file; a batch scan with separator sheets becomes one document per segment."""
         try:
             size = path.stat().st_size
             if size > self.ctx.settings.limits.max_file_bytes:
-                return self._refuse_unstored(path, size)
+                return [self._refuse_unstored(path, size)]
             staged = self.ctx.blobs.stage(path)
         except OSError as exc:
-            return IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible ({exc.strerror})",
-                                reason_code="unreadable")
-        document = self._store_original(path, staged, hints)
-        if isinstance(document, IngestReport):
-            return document
-        return self._received(document, str(path))
+            return [IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible ({exc.strerror})",
+                                 reason_code="unreadable")]
+        batch = splitting.find_separators(staged.temp_path)
+        if batch is not None:
+            return self._receive_segments(path, staged, batch, hints)
+        return [self._store_or_report(path, path.name, staged, hints)]
 
-    def _store_original(self, path: Path, staged: StagedBlob, hints: IntakeHints) -> Document | IngestReport:
+    def _store_or_report(self, path: Path, filename: str, staged: StagedBlob,
+                         hints: IntakeHints) -> IngestReport | _Received:
+        document = self._store_original(path, filename, staged, hints)
+        return document if isinstance(document, IngestReport) else self._received(document, str(path))
+
+    def _receive_segments(self, path: Path, staged: StagedBlob, batch: splitting.FoundBatch,
+                          hints: IntakeHints) -> list[IngestReport | _Received]:
+        """The batch is kept byte for byte; each segment between separator sheets is a document."""
+        self.ctx.blobs.publish(staged)
+        outcomes: list[IngestReport | _Received] = []
+        with splitting.segments(self.ctx.blobs.path_for(staged.sha256), batch, path.stem) as segments:
+            with self.ctx.db.session() as session:
+                journal.append(session, "batch.split", at=self.ctx.clock(), actor=self.actor, payload={
+                    "source": str(path), "sha256": staged.sha256, "size": staged.size, "pages": batch.page_count,
+                    "separators": {str(n): s.kind for n, s in batch.separators.items()},
+                    "segments": [list(s.pages) for s in segments]})
+            for segment in segments:
+                separator = segment.separator
+                segment_hints = replace(
+                    hints, lot=staged.sha256, pages=segment.pages,
+                    doc_type=(separator.doc_type if separator and separator.doc_type else hints.doc_type),
+                    service=(separator.service if separator and separator.service else hints.service))
+                outcomes.append(self._store_or_report(path, segment.path.name, self.ctx.blobs.stage(segment.path),
+                                                      segment_hints))
+        return outcomes
+
+    def _store_original(self, path: Path, filename: str, staged: StagedBlob,
+                        hints: IntakeHints) -> Document | IngestReport:
         """Publish the blob and commit its document, or report the duplicate it is."""
         try:
             with self.ctx.db.session() as session:
@@ -156,7 +190,7 @@ class IngestService:
                 self.ctx.blobs.publish(staged)
                 now = self.ctx.clock()
                 attributes = hints.attributes()
-                document = Document(sha256=staged.sha256, filename=path.name, source_path=str(path),
+                document = Document(sha256=staged.sha256, filename=filename, source_path=str(path),
                                     size=staged.size, state=DocumentState.RECEIVED, received_at=now,
                                     service=hints.service, doc_type=hints.doc_type, attributes=attributes)
                 session.add(document)

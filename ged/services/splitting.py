@@ -1,0 +1,74 @@
+"""Batch scans with separator sheets, seen from the core: find them, write the segments.
+
+Only PDF and TIFF files of several pages are looked at; anything the scan cannot read is left
+to the normal path, where inspection gives the reason to refuse it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ocr import OcrError, sniff
+
+if TYPE_CHECKING:
+    from ocr.separators import Segment, Separator
+
+
+@dataclass(frozen=True)
+class FoundBatch:
+    media_type: str
+    page_count: int
+    separators: dict[int, Separator]
+
+
+def find_separators(path: Path) -> FoundBatch | None:
+    """The separator sheets of a multi-page scan, or None (nothing to split)."""
+    try:
+        media_type = sniff.sniff_file(path)
+    except OcrError:
+        return None
+    if media_type not in (sniff.PDF, sniff.TIFF):
+        return None
+    from ocr import separators  # imaging and barcode libraries: only when a batch may be there
+
+    try:
+        batch = separators.scan(path, media_type)
+    except Exception:  # noqa: BLE001 - unreadable here means: let inspection say why
+        return None
+    if not batch.separators or len(batch.separators) == batch.page_count:
+        return None
+    return FoundBatch(media_type, batch.page_count, batch.separators)
+
+
+@contextmanager
+def segments(stored: Path, found: FoundBatch, name: str) -> Iterator[list[Segment]]:
+    """The segment files of a stored batch (named after ``name``), in a folder removed afterwards."""
+    from ocr import separators
+
+    work = Path(tempfile.mkdtemp(prefix="ged-lot-"))
+    try:
+        batch = separators.Batch(found.separators, found.page_count)
+        yield separators.split(stored, found.media_type, batch, work, stem=name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+_CODE = re.compile(r"^[a-z0-9_-]{1,50}$")
+
+
+def print_separator(destination: Path, *, doc_type: str | None, service: str | None) -> Path:
+    """Write a printable separator sheet; its QR code carries the type and service given."""
+    for label, value in (("type", doc_type), ("service", service)):
+        if value is not None and not _CODE.match(value):
+            raise ValueError(f"{label} invalide : « {value} » (lettres minuscules, chiffres, _ ou -)")
+    from ocr import separators
+
+    destination.write_bytes(separators.render_sheet(doc_type, service))
+    return destination
