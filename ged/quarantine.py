@@ -32,21 +32,21 @@ def put(root: Path, source: Path, *, name: str, origin: str, sha256: str, code: 
     root.mkdir(parents=True, exist_ok=True)
     stem = f"{sha256[:12]}-{_safe_name(name)}"
     target = root / stem
-    reason_file = root / (stem + REASON_SUFFIX)
     if not target.exists():
         temp = root / f".{stem}.tmp"
         shutil.copyfile(source, temp)
         with temp.open("rb") as stream:
             os.fsync(stream.fileno())
         os.replace(temp, target)
-    lines = [
-        f"Fichier : {origin}",
-        f"Empreinte SHA-256 : {sha256}",
-        f"Date : {at.isoformat(timespec='seconds')} UTC",
-        f"Code : {code}",
-        f"Motif : {reason}",
-    ]
-    if document_id is not None:
-        lines.append(f"Document : {document_id}")
-    reason_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reason_file = write_reason(target, {"Fichier": origin, "Empreinte SHA-256": sha256,
+                                        "Date": f"{at.isoformat(timespec='seconds')} UTC", "Code": code,
+                                        "Motif": reason, "Document": document_id})
     return QuarantineEntry(target, reason_file)
+
+
+def write_reason(beside: Path, fields: dict[str, object]) -> Path:
+    """The reason file a person reads next to a refused or set-aside file (empty fields left out)."""
+    reason_file = beside.with_name(beside.name + REASON_SUFFIX)
+    lines = [f"{label} : {value}" for label, value in fields.items() if value not in (None, "")]
+    reason_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return reason_file

@@ -35,6 +35,18 @@ def to_gray(image: Image.Image) -> Image.Image:
     return image if image.mode == "L" else image.convert("L")
 
 
+def page_count(path: Path, media_type: str) -> int:
+    """Pages of a PDF or frames of an image, without decoding any."""
+    if media_type == sniff.PDF:
+        document = pdfium.PdfDocument(path)
+        try:
+            return len(document)
+        finally:
+            document.close()
+    with Image.open(path) as image:
+        return getattr(image, "n_frames", 1)
+
+
 def pdf_page_geometry(path: Path, number: int) -> tuple[tuple[float, float, float, float], int]:
     """MediaBox and ``/Rotate`` of a PDF page, in the terms the layer placement needs."""
     document = pdfium.PdfDocument(path)

@@ -19,7 +19,8 @@ import pypdfium2 as pdfium
 import zxingcpp
 from PIL import Image, ImageDraw, ImageFont
 
-from . import sniff
+from . import raster, sniff
+from .inspection import image_dpi
 from .raster import open_frame, to_gray
 
 PREFIX = "GED-SEPARATEUR"
@@ -139,24 +140,13 @@ def _pdf_pages(path: Path) -> Iterator[Image.Image | None]:
 def _image_pages(path: Path, count: int) -> Iterator[Image.Image]:
     for number in range(1, count + 1):
         frame = to_gray(open_frame(path, number))
-        factor = max(1, round(float(frame.info.get("dpi", (300, 300))[0] or 300) / SCAN_DPI))
+        factor = max(1, round(image_dpi(frame) / SCAN_DPI))
         yield frame.reduce(factor) if factor > 1 else frame
-
-
-def page_count(path: Path, media_type: str) -> int:
-    if media_type == sniff.PDF:
-        document = pdfium.PdfDocument(path)
-        try:
-            return len(document)
-        finally:
-            document.close()
-    with Image.open(path) as image:
-        return getattr(image, "n_frames", 1)
 
 
 def scan(path: Path, media_type: str) -> Batch:
     """Where the separator sheets of a multi-page file are (one-page files are not looked at)."""
-    count = page_count(path, media_type)
+    count = raster.page_count(path, media_type)
     if count < 2:
         return Batch(page_count=count)
     pages = _pdf_pages(path) if media_type == sniff.PDF else _image_pages(path, count)

@@ -10,7 +10,7 @@ misreadings ("signalernent") differently from the real word ("signalement").
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -195,7 +195,8 @@ class EmbeddedEngine:
                 for score, address in result.hits]
         return SearchResult(total=result.count or 0, hits=hits, facets=self._facets(searcher, query))
 
-    def _hit(self, doc: tantivy.Document, score: float, terms: list[str], analyse) -> SearchHit:  # noqa: ANN001
+    def _hit(self, doc: tantivy.Document, score: float, terms: list[str],
+             analyse: Callable[[str], list[str]]) -> SearchHit:
         def value(name: str) -> str | None:
             found = doc.get_first(name)
             return found or None

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from ..blobs import fsync_dir
 from ..context import Context
 from ..db.models import Document, DocumentState, Event
-from ..quarantine import REASON_SUFFIX
+from ..quarantine import write_reason
 from ..settings import WatchedFolder
 from . import intake
 from .ingest import IngestReport, IngestService, IntakeHints, Outcome
@@ -101,9 +101,8 @@ class MailroomService:
         os.replace(source, target)
         fsync_dir(target.parent)
         if placement != Placement.DONE:
-            Path(str(target) + REASON_SUFFIX).write_text(
-                f"Fichier : {source}\nDocument : {report.document_id or report.duplicate_of or '-'}\n"
-                f"Motif : {report.reason}\n", encoding="utf-8")
+            write_reason(target, {"Fichier": source, "Document": report.document_id or report.duplicate_of,
+                                  "Motif": report.reason})
         return Filed(report, placement, target)
 
     def _placement(self, report: IngestReport) -> Placement | None:

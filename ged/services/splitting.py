@@ -36,9 +36,13 @@ def find_separators(path: Path) -> FoundBatch | None:
         return None
     if media_type not in (sniff.PDF, sniff.TIFF):
         return None
-    from ocr import separators  # imaging and barcode libraries: only when a batch may be there
+    from ocr import raster
 
     try:
+        if raster.page_count(path, media_type) < 2:  # one-page letters: no barcode library loaded
+            return None
+        from ocr import separators
+
         batch = separators.scan(path, media_type)
     except Exception:  # noqa: BLE001 - unreadable here means: let inspection say why
         return None
