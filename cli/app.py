@@ -13,7 +13,7 @@ from typing import Any
 def build_app() -> Any:
     import typer
 
-    from .commands import documents, ingest, init, search, separator, watch
+    from .commands import classify, doc, documents, ingest, init, requests, search, separator, watch
 
     app = typer.Typer(
         name="ged",
@@ -31,6 +31,9 @@ def build_app() -> Any:
     app.command("watch")(watch.watch)
     app.command("status")(watch.status)
     app.add_typer(separator.app, name="separator")
+    app.add_typer(requests.app, name="requests")
+    app.add_typer(doc.app, name="doc")
+    app.add_typer(classify.app, name="classify")
     return app
 
 

@@ -8,6 +8,7 @@ from functools import cached_property
 from ocr import Limits, OcrOptions
 
 from .blobs import BlobStore
+from .classification import Classifier
 from .clock import Clock, utc_now
 from .db import Database
 from .errors import NotInitialised
@@ -41,6 +42,10 @@ class Context:
     @cached_property
     def search(self) -> SearchEngine:
         return open_engine(self.settings.search.engine, index_path=self.settings.index_path)
+
+    @cached_property
+    def classifier(self) -> Classifier:
+        return Classifier(self.settings)
 
     @cached_property
     def ocr_options(self) -> OcrOptions:

@@ -44,3 +44,9 @@ class Unavailable(GedError):
     """Something asked of a document that it does not have (e.g. no PDF/A copy)."""
 
     exit_code = ExitCode.NOT_FOUND
+
+
+class InvalidValue(GedError):
+    """A value a person gave is not valid (unknown type, bad SIRET, impossible date)."""
+
+    exit_code = ExitCode.BAD_INPUT

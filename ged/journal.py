@@ -22,26 +22,30 @@ _PG_JOURNAL_LOCK = 0x6765645F6A6E6C  # pg_advisory_xact_lock key reserved for th
 
 
 def entry_hash(*, prev_hash: str, at: datetime, kind: str, actor: str, document_id: int | None,
-               payload: dict[str, Any]) -> str:
-    content = json.dumps(
-        {"prev": prev_hash, "at": at.isoformat(timespec="microseconds"), "kind": kind, "actor": actor,
-         "document": document_id, "payload": payload},
+               payload: dict[str, Any], request_id: int | None = None) -> str:
+    content = {"prev": prev_hash, "at": at.isoformat(timespec="microseconds"), "kind": kind, "actor": actor,
+               "document": document_id, "payload": payload}
+    if request_id is not None:  # absent rather than null, so that entries written before requests still verify
+        content["request"] = request_id
+    serialised = json.dumps(
+        content,
         sort_keys=True, ensure_ascii=False, separators=(",", ":"),
     )
-    return hashlib.sha256(content.encode()).hexdigest()
+    return hashlib.sha256(serialised.encode()).hexdigest()
 
 
 def append(session: Session, kind: str, *, at: datetime, actor: str = "system",
-           document_id: int | None = None, payload: dict[str, Any] | None = None) -> Event:
+           document_id: int | None = None, request_id: int | None = None,
+           payload: dict[str, Any] | None = None) -> Event:
     """Add an entry in the caller's transaction; concurrent writers are serialised by a lock."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_JOURNAL_LOCK})
     session.flush()
     head = session.scalar(select(Event.hash).order_by(Event.id.desc()).limit(1)) or GENESIS
     payload = payload or {}
-    event = Event(at=at, kind=kind, actor=actor, document_id=document_id, payload=payload, prev_hash=head,
-                  hash=entry_hash(prev_hash=head, at=at, kind=kind, actor=actor, document_id=document_id,
-                                  payload=payload))
+    event = Event(at=at, kind=kind, actor=actor, document_id=document_id, request_id=request_id, payload=payload,
+                  prev_hash=head, hash=entry_hash(prev_hash=head, at=at, kind=kind, actor=actor,
+                                                  document_id=document_id, payload=payload, request_id=request_id))
     session.add(event)
     session.flush()
     return event
@@ -61,7 +65,7 @@ def verify(session: Session) -> list[ChainBreak]:
         if event.prev_hash != previous:
             breaks.append(ChainBreak(event.id, "chaînage rompu : entrée supprimée, insérée ou déplacée"))
         expected = entry_hash(prev_hash=event.prev_hash, at=event.at, kind=event.kind, actor=event.actor,
-                              document_id=event.document_id, payload=event.payload)
+                              document_id=event.document_id, payload=event.payload, request_id=event.request_id)
         if expected != event.hash:
             breaks.append(ChainBreak(event.id, "contenu modifié après enregistrement"))
         previous = event.hash
@@ -70,3 +74,7 @@ def verify(session: Session) -> list[ChainBreak]:
 
 def history(session: Session, document_id: int) -> list[Event]:
     return list(session.scalars(select(Event).where(Event.document_id == document_id).order_by(Event.id)))
+
+
+def request_history(session: Session, request_id: int) -> list[Event]:
+    return list(session.scalars(select(Event).where(Event.request_id == request_id).order_by(Event.id)))

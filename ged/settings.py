@@ -12,13 +12,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from .taxonomy import DEFAULT_SERVICES, DEFAULT_TYPES, CommuneSettings, ServiceSettings, TypeSettings, merged
 
 CONFIG_FILE_NAME = "ged.toml"
 
@@ -88,6 +90,19 @@ class SearchSettings(BaseModel):
     """Defaults to ``<home>/index``."""
 
 
+class ClassificationSettings(BaseModel):
+    threshold: float = Field(default=0.6, gt=0, lt=1)
+    """Under this confidence a document goes to review instead of being routed on a guess."""
+    model_weight: float = Field(default=0.7, ge=0, le=1)
+    """Share of the learned model in the decision; the rest is the keyword rules'."""
+    field_threshold: float = Field(default=0.5, ge=0, le=1)
+    """A field read with less confidence is flagged for checking (the document goes to review)."""
+    models_dir: Path | None = None
+    """Trained models; defaults to ``<home>/models``."""
+    corpus_per_type: int = Field(default=150, ge=10)
+    """Generated documents per type in the training corpus of the default model."""
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place."""
 
@@ -104,6 +119,28 @@ class Settings(BaseSettings):
     limits: LimitSettings = LimitSettings()
     search: SearchSettings = SearchSettings()
     watch: WatchSettings = WatchSettings()
+    classification: ClassificationSettings = ClassificationSettings()
+    commune: CommuneSettings = CommuneSettings()
+    services: dict[str, ServiceSettings] = Field(default_factory=lambda: merged(DEFAULT_SERVICES, {}))
+    types: dict[str, TypeSettings] = Field(default_factory=lambda: merged(DEFAULT_TYPES, {}))
+    """Document types, their routing, rules and deadlines; a configured key overrides its default only."""
+
+    @field_validator("types", mode="before")
+    @classmethod
+    def _types_over_defaults(cls, value: Any) -> Any:
+        return merged(DEFAULT_TYPES, value)
+
+    @field_validator("services", mode="before")
+    @classmethod
+    def _services_over_defaults(cls, value: Any) -> Any:
+        return merged(DEFAULT_SERVICES, value)
+
+    @model_validator(mode="after")
+    def _routing_targets_exist(self) -> Settings:
+        for code, doc_type in self.types.items():
+            if doc_type.service not in self.services:
+                raise ValueError(f"types.{code}.service : service « {doc_type.service} » absent de [services]")
+        return self
 
     @classmethod
     def settings_customise_sources(
@@ -133,6 +170,10 @@ class Settings(BaseSettings):
     @property
     def index_path(self) -> Path:
         return self._under_home(self.search.index_dir, "index")
+
+    @property
+    def models_path(self) -> Path:
+        return self._under_home(self.classification.models_dir, "models")
 
     @cached_property
     def config_file(self) -> Path:
@@ -165,6 +206,26 @@ max_page_pixels = 120000000
 
 [search]
 engine = "embedded"
+
+[classification]
+threshold = 0.6            # under this confidence a document goes to review
+model_weight = 0.7         # learned model vs keyword rules
+field_threshold = 0.5      # a field read with less confidence is flagged for checking
+
+[commune]
+name = "Mairie de Saint-Herblain"
+address = "2 rue de l'Hôtel de Ville, 44800 Saint-Herblain"
+tribunal = "tribunal administratif de Nantes"
+# holidays_subdivision = "57"   # Alsace-Moselle: Good Friday and 26 December are holidays
+
+# Types, routing and deadlines: every key has a default (see README); override only what differs.
+# [types.voirie]
+# service = "services_techniques"
+# keywords = ["eclairage public", "nid de poule", "depot sauvage"]
+# deadline = { amount = 5, unit = "jours_ouvres" }
+# [services.services_techniques]
+# label = "Services techniques"
+# email = "st@mairie.example.fr"
 
 [watch]
 polling = false            # true for SMB/NFS shares (inotify sees nothing there)

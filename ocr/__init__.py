@@ -21,6 +21,7 @@ _EXPORTS = {
     "page": ("process_page",),
     "pdfa": ("PdfaFailed", "build_searchable_pdf", "is_valid_pdfa", "write_searchable_copy"),
     "tesseract": ("check_available",),
+    "forms": ("read_form_fields",),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_MODULE_OF)

@@ -16,7 +16,8 @@ from ..output import console, print_json
 _EVENT_LABELS = {
     "document.received": "reçu", "document.processed": "traité", "document.duplicate": "doublon reçu",
     "document.quarantined": "mis en quarantaine", "document.needs_review": "à vérifier",
-    "document.exported": "exporté",
+    "document.exported": "exporté", "document.classified": "classé", "document.validated": "validé",
+    "request.created": "demande enregistrée", "request.document_joined": "joint à une demande",
 }
 
 
@@ -41,6 +42,15 @@ def show(
     console.print(f"  Reçu le {view.received_at:%d/%m/%Y à %H:%M} UTC depuis {escape(view.source_path or '?')}")
     console.print(f"  Type : {view.media_type or '?'}, {_bytes(view.size)} octets, {view.page_count or 0} page(s)")
     console.print(f"  Empreinte SHA-256 : {view.sha256}")
+    if view.doc_type:
+        confidence = f" (confiance {view.type_confidence:.0%})".replace("%", " %") if view.type_confidence else ""
+        console.print(f"  Classement : [bold]{escape(view.doc_type)}[/]{confidence}, service "
+                      f"{escape(view.service or '?')}" + (f", demande [bold]{view.request}[/]" if view.request else ""))
+    for field in view.fields:
+        flag = " [yellow]à vérifier[/]" if field["to_check"] else ""
+        where = f", p. {field['page']}" if field["page"] else ""
+        console.print(f"    {field['code']} = [bold]{escape(str(field['value']))}[/] "
+                      f"[dim]({field['method']}, {field['confidence']:.0%}{where})[/]{flag}".replace("%", " %"))
     for stored in view.files:
         console.print(f"  Fichier {stored['role']} : {stored['sha256'][:16]}… ({_bytes(stored['size'])} octets)")
     for page in view.pages:

@@ -30,7 +30,12 @@ _SUMMARY = {
 
 def _line(report: IngestReport) -> str:
     values = {k: escape(str(v)) for k, v in report.as_dict().items()}
-    return _LINES[report.outcome].format(**values)
+    line = _LINES[report.outcome].format(**values)
+    if report.doc_type and report.outcome == Outcome.INGESTED:
+        line += f" · {escape(report.doc_type)}"
+    if report.request:
+        line += f" · demande {escape(report.request)}"
+    return line
 
 
 def ingest(
@@ -42,7 +47,7 @@ def ingest(
     ctx = open_context()
     service = IngestService(ctx, actor=cli_actor())
     reports: list[IngestReport] = []
-    if service.pending():
+    if service.unfinished():
         if not json_output:
             console.print("Reprise des documents interrompus…")
         reports += service.resume()

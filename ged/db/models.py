@@ -6,11 +6,11 @@ hashed into the journal.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -40,6 +40,10 @@ STATE_LABELS_FR: dict[DocumentState, str] = {
 class FileRole(StrEnum):
     ORIGINAL = "original"
     PDFA = "pdfa"
+    ACK_LETTER = "accuse_reception"
+    """The acknowledgement of receipt of the request this document opened (PDF letter)."""
+    ACK_EMAIL = "accuse_courriel"
+    """The same acknowledgement as the text of an e-mail, for a robot to send."""
 
 
 class Base(DeclarativeBase):
@@ -67,9 +71,15 @@ class Document(Base):
     indexed_at: Mapped[datetime | None] = mapped_column(DateTime)
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """Intake metadata (scanner, mailbox, tags) that has no column of its own."""
+    type_confidence: Mapped[float | None] = mapped_column(Float)
+    """1.0 once a person has validated the type."""
+    classified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    """Set once typed and its fields read; a processed document without it is still to classify."""
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
 
     files: Mapped[list[StoredFile]] = relationship(back_populates="document", order_by="StoredFile.id")
     pages: Mapped[list[Page]] = relationship(back_populates="document", order_by="Page.number")
+    fields: Mapped[list[DocumentField]] = relationship(back_populates="document", order_by="DocumentField.id")
 
     def file(self, role: FileRole) -> StoredFile | None:
         return next((f for f in self.files if f.role == role), None)
@@ -116,6 +126,79 @@ class Page(Base):
     document: Mapped[Document] = relationship(back_populates="pages")
 
 
+class DocumentField(Base):
+    """One extracted (or corrected) field, in its normal form, with where it was read."""
+
+    __tablename__ = "fields"
+    __table_args__ = (UniqueConstraint("document_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    value: Mapped[Any] = mapped_column(JSON)
+    confidence: Mapped[float] = mapped_column(Float)
+    page: Mapped[int | None] = mapped_column(Integer)
+    box: Mapped[list[Any] | None] = mapped_column(JSON)
+    method: Mapped[str] = mapped_column(String(30))
+    """How it was read (formulaire, texte, …) or ``agent`` for a person's correction."""
+
+    document: Mapped[Document] = relationship(back_populates="fields")
+
+
+class RequestStatus(StrEnum):
+    NEW = "nouvelle"
+    IN_PROGRESS = "en_cours"
+    AWAITING_DOCUMENTS = "en_attente"
+    CLOSED = "cloturee"
+
+
+STATUS_LABELS_FR: dict[RequestStatus, str] = {
+    RequestStatus.NEW: "nouvelle",
+    RequestStatus.IN_PROGRESS: "en cours",
+    RequestStatus.AWAITING_DOCUMENTS: "en attente de pièces",
+    RequestStatus.CLOSED: "clôturée",
+}
+
+
+class Request(Base):
+    """A citizen's request (demande): registered, routed, due by a date, gathering its documents."""
+
+    __tablename__ = "requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    """``2026-URB-000042``: year, category, sequence."""
+    year: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(10))
+    doc_type: Mapped[str] = mapped_column(String(50), index=True)
+    service: Mapped[str] = mapped_column(String(100), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    requester: Mapped[str | None] = mapped_column(String(300))
+    contact: Mapped[str | None] = mapped_column(String(300))
+    file_reference: Mapped[str | None] = mapped_column(String(60), index=True)
+    """The request's own file number when it has one (``PC 044 109 25 00012``): later mail cites it."""
+    received_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    silence: Mapped[str] = mapped_column(String(20))
+    silence_on: Mapped[date | None] = mapped_column(Date)
+    basis: Mapped[str] = mapped_column(String(200))
+    assignee: Mapped[str | None] = mapped_column(String(100), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    documents: Mapped[list[Document]] = relationship(order_by="Document.id")
+
+
+class RequestCounter(Base):
+    """The last sequence number given per year and category (numbers restart every year)."""
+
+    __tablename__ = "request_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(10), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
 class Event(Base):
     """One entry of the append-only journal; ``hash`` chains it to the entry before."""
 
@@ -124,6 +207,7 @@ class Event(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
     document_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    request_id: Mapped[int | None] = mapped_column(Integer, index=True)
     kind: Mapped[str] = mapped_column(String(60), index=True)
     actor: Mapped[str] = mapped_column(String(100))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)

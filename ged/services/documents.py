@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import journal
 from ..context import Context
-from ..db.models import STATE_LABELS_FR, Document, DocumentState, FileRole
+from ..db.models import STATE_LABELS_FR, Document, DocumentState, FileRole, Request
 from ..errors import NotFound, Unavailable
 
 
@@ -31,7 +31,11 @@ class DocumentView:
     reason: str | None
     page_count: int | None
     doc_type: str | None
+    type_confidence: float | None
     service: str | None
+    request: str | None
+    fields: list[dict[str, Any]]
+    """Each with code, value, confidence, page, box, method and ``to_check`` under the field threshold."""
     received_at: datetime
     processed_at: datetime | None
     files: list[dict[str, Any]]
@@ -54,7 +58,8 @@ def state_label(state: str) -> str:
 def _load(ctx: Context, document_id: int) -> Document:
     with ctx.db.session() as session:
         document = session.get(Document, document_id,
-                               options=[selectinload(Document.pages), selectinload(Document.files)])
+                               options=[selectinload(Document.pages), selectinload(Document.files),
+                                        selectinload(Document.fields)])
         if document is None:
             raise NotFound(f"document {document_id} introuvable")
         session.expunge(document)
@@ -65,11 +70,16 @@ def show(ctx: Context, document_id: int) -> DocumentView:
     document = _load(ctx, document_id)
     with ctx.db.session() as session:
         events = journal.history(session, document_id)
+        request = session.get(Request, document.request_id) if document.request_id else None
+    threshold = ctx.settings.classification.field_threshold
     return DocumentView(
         id=document.id, filename=document.filename, source_path=document.source_path, sha256=document.sha256,
         media_type=document.media_type, size=document.size, state=document.state,
         state_label=state_label(document.state), reason=document.state_reason,
-        page_count=document.page_count, doc_type=document.doc_type, service=document.service,
+        page_count=document.page_count, doc_type=document.doc_type, type_confidence=document.type_confidence,
+        service=document.service, request=request.number if request else None,
+        fields=[{"code": f.code, "value": f.value, "confidence": round(f.confidence, 3), "page": f.page,
+                 "box": f.box, "method": f.method, "to_check": f.confidence < threshold} for f in document.fields],
         received_at=document.received_at, processed_at=document.processed_at,
         files=[{"role": f.role, "sha256": f.sha256, "size": f.size, "media_type": f.media_type}
                for f in document.files],

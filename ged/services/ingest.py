@@ -25,7 +25,7 @@ from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, StoredFile
 from ..errors import DependencyMissing
 from ..pipeline import OcrPool, Processed
-from . import indexing, intake, recording, splitting
+from . import indexing, intake, recording, splitting, understanding
 
 _BATCH = 32
 """Documents received, recognised and committed together; bounds memory and lost work."""
@@ -48,6 +48,9 @@ class IngestReport:
     page_count: int | None = None
     reason: str | None = None
     reason_code: str | None = None
+    doc_type: str | None = None
+    request: str | None = None
+    """Registration number of the request the document opened or joined."""
 
     def as_dict(self) -> dict[str, Any]:
         return {k: (str(v) if isinstance(v, Outcome) else v) for k, v in asdict(self).items()}
@@ -113,12 +116,18 @@ class IngestService:
         with self.ctx.db.session() as session:
             return list(session.scalars(select(Document).where(Document.state == DocumentState.RECEIVED)))
 
+    def unfinished(self) -> bool:
+        """Whether a crash left documents to recognise or to type."""
+        return bool(self.pending() or understanding.pending(self.ctx))
+
     def resume(self, *, progress: Progress | None = None) -> list[IngestReport]:
-        """Finish documents left ``received`` by a crash, then index what is not indexed."""
+        """Finish documents left ``received`` by a crash, type those left untyped, index what is not indexed."""
         pending = self.pending()
         received = [self._received(doc, doc.source_path or doc.filename) for doc in pending]
         with OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers) as pool:
             reports = self._process(received, pool, progress)
+        for document_id in understanding.pending(self.ctx):
+            understanding.understand(self.ctx, document_id, actor=self.actor)
         indexing.index_pending(self.ctx)
         return reports
 
@@ -248,6 +257,13 @@ class IngestService:
                                    actor=self.actor)
         if failure is not None:
             report.outcome, report.reason, report.reason_code = Outcome.NEEDS_REVIEW, failure, "ocr_failed"
+            return report
+        understood = understanding.understand(self.ctx, report.document_id, actor=self.actor)
+        if understood is not None:
+            report.doc_type, report.request = understood.doc_type, understood.request_number
+            if understood.uncertain:
+                report.outcome, report.reason_code = Outcome.NEEDS_REVIEW, "type_uncertain"
+                report.reason = "type incertain, à vérifier"
         return report
 
     def _quarantine(self, document_id: int, report: IngestReport, code: str, reason: str) -> IngestReport:

@@ -9,7 +9,7 @@ from ..settings import CONFIG_FILE_NAME, DEFAULT_CONFIG_TOML, Settings, load_set
 
 
 def init_home(home: Path) -> tuple[Settings, bool]:
-    """Create GED_HOME with a commented ``ged.toml``, the folders and the database; idempotent.
+    """Create GED_HOME with a commented ``ged.toml``, the folders, the database and the default model; idempotent.
 
     Returns the settings and whether a configuration file was written.
     """
@@ -23,5 +23,6 @@ def init_home(home: Path) -> tuple[Settings, bool]:
         folder.mkdir(parents=True, exist_ok=True)
     context = Context.open(settings)
     context.blobs.clear_incoming()
+    context.classifier.model  # noqa: B018 - trains and saves the default model when there is none
     context.close()
     return settings, written

@@ -1,0 +1,329 @@
+"""Ways to find one field's value, each usable on any type: a form label, a pattern, a keyword.
+
+A finder looks at the document and returns a ``Candidate`` (value, words it came from, and
+how much the method itself is trusted) or ``None``. Specs list finders per field in order of
+preference; the first that answers wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ..text import collapse, fold, fold_aligned
+from .document import DocumentText, Line, Located, WordBox
+from .values import Found, find_dates
+
+Value = str | int | list[str]
+FindValues = Callable[[str], Iterator[Found]]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    value: Value
+    located: Located | None
+    trust: float
+    """How reliable the method is, before OCR confidence: a form label beats a guess from context."""
+    method: str
+
+
+@dataclass
+class Reader:
+    """What finders read: the document's lines and flat text, and the date it was received."""
+
+    document: DocumentText
+    reference: date
+    sections: Mapping[str, tuple[str, ...]]
+    """Headings of the type's form sections, e.g. ``{"enfant": ("l'enfant",)}``."""
+
+    def __post_init__(self) -> None:
+        self.folded = fold_aligned(self.document.text)
+
+    def values(self, find: Callable[..., Iterator[Found]]) -> Iterator[Found]:
+        if find is find_dates:
+            return find_dates(self.document.text, reference=self.reference)
+        return find(self.document.text)
+
+
+Finder = Callable[[Reader], Candidate | None]
+
+_LABEL_TRUST = 0.95
+_PATTERN_NEAR_TRUST = 0.9
+_PATTERN_TRUST = 0.8
+_KEYWORD_TRUST = 0.75
+_LAYOUT_TRUST = 0.6
+
+
+# -- form labels -------------------------------------------------------------------------------
+def labelled(labels: Sequence[str], *, parse: FindValues | None = None, section: str | None = None,
+             as_list: bool = False) -> Finder:
+    """The value written right of a form label (``Nom : BENALI``), or on the line below it."""
+    wanted = sorted((tuple(fold(label).split()) for label in labels), key=len, reverse=True)
+
+    def find(reader: Reader) -> Candidate | None:
+        current = None
+        for line in reader.document.lines:
+            heading = _heading(line, reader.sections)
+            if heading is not None:
+                current = heading
+                continue
+            if section is not None and current != section:
+                continue
+            for label in wanted:
+                end = _label_end(line, label)
+                if end is None:
+                    continue
+                value_words = _right_of(reader, line, end) or _below(reader, line, end)
+                if not value_words:
+                    continue
+                located = Located(line.page, tuple(value_words))
+                text = collapse(located.text.lstrip(":").strip())
+                if parse is not None:
+                    parsed = next(iter(_parse_in(reader, parse, text)), None)
+                    if parsed is None:
+                        continue
+                    return Candidate(parsed, located, _LABEL_TRUST, "formulaire")
+                if text:
+                    return Candidate([text] if as_list else text, located, _LABEL_TRUST, "formulaire")
+        return None
+
+    return find
+
+
+def _parse_in(reader: Reader, parse: FindValues, text: str) -> Iterator[str]:
+    if parse is find_dates:
+        return (value for _, _, value in find_dates(text, reference=reader.reference))
+    return (value for _, _, value in parse(text))
+
+
+def _heading(line: Line, sections: Mapping[str, tuple[str, ...]]) -> str | None:
+    """A short line that names a section of the form (``L'ENFANT``, ``RESPONSABLE LÉGAL``)."""
+    if len(line.words) > 6:
+        return None
+    folded = " ".join(line.folded)
+    for name, titles in sections.items():
+        if any(fold(title) in folded for title in titles):
+            return name
+    return None
+
+
+def _label_end(line: Line, label: tuple[str, ...]) -> int | None:
+    """Index after the label's words if the line holds the label as a label (followed by ``:`` or a gap)."""
+    tokens = [token.rstrip(":").strip() for token in line.folded]
+    for start in range(len(tokens) - len(label) + 1):
+        if tuple(tokens[start:start + len(label)]) != label:
+            continue
+        end = start + len(label)
+        last = line.words[end - 1]
+        if last.text.endswith(":"):
+            return end
+        if end < len(line.words) and line.words[end].text == ":":
+            return end + 1
+        if end == len(line.words) or line.words[end].x0 - last.x1 > 2.5 * (last.y1 - last.y0):
+            return end
+    return None
+
+
+def _right_of(reader: Reader, line: Line, end: int) -> list[WordBox]:
+    """Words on the same visual row, right of the label, up to a wide gap (the next column)."""
+    label = [w for w in line.words[:end] if w.text.strip(":")]
+    right = line.words[end - 1].x1
+    height = max(w.y1 - w.y0 for w in label)
+    middle = sum((w.y0 + w.y1) / 2 for w in label) / len(label)
+    row = sorted((w for w in _page_words(reader, line.page)
+                  if w.x0 >= right - 1 and abs((w.y0 + w.y1) / 2 - middle) < 0.6 * height
+                  and w.text.strip() not in (":", "")), key=lambda w: w.x0)
+    taken: list[WordBox] = []
+    for word in row:
+        if taken and word.x0 - taken[-1].x1 > 6 * height:
+            break
+        taken.append(word)
+    return taken
+
+
+def _below(reader: Reader, line: Line, end: int) -> list[WordBox]:
+    """The line just under the label, starting near the label's left edge."""
+    label_x0, bottom = line.words[0].x0, line.bottom
+    below = [candidate for candidate in reader.document.lines
+             if candidate.page == line.page and 0 < candidate.top - bottom < 1.6 * line.height
+             and abs(candidate.words[0].x0 - label_x0) < 3 * line.height]
+    return list(min(below, key=lambda c: c.top).words) if below else []
+
+
+def _page_words(reader: Reader, page: int) -> Iterator[WordBox]:
+    for line in reader.document.lines:
+        if line.page == page:
+            yield from line.words
+
+
+# -- patterns in the text ----------------------------------------------------------------------
+def pattern(find: FindValues, *, near: Sequence[str] = (), rivals: Sequence[str] = (), window: int = 60,
+            required: bool = False, choose: str = "first") -> Finder:
+    """A value found by a pattern; with ``near``, one announced by those words is preferred.
+
+    A value is announced when, of ``near`` and ``rivals``, the words closest before it are one of
+    ``near`` (so "TVA" wins the amount after it, not "hors taxes" two amounts earlier).
+    ``required`` refuses unannounced values; ``choose="last"`` takes the last one (a total).
+    """
+    near_folded = [fold(word) for word in near]
+    rival_folded = [fold(word) for word in rivals]
+
+    def find_value(reader: Reader) -> Candidate | None:
+        announced: list[Found] = []
+        others: list[Found] = []
+        for found in reader.values(find):
+            start = found[0]
+            before = reader.folded[max(0, start - window):start]
+            (announced if near_folded and _announced(before, near_folded, rival_folded) else others).append(found)
+        pool, trust = (announced, _PATTERN_NEAR_TRUST) if announced else (others, _PATTERN_TRUST)
+        if not pool or (required and not announced):
+            return None
+        start, end, value = pool[-1] if choose == "last" else pool[0]
+        return Candidate(value, reader.document.locate(start, end), trust, "texte")
+
+    return find_value
+
+
+def _announced(before: str, near: Sequence[str], rivals: Sequence[str]) -> bool:
+    def last(words: Sequence[str]) -> int:
+        return max((m.end() for w in words for m in re.finditer(r"(?<![a-z])" + _spaced(w) + "(?![a-z])", before)),
+                   default=-1)
+
+    mine = last(near)
+    return mine >= 0 and mine >= last(rivals)
+
+
+def after(announce: str, capture: str = r"[^\n]+", *, trust: float = _PATTERN_NEAR_TRUST,
+          clean: Callable[[str], str | None] | None = None) -> Finder:
+    """The text a phrase announces, e.g. ``Objet : …`` or ``né le … à (Nantes)``; regex on folded text."""
+    regex = re.compile((announce + r"(?P<value>" + capture + ")").replace(" ", r"\s+"))
+
+    def find(reader: Reader) -> Candidate | None:
+        for match in regex.finditer(reader.folded):
+            start, end = match.span("value")
+            raw = collapse(reader.document.text[start:end]).strip(" :;,.-–—")
+            value = clean(raw) if clean else raw
+            if value:
+                return Candidate(value, reader.document.locate(start, end), trust, "texte")
+        return None
+
+    return find
+
+
+def _spaced(words: str) -> str:
+    """A phrase as a regex on folded text where a line break may stand for any space."""
+    return r"\s+".join(re.escape(word) for word in fold(words).split(" "))
+
+
+# -- keywords ----------------------------------------------------------------------------------
+def keyword(choices: Mapping[str, Sequence[str]], *, many: bool = False) -> Finder:
+    """An enumerated value told by words (``lampadaire`` → ``eclairage``); ``many`` gives every one found."""
+    compiled = {value: [re.compile(r"(?<![a-z])" + _spaced(w) + (r"(?![a-z0-9])" if len(w) <= 3 else ""))
+                        for w in words]
+                for value, words in choices.items()}
+
+    def find(reader: Reader) -> Candidate | None:
+        hits: list[tuple[int, int, str]] = []
+        for value, regexes in compiled.items():
+            positions = [m.span() for regex in regexes for m in regex.finditer(reader.folded)]
+            if positions:
+                start, end = min(positions)
+                hits.append((start, end, value))
+        if not hits:
+            return None
+        hits.sort()
+        located = reader.document.locate(hits[0][0], hits[0][1])
+        if many:
+            return Candidate([value for _, _, value in hits], located, _KEYWORD_TRUST, "mots-clés")
+        return Candidate(hits[0][2], located, _KEYWORD_TRUST, "mots-clés")
+
+    return find
+
+
+def recoded(finder: Finder, choices: Mapping[str, Sequence[str]]) -> Finder:
+    """A free-text value turned into its code when it names one (``Moyenne section`` → ``MS``)."""
+    regexes = {value: [re.compile(r"(?<![a-z0-9])" + _spaced(w) + r"(?![a-z0-9])") for w in words]
+               for value, words in choices.items()}
+
+    def find(reader: Reader) -> Candidate | None:
+        candidate = finder(reader)
+        if candidate is None or not isinstance(candidate.value, str):
+            return candidate
+        folded = fold(candidate.value)
+        code = next((value for value, rs in regexes.items() if any(r.search(folded) for r in rs)), None)
+        return candidate if code is None else Candidate(code, candidate.located, candidate.trust, candidate.method)
+
+    return find
+
+
+# -- the layout of a letter ------------------------------------------------------------------
+_POSTCODE_LINE = re.compile(r"^(?:F-)?\d{5}\s+\S")
+
+
+def sender_name() -> Finder:
+    """The first line of the letterhead block, top-left of the first page (a person or an organisation)."""
+
+    def find(reader: Reader) -> Candidate | None:
+        block = _sender_block(reader)
+        if not block:
+            return None
+        return Candidate(collapse(block[0].text), Located(block[0].page, block[0].words), _LAYOUT_TRUST, "mise en page")
+
+    return find
+
+
+def sender_address() -> Finder:
+    """The lines of the letterhead block from the street to the postcode and town."""
+
+    def find(reader: Reader) -> Candidate | None:
+        block = _sender_block(reader)
+        postcode = next((i for i, line in enumerate(block) if _POSTCODE_LINE.match(line.text)), None)
+        if postcode is None or postcode == 0:
+            return None
+        lines = block[1:postcode + 1]
+        words = tuple(w for line in lines for w in line.words)
+        value = collapse(", ".join(line.text for line in lines))
+        return Candidate(value, Located(lines[0].page, words), _LAYOUT_TRUST, "mise en page")
+
+    return find
+
+
+def _sender_block(reader: Reader) -> list[Line]:
+    """Consecutive lines at the top-left of page one, down to the first blank band."""
+    first = [line for line in reader.document.lines if line.page == reader.document.lines[0].page] \
+        if reader.document.lines else []
+    if not first:
+        return []
+    width = max(w.x1 for line in first for w in line.words)
+    left = [line for line in first if line.words[0].x0 < width * 0.45]
+    block: list[Line] = []
+    for line in left:
+        if block and line.top - block[-1].bottom > 1.2 * block[-1].height:
+            break
+        block.append(line)
+    return block
+
+
+def first_of(*finders: Finder) -> Finder:
+    """The first finder that answers."""
+
+    def find(reader: Reader) -> Candidate | None:
+        for finder in finders:
+            candidate = finder(reader)
+            if candidate is not None:
+                return candidate
+        return None
+
+    return find
+
+
+def fixed_trust(finder: Finder, trust: float) -> Finder:
+    """The same finder, trusted differently (an inference rather than a reading)."""
+
+    def find(reader: Reader) -> Candidate | None:
+        candidate = finder(reader)
+        return None if candidate is None else Candidate(candidate.value, candidate.located, trust, candidate.method)
+
+    return find

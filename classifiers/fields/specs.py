@@ -1,0 +1,254 @@
+"""Which fields each document type has (DOMAIN.md), and the finders that read each one, in order.
+
+The order in each list is the preference: what a form says under its label beats what a
+pattern finds in the text, which beats a guess from the page layout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..numbering import find_references
+from ..text import collapse
+from .finders import (
+    Candidate,
+    Finder,
+    Reader,
+    after,
+    first_of,
+    keyword,
+    labelled,
+    pattern,
+    recoded,
+    sender_address,
+    sender_name,
+)
+from .values import (
+    find_amounts,
+    find_cadastral_references,
+    find_contacts,
+    find_dates,
+    find_dossier_numbers,
+    find_ibans,
+    find_rnas,
+    find_sirets,
+    find_surfaces,
+)
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    fields: Mapping[str, Finder]
+    sections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+_OBJET = after(r"\bobjet\s*:\s*")
+_DEMANDEUR = first_of(labelled(("nom du demandeur", "demandeur", "nom et prenom", "nom")), sender_name())
+_ADRESSE = first_of(labelled(("adresse du demandeur", "adresse")), sender_address())
+_CONTACT = first_of(labelled(("courriel", "e-mail", "email", "telephone", "tel"), parse=find_contacts),
+                    pattern(find_contacts))
+_NAME_CAPTURE = r"[a-z][a-z\-']+(?:[^\S\n]+[a-z][a-z\-']+){1,3}"
+"""Two to four words on one line: a first name and a surname."""
+
+
+def _numeric(finder: Finder) -> Finder:
+    """The value as a JSON number (surfaces, counts)."""
+
+    def find(reader: Reader) -> Candidate | None:
+        candidate = finder(reader)
+        if candidate is None or not isinstance(candidate.value, str):
+            return candidate
+        number = float(candidate.value)
+        value = int(number) if number.is_integer() else number
+        return Candidate(value, candidate.located, candidate.trust, candidate.method)  # type: ignore[arg-type]
+
+    return find
+
+
+_NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+                 "huit": 8, "neuf": 9, "dix": 10}
+
+
+def _copies() -> Finder:
+    """"deux exemplaires", "3 exemplaires", "Nombre d'exemplaires : 2"."""
+    regex = re.compile(r"\b(?P<count>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s+(?:copies|exemplaires?)\b")
+    labelled_count = labelled(("nombre d'exemplaires", "nombre de copies", "exemplaires"))
+
+    def find(reader: Reader) -> Candidate | None:
+        candidate = labelled_count(reader)
+        if candidate is not None and str(candidate.value).strip().isdigit():
+            return Candidate(int(str(candidate.value).strip()), candidate.located, candidate.trust, candidate.method)
+        match = regex.search(reader.folded)
+        if match is None:
+            return None
+        count = match["count"]
+        value = int(count) if count.isdigit() else _NUMBER_WORDS[count]
+        return Candidate(value, reader.document.locate(*match.span()), 0.85, "texte")
+
+    return find
+
+
+def _split_name(part: str, source: Finder) -> Finder:
+    """First names or surname out of a full name ("Jean-Pierre Martin"): the surname is the last word."""
+
+    def find(reader: Reader) -> Candidate | None:
+        candidate = source(reader)
+        if candidate is None or not isinstance(candidate.value, str):
+            return None
+        words = [w for w in collapse(candidate.value).split(" ") if w.rstrip(".").lower() not in
+                 ("m", "mme", "mlle", "madame", "monsieur", "et")]
+        if len(words) < 2:
+            return None
+        value = words[-1] if part == "nom" else " ".join(words[:-1])
+        return Candidate(value, candidate.located, candidate.trust * 0.9, candidate.method)
+
+    return find
+
+
+def _if_own(source: Finder, *phrases: str) -> Finder:
+    """The requester's own record (``mon acte de naissance``): the holder is the sender."""
+    regex = re.compile("|".join(re.escape(p) for p in phrases))
+
+    def find(reader: Reader) -> Candidate | None:
+        return source(reader) if regex.search(reader.folded) else None
+
+    return find
+
+
+_LEVELS = {"PS": ("petite section",), "MS": ("moyenne section",), "GS": ("grande section",),
+           "CP": ("cp", "cours preparatoire"), "CE1": ("ce1",), "CE2": ("ce2",), "CM1": ("cm1",), "CM2": ("cm2",)}
+_OWN = ("mon acte", "ma naissance", "je suis ne", "je suis nee", "mon mariage", "mon propre acte")
+_EVENT = r"\b(?:ne|nee|nes|decede|decedee|marie|mariee|maries)\s+le\s+"
+_CHILD = after(r"\b(?:mon fils|ma fille|mon enfant|l'enfant)\s+", _NAME_CAPTURE + r"(?=,| ne | nee |\s*\n| en | a )",
+               trust=0.8)
+_STREET = (r"(?:\d+\s*(?:bis|ter)?,?\s+)?(?:rue|avenue|boulevard|place|chemin|allee|impasse|route|quai|square|cours)"
+           r"\s+(?:de la |de l'|du |des |de |d')?[a-z][a-z\-']+(?: [a-z][a-z\-']+)?")
+
+SPECS: dict[str, TypeSpec] = {
+    "etat_civil": TypeSpec(
+        {
+            "acte": keyword({"naissance": ("acte de naissance", "naissance"), "mariage": ("acte de mariage",),
+                             "deces": ("acte de deces", "deces")}),
+            "forme": keyword({"copie_integrale": ("copie integrale",),
+                              "extrait_filiation": ("extrait avec filiation", "extrait de naissance avec"),
+                              "extrait_sans_filiation": ("extrait sans filiation",)}),
+            "titulaire_nom": first_of(labelled(("nom",), section="titulaire"),
+                                      _if_own(_split_name("nom", sender_name()), *_OWN)),
+            "titulaire_prenoms": first_of(labelled(("prenoms", "prenom"), section="titulaire"),
+                                          _if_own(_split_name("prenoms", sender_name()), *_OWN)),
+            "date_evenement": first_of(labelled(("date de l'evenement", "date de naissance", "date du mariage",
+                                                 "date du deces"), parse=find_dates),
+                                       pattern(find_dates, near=("ne le", "nee le", "decede le", "decedee le",
+                                                                 "marie le", "maries le"), required=True,
+                                               window=12)),
+            "lieu_evenement": first_of(labelled(("lieu de l'evenement", "lieu de naissance", "lieu du mariage",
+                                                 "lieu du deces")),
+                                       after(_EVENT + r"[^\n]{4,25}?\s+a\s+",
+                                             r"[a-z][a-z\-' ]+?(?=[,.;\n]| de | le )")),
+            "demandeur_nom": _DEMANDEUR,
+            "demandeur_adresse": _ADRESSE,
+            "qualite_demandeur": keyword({
+                "titulaire": _OWN, "ascendant": ("mon fils", "ma fille", "mon enfant"),
+                "descendant": ("mon pere", "ma mere", "mon grand-pere", "ma grand-mere"),
+                "conjoint": ("mon epoux", "mon epouse", "mon mari", "ma femme", "mon conjoint"),
+                "representant_legal": ("tuteur", "curateur", "representant legal")}),
+            "nombre_exemplaires": _copies(),
+        },
+        sections={"titulaire": ("titulaire de l'acte", "personne concernee"), "demandeur": ("demandeur",)},
+    ),
+    "urbanisme": TypeSpec({
+        "nature": first_of(pattern(lambda text: ((s, e, v[:2]) for s, e, v in find_dossier_numbers(text))),
+                           keyword({"PC": ("permis de construire",), "DP": ("declaration prealable",),
+                                    "CU": ("certificat d'urbanisme",), "PA": ("permis d'amenager",),
+                                    "PD": ("permis de demolir",)})),
+        "numero_dossier": pattern(find_dossier_numbers),
+        "reference_cadastrale": pattern(find_cadastral_references),
+        "adresse_terrain": first_of(labelled(("adresse du terrain", "localisation du terrain")),
+                                    after(r"\bterrain (?:situe |sis )?(?:au |a |)",
+                                          _STREET + r"(?:,? \d{5} [a-z\-]+)?")),
+        "demandeur_nom": _DEMANDEUR,
+        "surface_plancher": _numeric(pattern(find_surfaces, near=("surface de plancher", "surface"),
+                                             rivals=("terrain",))),
+    }),
+    "voirie": TypeSpec({
+        "nature": keyword({
+            "eclairage": ("eclairage", "lampadaire", "candelabre", "luminaire", "ampoule"),
+            "chaussee": ("nid de poule", "nids de poule", "chaussee", "trottoir", "affaissement", "enrobe"),
+            "proprete": ("depot sauvage", "dechets", "encombrants", "ordures", "salete", "proprete"),
+            "signalisation": ("panneau", "signalisation", "feu tricolore", "marquage au sol"),
+            "espaces_verts": ("espaces verts", "arbre", "branche", "haie", "elagage", "tonte"),
+        }),
+        "localisation": first_of(labelled(("adresse du lieu", "localisation", "lieu")),
+                                 after(r"(?:objet|signal|panne|constat)[^\n]*?\b(?=(?:rue|avenue|boulevard|place|chemin|"
+                                       r"allee|impasse|route|quai|square|cours)\b)", _STREET)),
+        "date_constat": first_of(labelled(("date du constat", "constate le"), parse=find_dates),
+                                 pattern(find_dates, near=("depuis le", "constate le", "depuis", "le constat"),
+                                         required=True, window=20)),
+        "demandeur_nom": _DEMANDEUR,
+        "contact": _CONTACT,
+    }),
+    "scolaire": TypeSpec(
+        {
+            "enfant_nom": first_of(labelled(("nom",), section="enfant"), _split_name("nom", _CHILD)),
+            "enfant_prenom": first_of(labelled(("prenom",), section="enfant"), _split_name("prenoms", _CHILD)),
+            "enfant_date_naissance": first_of(labelled(("date de naissance", "ne le", "nee le"), parse=find_dates,
+                                                       section="enfant"),
+                                              pattern(find_dates, near=("nee le", "ne le", "date de naissance"),
+                                                      required=True, window=20)),
+            "ecole": first_of(labelled(("ecole demandee", "ecole", "etablissement")),
+                              after(r"(?=\becole (?:maternelle|elementaire|primaire)\b)",
+                                    r"ecole [a-z]+ [a-z\-' ]+?(?= pour |[,.;\n])")),
+            "niveau": first_of(recoded(labelled(("niveau", "classe")), _LEVELS), keyword(_LEVELS)),
+            "prestations": keyword({"cantine": ("cantine", "restauration scolaire"),
+                                    "garderie": ("garderie", "accueil periscolaire"),
+                                    "etude": ("etude surveillee", "etude dirigee")}, many=True),
+            "responsable_nom": first_of(labelled(("nom et prenom", "nom"), section="responsable"), sender_name()),
+            "responsable_adresse": first_of(labelled(("adresse",), section="responsable"), sender_address()),
+            "contact": _CONTACT,
+        },
+        sections={"enfant": ("l'enfant", "enfant"), "responsable": ("responsable legal", "representant legal",
+                                                                    "parents", "famille")},
+    ),
+    "facture": TypeSpec({
+        "fournisseur": first_of(labelled(("fournisseur", "emetteur")), sender_name()),
+        "siret": pattern(find_sirets),
+        "numero_facture": first_of(labelled(("numero de facture", "facture n°", "n° de facture")),
+                                   after(r"\bfacture\s*(?:n\s*[°o]|numero|no|num\.?)\s*:?\s*",
+                                         r"[a-z0-9][a-z0-9\-/_.]*[a-z0-9]")),
+        "date_facture": first_of(labelled(("date de facture", "date de facturation", "date d'emission"),
+                                          parse=find_dates), pattern(find_dates)),
+        "montant_ht": pattern(find_amounts, near=("hors taxes", "hors taxe", "ht", "total ht"),
+                              rivals=("tva", "ttc"), required=True),
+        "montant_tva": pattern(find_amounts, near=("tva",), rivals=("hors taxes", "hors taxe", "ht", "ttc"),
+                               required=True),
+        "montant_ttc": pattern(find_amounts, near=("ttc", "net a payer", "total a payer"),
+                               rivals=("hors taxes", "hors taxe", "ht", "tva"), required=True),
+        "iban": pattern(find_ibans),
+        "date_echeance": pattern(find_dates, near=("echeance", "payable le", "a payer avant", "date limite"),
+                                 rivals=("facture",), required=True, window=30),
+    }),
+    "subvention": TypeSpec({
+        "association": first_of(labelled(("nom de l'association", "association")), sender_name()),
+        "rna": pattern(find_rnas),
+        "siret": pattern(find_sirets),
+        "montant_demande": pattern(find_amounts, near=("subvention", "montant demande", "somme de", "montant")),
+        "objet": _OBJET,
+        "exercice": first_of(labelled(("exercice",)), after(r"\bexercice\s+", r"20\d{2}")),
+    }),
+    "reclamation": TypeSpec({
+        "objet": _OBJET,
+        "demandeur_nom": _DEMANDEUR,
+        "demandeur_adresse": _ADRESSE,
+        "contact": _CONTACT,
+        "reference_dossier": first_of(pattern(find_references), pattern(find_dossier_numbers),
+                                      after(r"\b(?:dossier|reference|ref\.?)\s*(?:n\s*[°o])?\s*:?\s*",
+                                            r"[a-z0-9]*\d[a-z0-9\-/]{3,}")),
+    }),
+    "autre": TypeSpec({
+        "expediteur": sender_name(),
+        "date_courrier": pattern(find_dates),
+        "objet": _OBJET,
+    }),
+}

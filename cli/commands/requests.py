@@ -1,0 +1,122 @@
+"""``ged requests``: the requests (demandes) of the services, their due dates, status and agents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ged.services import requests as request_service
+
+from ..context import cli_actor, open_context
+from ..output import console, print_json
+
+app = typer.Typer(help="Demandes des usagers : suivi, échéances, attribution.", no_args_is_help=True)
+
+_EVENTS = {"request.created": "demande enregistrée", "request.document_joined": "document joint",
+           "request.assigned": "attribuée", "request.status": "statut modifié"}
+_SILENCE = {"acceptation": "acceptation", "rejet": "rejet", "sans_objet": "—"}
+
+
+def _date(value: object) -> str:
+    return value.strftime("%d/%m/%Y") if value else "—"  # type: ignore[attr-defined]
+
+
+@app.command("list")
+def list_(
+    service: Annotated[str | None, typer.Option("--service", help="Code du service.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="nouvelle, en_cours, en_attente, cloturee.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Seulement les demandes en retard.")] = False,
+    assignee: Annotated[str | None, typer.Option("--assignee", help="Agent chargé de la demande.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+) -> None:
+    """Lister les demandes, par échéance (les plus urgentes d'abord)."""
+    ctx = open_context()
+    views = request_service.list_requests(ctx, service=service, status=status, overdue=overdue, assignee=assignee)
+    ctx.close()
+    if json_output:
+        print_json([v.as_dict() for v in views])
+        return
+    table = Table("Numéro", "Type", "Service", "Statut", "Demandeur", "Reçue", "Échéance", "Agent")
+    for view in views:
+        due = _date(view.due_on)
+        table.add_row(view.number, escape(view.type_label), escape(view.service), view.status_label,
+                      escape(view.requester or "—"), _date(view.received_on),
+                      f"[bold red]{due} (en retard)[/]" if view.overdue else due, escape(view.assignee or "—"))
+    console.print(table)
+    console.print(f"{len(views)} demande(s)" + (f", dont {sum(v.overdue for v in views)} en retard"
+                                                 if any(v.overdue for v in views) else ""))
+
+
+@app.command("show")
+def show(
+    number: Annotated[str, typer.Argument(help="Numéro d'enregistrement, ex. 2026-URB-000042.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+) -> None:
+    """Afficher une demande : demandeur, champs, échéance, documents et historique."""
+    ctx = open_context()
+    view = request_service.show(ctx, number)
+    ctx.close()
+    if json_output:
+        print_json(view.as_dict())
+        return
+    console.print(f"[bold]Demande {view.number}[/] — {escape(view.type_label)} ({escape(view.service)})")
+    console.print(f"  Statut : [bold]{view.status_label}[/]" + (f", agent {escape(view.assignee)}" if view.assignee
+                                                                 else ""))
+    console.print(f"  Demandeur : {escape(view.requester or '—')}" + (f" — {escape(view.contact)}" if view.contact
+                                                                       else ""))
+    late = " [bold red](en retard)[/]" if view.overdue else ""
+    console.print(f"  Reçue le {_date(view.received_on)}, échéance {_date(view.due_on)}{late} — {escape(view.basis)}")
+    if view.silence != "sans_objet":
+        console.print(f"  Silence au {_date(view.silence_on)} : {_SILENCE[view.silence]}")
+    if view.file_reference:
+        console.print(f"  Dossier : {escape(view.file_reference)}")
+    console.print(f"  Documents : {', '.join(map(str, view.documents))}")
+    for code, field in view.fields.items():
+        console.print(f"    {code} = [bold]{escape(str(field['value']))}[/] [dim](doc. {field['document']}, "
+                      f"{field['confidence']:.0%})[/]".replace("%", " %"))
+    console.print("  Historique :")
+    for event in view.history:
+        label = _EVENTS.get(event["kind"], event["kind"])
+        console.print(f"    {event['at']}  {label}  [dim]{escape(event['actor'])}[/]")
+
+
+@app.command("assign")
+def assign(
+    number: Annotated[str, typer.Argument(help="Numéro de la demande.")],
+    agent: Annotated[str, typer.Argument(help="Identifiant de l'agent.")],
+) -> None:
+    """Attribuer une demande à un agent (elle passe « en cours »)."""
+    ctx = open_context()
+    view = request_service.assign(ctx, number, agent, actor=cli_actor())
+    ctx.close()
+    console.print(f"Demande {view.number} attribuée à {escape(agent)} ({view.status_label})")
+
+
+@app.command("status")
+def status(
+    number: Annotated[str, typer.Argument(help="Numéro de la demande.")],
+    value: Annotated[str, typer.Argument(help="nouvelle, en_cours, en_attente (de pièces), cloturee.")],
+    note: Annotated[str | None, typer.Option("--note", help="Commentaire consigné au journal.")] = None,
+) -> None:
+    """Changer le statut d'une demande."""
+    ctx = open_context()
+    view = request_service.set_status(ctx, number, value, actor=cli_actor(), note=note)
+    ctx.close()
+    console.print(f"Demande {view.number} : {view.status_label}")
+
+
+@app.command("acknowledgement")
+def acknowledgement(
+    number: Annotated[str, typer.Argument(help="Numéro de la demande.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Fichier à écrire.")],
+    email: Annotated[bool, typer.Option("--email", help="Le texte du courriel plutôt que la lettre PDF.")] = False,
+) -> None:
+    """Exporter l'accusé de réception d'une demande (lettre PDF ou texte du courriel)."""
+    ctx = open_context()
+    path = request_service.export_acknowledgement(ctx, number, output, email=email, actor=cli_actor())
+    ctx.close()
+    console.print(f"Accusé de réception exporté : {escape(str(path))}")

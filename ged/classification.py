@@ -1,0 +1,73 @@
+"""The configured classifier: the keyword rules of ``[types]`` and the trained model of ``<home>/models``.
+
+When no model has been trained yet, the default one is trained from the generated corpus
+(a fixed seed, so every installation gets the same model) and saved: a commune with no
+training data of its own is classified from day one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import classifiers
+from classifiers.model import TypeModel
+from classifiers.rules import RuleSet, TypeRule
+
+from .settings import Settings
+
+MODEL_FILE = "classifier.joblib"
+DEFAULT_SEED = 20260101
+log = logging.getLogger(__name__)
+
+
+def rule_set(settings: Settings) -> RuleSet:
+    return RuleSet({code: TypeRule(tuple(t.keywords), tuple(t.patterns)) for code, t in settings.types.items()})
+
+
+def default_model(settings: Settings) -> TypeModel:
+    """The shipped default: trained on the generated corpus only."""
+    from classifiers.corpus import generate
+
+    per_type = settings.classification.corpus_per_type
+    samples = [s for s in generate(per_type, seed=DEFAULT_SEED) if s.label in settings.types]
+    return classifiers.train_model([s.text for s in samples], [s.label for s in samples], seed=DEFAULT_SEED,
+                                   info={"corpus": "généré", "generated": len(samples), "validated": 0,
+                                         "seed": DEFAULT_SEED})
+
+
+@dataclass
+class Classifier:
+    settings: Settings
+
+    @property
+    def model_path(self) -> Path:
+        return self.settings.models_path / MODEL_FILE
+
+    @cached_property
+    def rules(self) -> RuleSet:
+        return rule_set(self.settings)
+
+    @cached_property
+    def model(self) -> TypeModel:
+        model = TypeModel.load(self.model_path) if self.model_path.exists() else None
+        if model is None:
+            log.warning("aucun modèle de classement utilisable : entraînement du modèle par défaut")
+            model = default_model(self.settings)
+            model.save(self.model_path)
+        return model
+
+    def replace_model(self, model: TypeModel) -> None:
+        model.save(self.model_path)
+        self.__dict__["model"] = model
+
+    def classify(self, text: str) -> classifiers.Classification:
+        settings = self.settings.classification
+        return classifiers.classify(text, rules=self.rules, model=self.model, threshold=settings.threshold,
+                                    model_weight=settings.model_weight)
+
+    def info(self) -> dict[str, Any]:
+        return dict(self.model.info)

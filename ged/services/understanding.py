@@ -1,0 +1,119 @@
+"""After OCR: type the document, read its fields, route it, and open (or join) its request.
+
+A type given at intake (a separator sheet, a watched folder's ``doc_type``) is a person's
+decision and is kept; otherwise the classifier decides, and a decision under the threshold
+sends the document to review instead of routing it on a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+import classifiers
+import ocr
+from classifiers.fields.document import PageText, WordBox
+
+from .. import journal
+from ..context import Context
+from ..db.models import Document, DocumentField, DocumentState, FileRole, Page
+from . import requests
+
+_MEDIA_PDF = "application/pdf"
+
+
+@dataclass(frozen=True)
+class Understood:
+    document_id: int
+    doc_type: str
+    confidence: float
+    uncertain: bool
+    request_number: str | None
+    joined: bool
+
+
+def page_texts(pages: list[Page]) -> list[PageText]:
+    return [PageText(p.number, tuple(WordBox(str(w[0]), *map(float, w[1:6]), int(w[6])) for w in p.words),
+                     p.width_pt, p.height_pt) for p in pages]
+
+
+def pending(ctx: Context) -> list[int]:
+    """Processed documents not typed yet (a crash came between OCR and classification)."""
+    with ctx.db.session() as session:
+        return list(session.scalars(select(Document.id).where(Document.state == DocumentState.PROCESSED,
+                                                              Document.classified_at.is_(None))))
+
+
+def understand(ctx: Context, document_id: int, *, actor: str) -> Understood | None:
+    """Classify, extract and route one processed document; None if it is not waiting for that."""
+    with ctx.db.session() as session:
+        document = session.get_one(Document, document_id, options=[selectinload(Document.pages),
+                                                                   selectinload(Document.files)])
+        if document.state != DocumentState.PROCESSED or document.classified_at is not None:
+            return None
+        text = document.text
+        given = document.doc_type if document.doc_type in ctx.settings.types else None
+        if given is not None:
+            decision = classifiers.Classification(given, 1.0, False, "dépôt", {given: 1.0})
+        else:
+            decision = ctx.classifier.classify(text)
+        fields = store_fields(session, document, decision.doc_type, form_fields=_form_fields(ctx, document))
+        document.doc_type = decision.doc_type
+        document.type_confidence = decision.confidence
+        document.service = document.service or ctx.settings.types[decision.doc_type].service
+        document.classified_at = ctx.clock()
+        document.indexed_at = None
+        low = [f.code for f in document.fields if f.confidence < ctx.settings.classification.field_threshold]
+        payload: dict[str, Any] = {"type": decision.doc_type, "confidence": decision.confidence,
+                                   "method": decision.method, "fields": len(fields), "service": document.service}
+        if low:
+            payload["fields_to_check"] = low
+        request = None
+        if decision.uncertain:
+            document.state = DocumentState.NEEDS_REVIEW
+            document.reason_code = "type_uncertain"
+            document.state_reason = _uncertain_reason(ctx, decision)
+            payload["uncertain"] = decision.scores
+        journal.append(session, "document.classified", at=ctx.clock(), actor=actor, document_id=document.id,
+                       payload=payload)
+        if not decision.uncertain:
+            request = requests.open_or_join(ctx, session, document, fields, actor=actor)
+        joined = request is not None and request.documents and request.documents[0].id != document.id
+        return Understood(document.id, decision.doc_type, decision.confidence, decision.uncertain,
+                          request.number if request else None, bool(joined))
+
+
+def store_fields(session: Session, document: Document, doc_type: str, *,
+                 form_fields: dict[str, str]) -> dict[str, Any]:
+    """Extract the type's fields and replace what was extracted before; a person's corrections stay."""
+    corrected = {f.code for f in document.fields if f.method == "agent"}
+    session.execute(delete(DocumentField).where(DocumentField.document_id == document.id,
+                                                DocumentField.method != "agent"))
+    session.expire(document, ["fields"])
+    extracted = classifiers.extract_fields(doc_type, page_texts(list(document.pages)),
+                                           reference=document.received_at.date(), form_fields=form_fields)
+    for field in extracted:
+        if field.code not in corrected:
+            session.add(DocumentField(document_id=document.id, code=field.code, value=field.value,
+                                      confidence=field.confidence, page=field.page,
+                                      box=list(field.box) if field.box else None, method=field.method))
+    session.flush()
+    session.refresh(document, ["fields"])
+    return {f.code: f.value for f in document.fields}
+
+
+def _form_fields(ctx: Context, document: Document) -> dict[str, str]:
+    original = document.file(FileRole.ORIGINAL)
+    if original is None or document.media_type != _MEDIA_PDF:
+        return {}
+    return ocr.read_form_fields(ctx.blobs.path_for(original.sha256))
+
+
+def _uncertain_reason(ctx: Context, decision: classifiers.Classification) -> str:
+    best = list(decision.scores.items())[:2]
+    choices = " ou ".join(f"{ctx.settings.types[t].label.lower() if t in ctx.settings.types else t} "
+                          f"({score:.0%})".replace("%", " %") for t, score in best)
+    return f"type incertain : {choices} — à vérifier"

@@ -1,0 +1,140 @@
+"""The document types, services and request rules a commune configures (defaults from DOMAIN.md).
+
+A commune changes any of it in ``ged.toml`` (``[types.voirie] service = "voirie-proprete"``);
+what it leaves out keeps its default, so one changed key never erases a whole table.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Unit = Literal["jours_ouvres", "jours", "mois"]
+Silence = Literal["acceptation", "rejet", "sans_objet"]
+
+
+class DelaySettings(BaseModel):
+    amount: int = Field(ge=1)
+    unit: Unit
+
+
+class TypeSettings(BaseModel):
+    label: str
+    """French label shown to people."""
+    service: str
+    """Routing: the service (code of ``[services]``) the document and its request go to."""
+    category: str | None = None
+    """Letters of its registration numbers (``URB`` → ``2026-URB-000042``); None: not a request type."""
+    keywords: list[str] = Field(default_factory=list)
+    """Rule layer: words that suggest the type (accents and case do not matter)."""
+    patterns: list[str] = Field(default_factory=list)
+    """Rule layer: regular expressions on the folded text (lower case, no accents)."""
+    deadline: DelaySettings | None = None
+    deadline_by_nature: dict[str, DelaySettings] = Field(default_factory=dict)
+    """Legal delays by the ``nature`` field (urban planning: ``DP``, ``PC``, ``PC_MI`` …)."""
+    silence: Silence = "sans_objet"
+    silence_delay: DelaySettings | None = None
+    """When silence becomes a decision; unset: at the end of the deadline."""
+    acknowledge: bool = True
+    """Whether a new request gets an accusé de réception (not for suppliers' invoices)."""
+
+
+class ServiceSettings(BaseModel):
+    label: str
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class CommuneSettings(BaseModel):
+    name: str = "Mairie de Saint-Herblain"
+    address: str = "2 rue de l'Hôtel de Ville, 44800 Saint-Herblain"
+    tribunal: str = "tribunal administratif de Nantes"
+    """Where decisions are contested (recourse mentions of acknowledgements)."""
+    holidays_subdivision: str | None = None
+    """``57``, ``67`` or ``68`` (Alsace-Moselle: Good Friday and 26 December), ``971``…``976`` overseas."""
+
+
+def _d(amount: int, unit: Unit) -> dict[str, Any]:
+    return {"amount": amount, "unit": unit}
+
+
+DEFAULT_SERVICES: dict[str, dict[str, Any]] = {
+    "etat_civil": {"label": "État civil", "phone": "02 28 25 20 00", "email": "etat-civil@mairie.example.fr"},
+    "urbanisme": {"label": "Urbanisme", "phone": "02 28 25 20 10", "email": "urbanisme@mairie.example.fr"},
+    "services_techniques": {"label": "Services techniques", "phone": "02 28 25 20 20",
+                            "email": "services-techniques@mairie.example.fr"},
+    "affaires_scolaires": {"label": "Affaires scolaires", "phone": "02 28 25 20 30",
+                           "email": "ecoles@mairie.example.fr"},
+    "finances": {"label": "Finances", "phone": "02 28 25 20 40", "email": "finances@mairie.example.fr"},
+    "vie_associative": {"label": "Vie associative", "phone": "02 28 25 20 50",
+                        "email": "associations@mairie.example.fr"},
+    "accueil": {"label": "Accueil / Direction générale", "phone": "02 28 25 20 60",
+                "email": "accueil@mairie.example.fr"},
+    "courrier": {"label": "Courrier", "phone": "02 28 25 20 70", "email": "courrier@mairie.example.fr"},
+}
+
+DEFAULT_TYPES: dict[str, dict[str, Any]] = {
+    "etat_civil": {
+        "label": "Demande d'acte d'état civil", "service": "etat_civil", "category": "ECV",
+        "keywords": ["acte de naissance", "acte de mariage", "acte de deces", "copie integrale",
+                     "extrait avec filiation", "extrait sans filiation", "etat civil", "livret de famille"],
+        "patterns": [r"\b(?:copie|extrait)s? d'acte", r"\bacte d'etat civil"],
+        "deadline": _d(10, "jours_ouvres"), "silence": "rejet", "silence_delay": _d(2, "mois"),
+    },
+    "urbanisme": {
+        "label": "Autorisation d'urbanisme", "service": "urbanisme", "category": "URB",
+        "keywords": ["permis de construire", "declaration prealable", "certificat d'urbanisme",
+                     "permis d'amenager", "permis de demolir", "surface de plancher", "cadastre", "cerfa"],
+        "patterns": [r"\b(?:pc|dp|cu|pa|pd) ?\d{2,3} ?\d{3} ?\d{2} ?[a-z0-9]{5}\b", r"\bparcelle cadastree"],
+        "deadline": _d(3, "mois"),
+        "deadline_by_nature": {"DP": _d(1, "mois"), "CU": _d(1, "mois"), "CU_OPERATIONNEL": _d(2, "mois"),
+                               "PC_MI": _d(2, "mois"), "PC": _d(3, "mois"), "PA": _d(3, "mois"),
+                               "PD": _d(2, "mois")},
+        "silence": "acceptation",
+    },
+    "voirie": {
+        "label": "Signalement sur l'espace public", "service": "services_techniques", "category": "VOI",
+        "keywords": ["eclairage public", "lampadaire", "nid de poule", "chaussee", "trottoir", "depot sauvage",
+                     "signalisation", "espaces verts", "voirie", "signaler", "signalement"],
+        "deadline": _d(5, "jours_ouvres"), "silence": "sans_objet",
+    },
+    "scolaire": {
+        "label": "Inscription scolaire / périscolaire", "service": "affaires_scolaires", "category": "SCO",
+        "keywords": ["inscription scolaire", "periscolaire", "cantine", "garderie", "rentree", "ecole maternelle",
+                     "ecole elementaire", "petite section", "moyenne section", "grande section"],
+        "deadline": _d(15, "jours_ouvres"), "silence": "acceptation", "silence_delay": _d(2, "mois"),
+    },
+    "facture": {
+        "label": "Facture fournisseur", "service": "finances", "category": "FAC",
+        "keywords": ["facture", "montant ht", "tva", "ttc", "net a payer", "iban", "echeance", "siret"],
+        "patterns": [r"\bfacture\s*(?:n\s*[°o]|numero)", r"\btotal\s+ttc"],
+        "deadline": _d(30, "jours"), "silence": "sans_objet", "acknowledge": False,
+    },
+    "subvention": {
+        "label": "Demande de subvention (association)", "service": "vie_associative", "category": "SUB",
+        "keywords": ["subvention", "association", "rna", "budget previsionnel", "assemblee generale", "exercice",
+                     "cerfa 12156"],
+        "patterns": [r"\bw\s?\d{9}\b"],
+        "deadline": _d(2, "mois"), "silence": "rejet",
+    },
+    "reclamation": {
+        "label": "Réclamation d'un usager", "service": "accueil", "category": "REC",
+        "keywords": ["reclamation", "mecontent", "plainte", "porter reclamation", "aucune reponse", "mediateur"],
+        "deadline": _d(15, "jours_ouvres"), "silence": "rejet", "silence_delay": _d(2, "mois"),
+    },
+    "autre": {
+        "label": "Courrier divers", "service": "courrier", "category": None,
+        "keywords": [], "deadline": None, "silence": "sans_objet", "acknowledge": False,
+    },
+}
+
+
+def merged(defaults: dict[str, dict[str, Any]], configured: Any) -> dict[str, Any]:
+    """Each configured entry over its default, key by key; new entries added as they are."""
+    result: dict[str, Any] = {name: dict(values) for name, values in defaults.items()}
+    for name, values in (configured or {}).items():
+        given = values.model_dump(exclude_unset=True) if isinstance(values, BaseModel) else dict(values)
+        result[name] = {**result.get(name, {}), **given}
+    return result
