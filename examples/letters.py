@@ -91,7 +91,7 @@ LETTERS: tuple[Letter, ...] = (
     Letter(
         "demande_subvention",
         ("Association Les Amis du Jardin Partagé", "Maison des associations", "44800 Saint-Herblain",
-         "RNA W442001234 — SIRET 812 345 678 00019"),
+         "RNA W442001234 — SIRET 812 345 676 00017"),
         "Saint-Herblain, le 10 février 2026",
         "Objet : demande de subvention de fonctionnement pour l'exercice 2026",
         ("Madame la Maire adjointe,",

@@ -121,7 +121,9 @@ DEFAULT_TYPES: dict[str, dict[str, Any]] = {
     },
     "reclamation": {
         "label": "Réclamation d'un usager", "service": "accueil", "category": "REC",
-        "keywords": ["reclamation", "mecontent", "plainte", "porter reclamation", "aucune reponse", "mediateur"],
+        "keywords": ["reclamation", "mecontent", "plainte", "porter reclamation", "aucune reponse", "mediateur",
+                     "malgre mon precedent", "toujours pas", "sans reponse", "je proteste"],
+        "patterns": [r"\b20\d{2}-[a-z]{3}-\d{6}\b"],
         "deadline": _d(15, "jours_ouvres"), "silence": "rejet", "silence_delay": _d(2, "mois"),
     },
     "autre": {

@@ -62,13 +62,24 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def shared_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default classification model, trained once per session (≈10 s) and shared by every home."""
+    from ged.classification import Classifier
+
+    folder = tmp_path_factory.mktemp("models")
+    Classifier(load_settings(home=folder, classification={"models_dir": folder})).model  # noqa: B018
+    return folder
+
+
 @pytest.fixture
-def ged_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def ged_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_models: Path) -> Path:
     home = tmp_path / "ged-data"
     monkeypatch.setenv("GED_HOME", str(home))
     for name in list(os.environ):
         if name.startswith("GED_") and name not in ("GED_HOME", "GED_TEST_ELASTICSEARCH_URL"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("GED_CLASSIFICATION__MODELS_DIR", str(shared_models))
     return home
 
 

@@ -124,7 +124,7 @@ _EVENT = r"\b(?:ne|nee|nes|decede|decedee|marie|mariee|maries)\s+le\s+"
 _CHILD = after(r"\b(?:mon fils|ma fille|mon enfant|l'enfant)\s+", _NAME_CAPTURE + r"(?=,| ne | nee |\s*\n| en | a )",
                trust=0.8)
 _STREET = (r"(?:\d+\s*(?:bis|ter)?,?\s+)?(?:rue|avenue|boulevard|place|chemin|allee|impasse|route|quai|square|cours)"
-           r"\s+(?:de la |de l'|du |des |de |d')?[a-z][a-z\-']+(?: [a-z][a-z\-']+)?")
+           r"\s+(?:de la |de l'|du |des |de |d')?[a-z][a-z\-']+(?:[^\S\n]+[a-z][a-z\-']+)?")
 
 SPECS: dict[str, TypeSpec] = {
     "etat_civil": TypeSpec(

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from ged.services import requests as request_service
 
@@ -40,13 +39,12 @@ def list_(
     if json_output:
         print_json([v.as_dict() for v in views])
         return
-    table = Table("Numéro", "Type", "Service", "Statut", "Demandeur", "Reçue", "Échéance", "Agent")
     for view in views:
         due = _date(view.due_on)
-        table.add_row(view.number, escape(view.type_label), escape(view.service), view.status_label,
-                      escape(view.requester or "—"), _date(view.received_on),
-                      f"[bold red]{due} (en retard)[/]" if view.overdue else due, escape(view.assignee or "—"))
-    console.print(table)
+        due = f"[bold red]{due} en retard[/]" if view.overdue else due
+        agent = f" — {escape(view.assignee)}" if view.assignee else ""
+        console.print(f"{view.number}  {due}  {view.doc_type} → {escape(view.service)}  [bold]{view.status_label}[/]"
+                      f"  {escape(view.requester or '—')}{agent}")
     console.print(f"{len(views)} demande(s)" + (f", dont {sum(v.overdue for v in views)} en retard"
                                                  if any(v.overdue for v in views) else ""))
 

@@ -52,10 +52,17 @@ def _variant(doc_type: str, fields: dict[str, Any], text: str) -> str | None:
     return nature
 
 
-def _cited(document: Document, fields: dict[str, Any]) -> set[str]:
-    cited = {number for _, _, number in classifiers.find_references(document.text)}
-    cited |= {str(fields[code]) for code in REFERENCE_FIELDS if fields.get(code)}
-    return cited
+def cited_request(session: Session, text: str, fields: dict[str, Any] | None = None) -> Request | None:
+    """The existing request a text cites by its number or its file number (the oldest if several)."""
+    from classifiers.fields.values import find_dossier_numbers
+
+    cited = {number for _, _, number in classifiers.find_references(text)}
+    cited |= {number for _, _, number in find_dossier_numbers(text)}
+    cited |= {str(value) for code in REFERENCE_FIELDS if (value := (fields or {}).get(code))}
+    if not cited:
+        return None
+    return session.scalar(select(Request).where(or_(Request.number.in_(cited), Request.file_reference.in_(cited)))
+                          .order_by(Request.id).limit(1))
 
 
 def _next_number(session: Session, year: int, category: str) -> str:
@@ -79,13 +86,9 @@ def open_or_join(ctx: Context, session: Session, document: Document, fields: dic
     settings = ctx.settings.types[document.doc_type]
     if settings.category is None:
         return None
-    cited = _cited(document, fields)
-    if cited:
-        existing = session.scalar(select(Request).where(or_(Request.number.in_(cited),
-                                                            Request.file_reference.in_(cited)))
-                                  .order_by(Request.id).limit(1))
-        if existing is not None:
-            return _join(ctx, session, existing, document, actor=actor)
+    existing = cited_request(session, document.text, fields)
+    if existing is not None:
+        return _join(ctx, session, existing, document, actor=actor)
     return _open(ctx, session, document, fields, settings, actor=actor)
 
 

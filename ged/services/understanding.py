@@ -50,8 +50,9 @@ def pending(ctx: Context) -> list[int]:
 def understand(ctx: Context, document_id: int, *, actor: str) -> Understood | None:
     """Classify, extract and route one processed document; None if it is not waiting for that."""
     with ctx.db.session() as session:
-        document = session.get_one(Document, document_id, options=[selectinload(Document.pages),
-                                                                   selectinload(Document.files)])
+        # The row lock makes a second process (a resume racing the ingest that is doing it) wait, then skip.
+        document = session.get_one(Document, document_id, with_for_update=True,
+                                   options=[selectinload(Document.pages), selectinload(Document.files)])
         if document.state != DocumentState.PROCESSED or document.classified_at is not None:
             return None
         text = document.text
@@ -59,7 +60,7 @@ def understand(ctx: Context, document_id: int, *, actor: str) -> Understood | No
         if given is not None:
             decision = classifiers.Classification(given, 1.0, False, "dépôt", {given: 1.0})
         else:
-            decision = ctx.classifier.classify(text)
+            decision = _with_citation(session, ctx.classifier.classify(text), text)
         fields = store_fields(session, document, decision.doc_type, form_fields=_form_fields(ctx, document))
         document.doc_type = decision.doc_type
         document.type_confidence = decision.confidence
@@ -110,6 +111,17 @@ def _form_fields(ctx: Context, document: Document) -> dict[str, str]:
     if original is None or document.media_type != _MEDIA_PDF:
         return {}
     return ocr.read_form_fields(ctx.blobs.path_for(original.sha256))
+
+
+def _with_citation(session: Session, decision: classifiers.Classification, text: str) -> classifiers.Classification:
+    """An uncertain letter that cites an existing request belongs to it (a reminder, missing pieces)."""
+    if not decision.uncertain:
+        return decision
+    cited = requests.cited_request(session, text)
+    if cited is None:
+        return decision
+    return classifiers.Classification(cited.doc_type, decision.confidence, False, f"référence {cited.number}",
+                                      decision.scores)
 
 
 def _uncertain_reason(ctx: Context, decision: classifiers.Classification) -> str:

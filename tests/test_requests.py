@@ -1,0 +1,238 @@
+"""Requests: typed mail opens a registered, routed request with its due date and acknowledgement;
+later mail joins it; people validate and correct; numbers never repeat, even across processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from sqlalchemy import select
+
+from examples.letters import LETTERS, Letter, by_name
+from examples.render import born_digital_pdf
+from ged import journal
+from ged.context import Context
+from ged.db.models import Document, DocumentState, Event, FileRole, Request
+from ged.errors import InvalidValue
+from ged.services import requests, validation
+from ged.services.ingest import IngestService, Outcome
+from ged.settings import load_settings
+
+MONDAY = datetime(2026, 3, 2, 9, 30)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(MONDAY)
+
+
+@pytest.fixture
+def ctx(context: Context, clock: Clock) -> Iterator[Context]:
+    """The installation of ``context`` (SQLite or PostgreSQL), on a clock the test controls."""
+    opened = Context.open(context.settings, clock=clock)
+    yield opened
+    opened.close()
+
+
+def _pdf(folder: Path, letter: Letter) -> Path:
+    path = folder / f"{letter.name}.pdf"
+    born_digital_pdf(letter, path)
+    return path
+
+
+def _text(path: Path) -> str:
+    document = pypdfium2.PdfDocument(path)
+    return "\n".join(page.get_textpage().get_text_range() for page in document)
+
+
+def test_sample_mail_is_typed_routed_and_registered(ctx: Context, tmp_path: Path) -> None:
+    paths = [_pdf(tmp_path, letter) for letter in LETTERS]
+    reports = {Path(r.source).stem: r for r in IngestService(ctx).ingest(paths)}
+    expected = {"signalement_eclairage": ("voirie", "2026-VOI-000001"),
+                "demande_acte_naissance": ("etat_civil", "2026-ECV-000001"),
+                "facture_fournisseur": ("facture", "2026-FAC-000001"),
+                "inscription_scolaire": ("scolaire", "2026-SCO-000001"),
+                "declaration_prealable": ("urbanisme", "2026-URB-000001"),
+                "demande_subvention": ("subvention", "2026-SUB-000001"),
+                "reclamation_dechets": ("reclamation", "2026-REC-000001"),
+                "courrier_divers": ("autre", None)}
+    assert {stem: (r.doc_type, r.request) for stem, r in reports.items()} == expected
+    assert all(r.outcome == Outcome.INGESTED for r in reports.values())
+
+    urbanisme = requests.show(ctx, "2026-URB-000001")
+    assert (urbanisme.service, urbanisme.status, urbanisme.requester) == ("urbanisme", "nouvelle",
+                                                                           "M. et Mme Rousseau")
+    # A déclaration préalable is instructed in one month; silence then means acceptance.
+    assert (urbanisme.due_on, urbanisme.silence, urbanisme.silence_on) == (date(2026, 4, 2), "acceptation",
+                                                                           date(2026, 4, 2))
+    assert urbanisme.file_reference == "DP 044 162 25 00031"
+    assert urbanisme.fields["reference_cadastrale"]["value"] == "AB 0123"
+    # Ten working days from Monday 2 March 2026: Monday 16 March; silence after two months means rejection.
+    civil = requests.show(ctx, "2026-ECV-000001")
+    assert (civil.due_on, civil.silence, civil.silence_on) == (date(2026, 3, 16), "rejet", date(2026, 5, 2))
+    assert requests.show(ctx, "2026-FAC-000001").due_on == date(2026, 4, 1)
+    with ctx.db.session() as session:
+        document = session.scalar(select(Document).where(Document.filename == "courrier_divers.pdf"))
+        assert document.doc_type == "autre" and document.service == "courrier" and document.request_id is None
+        invoice = session.scalar(select(Document).where(Document.filename == "facture_fournisseur.pdf"))
+        assert invoice.file(FileRole.ACK_LETTER) is None  # no acknowledgement for a supplier's invoice
+
+
+def test_acknowledgement_carries_the_mentions_the_code_requires(ctx: Context, tmp_path: Path) -> None:
+    report = IngestService(ctx).ingest([_pdf(tmp_path, by_name("demande_acte_naissance"))])[0]
+    letter = requests.export_acknowledgement(ctx, report.request, tmp_path / "ar.pdf", email=False, actor="test")
+    email = requests.export_acknowledgement(ctx, report.request, tmp_path / "ar.txt", email=True, actor="test")
+    text = " ".join(_text(letter).split())
+    for mention in ("2026-ECV-000001", "reçue le 2 mars 2026", "État civil", "02 28 25 20 00",
+                    "etat-civil@mairie.example.fr", "décision implicite de rejet", "2 mai 2026",
+                    "16 mars 2026", "recours", "tribunal administratif de Nantes"):
+        assert mention in text
+    mail = email.read_text(encoding="utf-8")
+    assert mail.startswith("Objet : Accusé de réception de votre demande n° 2026-ECV-000001")
+    assert "décision implicite de rejet" in mail and "2 mai 2026" in mail
+    with ctx.db.session() as session:
+        kinds = [e.kind for e in session.scalars(select(Event).order_by(Event.id))]
+    assert kinds.count("request.acknowledgement_exported") == 2
+
+
+def test_later_mail_citing_the_number_joins_the_request(ctx: Context, clock: Clock, tmp_path: Path) -> None:
+    first = IngestService(ctx).ingest([_pdf(tmp_path, by_name("signalement_eclairage"))])[0]
+    requests.set_status(ctx, first.request, "en attente de pièces", actor="agent", note="photos demandées")
+    reminder = replace(by_name("signalement_eclairage"), name="relance",
+                       subject="Objet : relance — signalement enregistré sous le n° 2026-VOI-000001",
+                       body=("Madame, Monsieur,", "Je vous adresse les photos demandées pour mon signalement "
+                             "2026-VOI-000001 concernant l'éclairage public de la rue des Lilas.",
+                             "Salutations."))
+    clock.now = datetime(2026, 3, 4, 10, 0)
+    second = IngestService(ctx).ingest([_pdf(tmp_path, reminder)])[0]
+    assert second.request == "2026-VOI-000001"
+    view = requests.show(ctx, "2026-VOI-000001")
+    assert view.documents == [first.document_id, second.document_id]
+    assert view.status == "en_cours"  # the awaited pieces arrived
+    assert [e["kind"] for e in view.history] == ["request.created", "request.status", "request.document_joined"]
+    assert view.history[1]["payload"]["note"] == "photos demandées"
+    with ctx.db.session() as session:
+        assert session.query(Request).count() == 1
+        assert journal.verify(session) == []
+
+
+def test_file_number_of_urban_planning_joins_too(ctx: Context, tmp_path: Path) -> None:
+    IngestService(ctx).ingest([_pdf(tmp_path, by_name("declaration_prealable"))])
+    pieces = replace(by_name("declaration_prealable"), name="pieces",
+                     subject="Objet : pièces complémentaires",
+                     body=("Monsieur le Maire,", "Veuillez trouver les plans demandés pour la déclaration préalable "
+                           "DP 044 162 25 00031.", "Salutations."))
+    report = IngestService(ctx).ingest([_pdf(tmp_path, pieces)])[0]
+    assert report.request == "2026-URB-000001"
+
+
+def test_numbers_restart_every_year_and_overdue_requests_are_listed(ctx: Context, clock: Clock,
+                                                                    tmp_path: Path) -> None:
+    service = IngestService(ctx)
+    service.ingest([_pdf(tmp_path, by_name("signalement_eclairage"))])
+    other = replace(by_name("signalement_eclairage"), name="nid",
+                    body=("Madame, Monsieur,", "Un nid de poule dangereux s'est formé sur la chaussée de l'avenue "
+                          "Pasteur depuis le 2 janvier 2027.", "Merci."))
+    clock.now = datetime(2027, 1, 5, 8, 0)
+    assert service.ingest([_pdf(tmp_path, other)])[0].request == "2027-VOI-000001"
+    overdue = requests.list_requests(ctx, overdue=True)
+    assert [v.number for v in overdue] == ["2026-VOI-000001"] and overdue[0].overdue
+    requests.assign(ctx, "2026-VOI-000001", "jdupont", actor="chef")
+    assert requests.list_requests(ctx, assignee="jdupont")[0].status == "en_cours"
+    requests.set_status(ctx, "2026-VOI-000001", "cloturee", actor="jdupont")
+    assert requests.list_requests(ctx, overdue=True) == []
+    assert [v.number for v in requests.list_requests(ctx, service="services_techniques")] == [
+        "2026-VOI-000001", "2027-VOI-000001"]
+    with pytest.raises(InvalidValue):
+        requests.set_status(ctx, "2027-VOI-000001", "perdue", actor="x")
+
+
+def test_an_uncertain_document_waits_for_a_person_who_validates_it(context: Context, clock: Clock, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GED_CLASSIFICATION__THRESHOLD", "0.9")
+    ctx = Context.open(load_settings(), clock=clock)
+    mixed = Letter("mixte", ("M. Paul Durand", "3 rue Pasteur", "44800 Saint-Herblain"), "le 1er mars 2026",
+                   "Objet : plusieurs sujets", ("Bonjour,", "Je souhaite inscrire mon fils à la cantine. Par ailleurs "
+                                                "le lampadaire devant l'école est éteint depuis une semaine.",
+                                                "Cordialement."), "Paul Durand")
+    report = IngestService(ctx).ingest([_pdf(tmp_path, mixed)])[0]
+    assert report.outcome == Outcome.NEEDS_REVIEW and report.reason_code == "type_uncertain"
+    with ctx.db.session() as session:
+        document = session.get_one(Document, report.document_id)
+        assert document.state == DocumentState.NEEDS_REVIEW and "type incertain" in document.state_reason
+        assert document.request_id is None
+
+    with pytest.raises(InvalidValue, match="siret"):
+        validation.validate(ctx, report.document_id, doc_type="subvention", values={"siret": "812 345 678 00019"},
+                            actor="agent")
+    with pytest.raises(InvalidValue, match="inconnu"):
+        validation.validate(ctx, report.document_id, doc_type="voirie", values={"iban": "x"}, actor="agent")
+    result = validation.validate(ctx, report.document_id, doc_type="voirie",
+                                 values={"nature": "chaussee", "localisation": "3 rue Pasteur",
+                                         "contact": "06 12 34 56 78"}, actor="agent")
+    assert result.request_number == "2026-VOI-000001"
+    assert result.changes["type"][1] == "voirie" and result.changes["contact"] == [None, "+33612345678"]
+    with ctx.db.session() as session:
+        document = session.get_one(Document, report.document_id)
+        assert document.state == DocumentState.VALIDATED and document.type_confidence == 1.0
+        assert document.service == "services_techniques"
+        fields = {f.code: (f.value, f.method, f.confidence) for f in document.fields}
+        assert fields["localisation"] == ("3 rue Pasteur", "agent", 1.0)
+        validated = session.scalar(select(Event).where(Event.kind == "document.validated"))
+        assert validated.actor == "agent" and validated.payload["changes"]["nature"][1] == "chaussee"
+    # Corrections survive: validating again with nothing new changes nothing.
+    assert validation.validate(ctx, report.document_id, actor="agent").changes == {}
+    ctx.close()
+
+
+def test_two_processes_never_give_the_same_number(context: Context, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GED_DATABASE_URL", context.settings.db_url)
+    batches = []
+    for batch in range(2):
+        folder = tmp_path / f"lot{batch}"
+        folder.mkdir()
+        for index in range(3):
+            letter = replace(by_name("signalement_eclairage"), name=f"s{batch}{index}",
+                             signature=f"Habitant {batch}-{index}")
+            _pdf(folder, letter)
+        batches.append(folder)
+    command = [sys.executable, "-c", "from cli.app import main; main()", "ingest", "--json"]
+    root = Path(__file__).parents[1]
+    runs = [subprocess.Popen([*command, str(folder)], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for folder in batches]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    with context.db.session() as session:
+        numbers = sorted(session.scalars(select(Request.number)))
+    year = datetime.now().year
+    assert numbers == [f"{year}-VOI-{n:06d}" for n in range(1, 7)]
+
+
+def test_settings_override_one_key_of_a_type_and_keep_the_rest(ged_home: Path) -> None:
+    ged_home.mkdir(parents=True)
+    (ged_home / "ged.toml").write_text('[types.voirie]\nservice = "urbanisme"\n'
+                                       '[services.urbanisme]\nemail = "urba@ville.fr"\n', encoding="utf-8")
+    settings = load_settings()
+    assert settings.types["voirie"].service == "urbanisme"
+    assert settings.types["voirie"].deadline is not None and settings.types["voirie"].deadline.amount == 5
+    assert settings.services["urbanisme"].email == "urba@ville.fr" and settings.services["urbanisme"].label
+    (ged_home / "ged.toml").write_text('[types.voirie]\nservice = "inconnu"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="inconnu"):
+        load_settings()
