@@ -48,7 +48,7 @@ def test_ingest_json_reports_every_input(initialised: Path, run_cli, samples: Pa
     assert entries["vide.pdf"]["outcome"] == "quarantined" and "vide" in entries["vide.pdf"]["reason"]
     assert entries["absent.pdf"]["outcome"] == "missing"
     assert set(entries["copie.pdf"]) == {"source", "outcome", "document_id", "duplicate_of", "page_count",
-                                         "reason", "reason_code"}
+                                         "reason", "reason_code", "doc_type", "request"}
 
 
 def test_ingest_human_output_is_french(initialised: Path, run_cli, samples: Path) -> None:  # noqa: ANN001
@@ -70,7 +70,8 @@ def test_search_show_and_export(initialised: Path, run_cli, samples: Path, tmp_p
 
     shown = run_cli("show", top["id"], "--json").json()
     assert shown["state"] == "processed" and shown["pages"][0]["source"] == "ocr"
-    assert [e["kind"] for e in shown["history"]] == ["document.received", "document.processed"]
+    assert [e["kind"] for e in shown["history"]] == ["document.received", "document.processed",
+                                                     "document.classified", "request.created"]
     assert "rue des Lilas" in shown["text"]
     assert "État : traité" in run_cli("show", top["id"]).stdout
 

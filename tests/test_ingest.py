@@ -62,7 +62,7 @@ def test_folder_is_ingested_processed_and_searchable(context: Context, inbox: Pa
             assert original is not None and original.sha256 == document.sha256
             assert pdfa is not None and ocr.is_valid_pdfa(context.blobs.verified_path(pdfa.sha256))
     assert context.blobs.path_for(scan.sha256).read_bytes() == (inbox / "signalement_eclairage.png").read_bytes()
-    assert _events(context, scan.id) == ["document.received", "document.processed"]
+    assert _events(context, scan.id)[:3] == ["document.received", "document.processed", "document.classified"]
     result = context.search.search(SearchRequest(text="éclairage rue des Lilas"))
     assert result.hits[0].id == scan.id and "<mark>" in result.hits[0].snippet
 
@@ -183,7 +183,9 @@ def test_pdf_with_a_text_page_and_a_scanned_page(context: Context, samples: Path
         pdf.pages.append(scan.pages[0])
         pdf.save(mixed)
     report = IngestService(context).ingest([mixed])[0]
-    assert report.outcome == Outcome.INGESTED and report.page_count == 2
+    assert report.page_count == 2
+    # An invoice and a leaflet in one file: either type may win, or it goes to review; OCR is what is tested here.
+    assert report.outcome == Outcome.INGESTED or report.reason_code == "type_uncertain"
     with context.db.session() as session:
         document = session.get_one(Document, report.document_id)
         assert [(p.number, p.source) for p in document.pages] == [(1, "text_layer"), (2, "ocr")]

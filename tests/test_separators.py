@@ -110,7 +110,8 @@ def test_a_batch_becomes_one_document_per_segment(context: Context, batch_pdf: P
     with context.db.session() as session:
         documents = list(session.scalars(select(Document).order_by(Document.id)))
         assert [(d.filename, d.doc_type, d.service) for d in documents] == [
-            ("lot-du-matin-p2-3.pdf", "urbanisme", "urbanisme"), ("lot-du-matin-p5-5.pdf", None, None)]
+            ("lot-du-matin-p2-3.pdf", "urbanisme", "urbanisme"),  # the QR sheet's type and service, kept
+            ("lot-du-matin-p5-5.pdf", "reclamation", "accueil")]  # after a PATCH-T sheet: classified and routed
         assert documents[0].attributes["lot"] == batch_sha and documents[0].attributes["pages"] == [2, 3]
         assert "DP 044 162 25 00031" in documents[0].text and "Marché" in documents[1].text
         split = session.scalar(select(Event).where(Event.kind == "batch.split"))

@@ -25,8 +25,12 @@ class Sample:
     noise: float
 
 
-def generate(per_type: int, *, seed: int) -> list[Sample]:
-    """``per_type`` documents of each type; layouts and noise levels drawn per document."""
+def generate(per_type: int, *, seed: int, hard: bool = False) -> list[Sample]:
+    """``per_type`` documents of each type; layouts and noise levels drawn per document.
+
+    ``hard`` makes a stress set: heavy OCR damage (8–12 % of characters) and only half of each
+    document kept (a page of a longer letter, a badly cropped scan).
+    """
     r = Random(seed)
     samples: list[Sample] = []
     for label, write in WRITERS.items():
@@ -35,6 +39,12 @@ def generate(per_type: int, *, seed: int) -> list[Sample]:
             layouts = dict(_LAYOUT_WEIGHTS, facture=6) if label == "facture" else _LAYOUT_WEIGHTS
             layout = r.choices(tuple(layouts), weights=tuple(layouts.values()))[0]
             noise = r.choice((0.0, 0.0, 0.01, 0.03, 0.06)) + (0.04 if layout == "manuscrit" else 0.0)
-            samples.append(Sample(damage(LAYOUTS[layout](content, r), r, noise), label, layout, noise))
+            text = LAYOUTS[layout](content, r)
+            if hard:
+                noise = r.choice((0.08, 0.12))
+                lines = text.split("\n")
+                start = r.randrange(max(1, len(lines) // 2 + 1))
+                text = "\n".join(lines[start:start + max(2, len(lines) // 2)])
+            samples.append(Sample(damage(text, r, noise), label, layout, noise))
     r.shuffle(samples)
     return samples

@@ -50,9 +50,11 @@ def eval_(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.
     ctx.close()
     if json_output:
         print_json({"threshold": report.threshold, "generated": _as_dict(report.generated),
+                    "stress": _as_dict(report.stress),
                     "validated": _as_dict(report.validated) if report.validated else None})
         return
-    sets = [("Corpus généré (graine réservée à l'évaluation)", report.generated)]
+    sets = [("Corpus généré (graine réservée à l'évaluation)", report.generated),
+            ("Corpus généré dégradé (moitié du texte, 8 à 12 % de caractères erronés)", report.stress)]
     if report.validated:
         sets.append(("Documents validés gardés pour l'évaluation", report.validated))
     else:

@@ -22,7 +22,7 @@ from classifiers.evaluation import Evaluation
 __all__ = ["Evaluation", "EvaluationReport", "Trained", "evaluate", "train"]
 
 from .. import journal
-from ..classification import DEFAULT_SEED, Classifier
+from ..classification import DEFAULT_SEED, Classifier, training_corpus
 from ..context import Context
 from ..db.models import Document, DocumentState
 
@@ -57,8 +57,7 @@ def train(ctx: Context, *, actor: str) -> Trained:
     documents = _validated(ctx)
     validated = [(text, label) for doc_id, text, label in documents if not _held_out(doc_id)]
     held_out = len(documents) - len(validated)
-    generated = [s for s in generate(ctx.settings.classification.corpus_per_type, seed=DEFAULT_SEED)
-                 if s.label in ctx.settings.types]
+    generated = training_corpus(ctx.settings)
     texts = [s.text for s in generated] + [t for t, _ in validated] * _VALIDATED_WEIGHT
     labels = [s.label for s in generated] + [label for _, label in validated] * _VALIDATED_WEIGHT
     info = {"corpus": "généré + validé", "generated": len(generated), "validated": len(validated),
@@ -73,6 +72,8 @@ def train(ctx: Context, *, actor: str) -> Trained:
 @dataclass(frozen=True)
 class EvaluationReport:
     generated: Evaluation
+    stress: Evaluation
+    """Half documents with heavy OCR damage: how the model degrades, not how it does on good scans."""
     validated: Evaluation | None
     """None until agents have validated documents that fall in the held-out fifth."""
     threshold: float
@@ -84,9 +85,11 @@ def evaluate(ctx: Context) -> EvaluationReport:
     labels = tuple(ctx.settings.types)
     samples = [s for s in generate(_HELD_OUT_PER_TYPE, seed=_HELD_OUT_SEED) if s.label in ctx.settings.types]
     generated = _score(classifier, [s.text for s in samples], [s.label for s in samples], labels)
+    hard = [s for s in generate(_HELD_OUT_PER_TYPE, seed=_HELD_OUT_SEED + 1, hard=True) if s.label in ctx.settings.types]
+    stress = _score(classifier, [s.text for s in hard], [s.label for s in hard], labels)
     held = [(text, label) for doc_id, text, label in _validated(ctx) if _held_out(doc_id)]
     validated = _score(classifier, [t for t, _ in held], [label for _, label in held], labels) if held else None
-    return EvaluationReport(generated, validated, ctx.settings.classification.threshold)
+    return EvaluationReport(generated, stress, validated, ctx.settings.classification.threshold)
 
 
 def _score(classifier: Classifier, texts: list[str], truth: list[str], labels: tuple[str, ...]) -> Evaluation:
