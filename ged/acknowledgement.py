@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from .taxonomy import CommuneSettings, ServiceSettings
@@ -20,6 +21,16 @@ from .taxonomy import CommuneSettings, ServiceSettings
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
+
+
+@cache
+def _register_fonts() -> None:
+    """Parsing a TrueType font costs ≈ 50 ms: once per process, not once per letter."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
 
 
 def french_date(value: date) -> str:
@@ -104,12 +115,9 @@ class Acknowledgement:
         from reportlab.lib.pagesizes import A4
         from reportlab.lib.styles import ParagraphStyle
         from reportlab.lib.units import mm
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
         from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+        _register_fonts()
         body = ParagraphStyle("body", fontName="DejaVuSans", fontSize=10, leading=14, spaceAfter=6)
         bold = ParagraphStyle("bold", parent=body, fontName="DejaVuSans-Bold")
         right = ParagraphStyle("right", parent=body, leftIndent=95 * mm)

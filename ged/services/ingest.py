@@ -252,13 +252,12 @@ class IngestService:
         assert processed.plan is not None
         report.page_count = processed.plan.page_count
         failure = str(processed.failure) if processed.failure else None
-        recording.record_processed(self.ctx, report.document_id, processed.plan, processed.pages,
-                                   copy=processed.copy, copy_warning=processed.copy_warning, failure=failure,
-                                   actor=self.actor)
+        understood = recording.record_processed(self.ctx, report.document_id, processed.plan, processed.pages,
+                                                copy=processed.copy, copy_warning=processed.copy_warning,
+                                                failure=failure, actor=self.actor)
         if failure is not None:
             report.outcome, report.reason, report.reason_code = Outcome.NEEDS_REVIEW, failure, "ocr_failed"
             return report
-        understood = understanding.understand(self.ctx, report.document_id, actor=self.actor)
         if understood is not None:
             report.doc_type, report.request = understood.doc_type, understood.request_number
             if understood.uncertain:

@@ -13,16 +13,22 @@ import ocr
 from .. import journal, quarantine
 from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, Page, StoredFile
+from . import understanding
 
 
 def record_processed(ctx: Context, document_id: int, plan: ocr.DocumentPlan, pages: Sequence[ocr.PageResult],
-                     *, copy: Path | None, copy_warning: str | None, failure: str | None, actor: str) -> None:
-    """Store the searchable copy and the pages; the document becomes processed (or needs review)."""
+                     *, copy: Path | None, copy_warning: str | None, failure: str | None,
+                     actor: str) -> understanding.Understood | None:
+    """Store the searchable copy and the pages; the document becomes processed (or needs review), then,
+    in the same transaction, typed, routed and registered (None when OCR failed)."""
     stored = ctx.blobs.put(copy) if copy is not None else None
     sha256, size, warning = (stored.sha256, stored.size, None) if stored else (None, None, copy_warning)
     now = ctx.clock()
     with ctx.db.session() as session:
-        document = session.get_one(Document, document_id)
+        document = session.get_one(Document, document_id, with_for_update=True)
+        if document.state != DocumentState.RECEIVED:
+            # Another process (a resume racing the ingest that received it) recorded it first.
+            return None
         document.media_type = plan.media_type
         document.page_count = plan.page_count
         session.execute(delete(Page).where(Page.document_id == document_id))
@@ -59,6 +65,12 @@ def record_processed(ctx: Context, document_id: int, plan: ocr.DocumentPlan, pag
             payload["failure"] = failure
         journal.append(session, "document.needs_review" if failure else "document.processed", at=now,
                        actor=actor, document_id=document_id, payload=payload)
+        if failure:
+            return None
+        session.flush()
+        session.expire(document, ["pages", "files"])
+        return understanding.understand_document(ctx, session, document, understanding.from_results(pages),
+                                                 actor=actor)
 
 
 def record_quarantined(ctx: Context, document_id: int, code: str, reason: str, *, actor: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,7 @@ def _open(ctx: Context, session: Session, document: Document, fields: dict[str, 
           actor: str) -> Request:
     assert document.doc_type is not None and settings.category is not None
     received = document.received_at.date()
-    calendar = classifiers.WorkingCalendar(ctx.settings.commune.holidays_subdivision)
+    calendar = _calendar(ctx.settings.commune.holidays_subdivision)
     due = classifiers.compute_due(deadline_rule(settings), received, calendar,
                                   variant=_variant(document.doc_type, fields, document.text))
     number = _next_number(session, received.year, settings.category)
@@ -148,6 +149,12 @@ def _acknowledge(ctx: Context, session: Session, request: Request, document: Doc
                                media_type=media_type, created_at=ctx.clock()))
         stored[str(role)] = blob.sha256
     return stored
+
+
+@cache
+def _calendar(subdivision: str | None) -> classifiers.WorkingCalendar:
+    """One per process: building the holiday tables costs ≈ 8 ms."""
+    return classifiers.WorkingCalendar(subdivision)
 
 
 def _first(fields: dict[str, Any], codes: tuple[str, ...]) -> str | None:

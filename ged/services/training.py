@@ -85,7 +85,8 @@ def evaluate(ctx: Context) -> EvaluationReport:
     labels = tuple(ctx.settings.types)
     samples = [s for s in generate(_HELD_OUT_PER_TYPE, seed=_HELD_OUT_SEED) if s.label in ctx.settings.types]
     generated = _score(classifier, [s.text for s in samples], [s.label for s in samples], labels)
-    hard = [s for s in generate(_HELD_OUT_PER_TYPE, seed=_HELD_OUT_SEED + 1, hard=True) if s.label in ctx.settings.types]
+    hard = [s for s in generate(_HELD_OUT_PER_TYPE, seed=_HELD_OUT_SEED + 1, hard=True)
+            if s.label in ctx.settings.types]
     stress = _score(classifier, [s.text for s in hard], [s.label for s in hard], labels)
     held = [(text, label) for doc_id, text, label in _validated(ctx) if _held_out(doc_id)]
     validated = _score(classifier, [t for t, _ in held], [label for _, label in held], labels) if held else None

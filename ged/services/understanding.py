@@ -7,6 +7,7 @@ sends the document to review instead of routing it on a guess.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,54 +48,66 @@ def pending(ctx: Context) -> list[int]:
                                                               Document.classified_at.is_(None))))
 
 
+def from_results(results: Sequence[ocr.PageResult]) -> list[PageText]:
+    return [PageText(r.number, tuple(WordBox(w.text, w.x0, w.y0, w.x1, w.y1, w.confidence, w.line) for w in r.words),
+                     r.width_pt, r.height_pt) for r in sorted(results, key=lambda r: r.number)]
+
+
 def understand(ctx: Context, document_id: int, *, actor: str) -> Understood | None:
-    """Classify, extract and route one processed document; None if it is not waiting for that."""
+    """Classify, extract and route one processed document left untyped; None if it is not waiting for that."""
     with ctx.db.session() as session:
         # The row lock makes a second process (a resume racing the ingest that is doing it) wait, then skip.
         document = session.get_one(Document, document_id, with_for_update=True,
                                    options=[selectinload(Document.pages), selectinload(Document.files)])
         if document.state != DocumentState.PROCESSED or document.classified_at is not None:
             return None
-        text = document.text
-        given = document.doc_type if document.doc_type in ctx.settings.types else None
-        if given is not None:
-            decision = classifiers.Classification(given, 1.0, False, "dépôt", {given: 1.0})
-        else:
-            decision = _with_citation(session, ctx.classifier.classify(text), text)
-        fields = store_fields(session, document, decision.doc_type, form_fields=_form_fields(ctx, document))
-        document.doc_type = decision.doc_type
-        document.type_confidence = decision.confidence
-        document.service = document.service or ctx.settings.types[decision.doc_type].service
-        document.classified_at = ctx.clock()
-        document.indexed_at = None
-        low = [f.code for f in document.fields if f.confidence < ctx.settings.classification.field_threshold]
-        payload: dict[str, Any] = {"type": decision.doc_type, "confidence": decision.confidence,
-                                   "method": decision.method, "fields": len(fields), "service": document.service}
-        if low:
-            payload["fields_to_check"] = low
-        request = None
-        if decision.uncertain:
-            document.state = DocumentState.NEEDS_REVIEW
-            document.reason_code = "type_uncertain"
-            document.state_reason = _uncertain_reason(ctx, decision)
-            payload["uncertain"] = decision.scores
-        journal.append(session, "document.classified", at=ctx.clock(), actor=actor, document_id=document.id,
-                       payload=payload)
-        if not decision.uncertain:
-            request = requests.open_or_join(ctx, session, document, fields, actor=actor)
-        joined = request is not None and request.documents and request.documents[0].id != document.id
-        return Understood(document.id, decision.doc_type, decision.confidence, decision.uncertain,
-                          request.number if request else None, bool(joined))
+        return understand_document(ctx, session, document, page_texts(list(document.pages)), actor=actor)
 
 
-def store_fields(session: Session, document: Document, doc_type: str, *,
+def understand_document(ctx: Context, session: Session, document: Document, pages: list[PageText], *,
+                        actor: str) -> Understood:
+    """The same, in the caller's transaction, on pages already in memory (right after OCR)."""
+    text = document.text
+    given = document.doc_type if document.doc_type in ctx.settings.types else None
+    if given is not None:
+        decision = classifiers.Classification(given, 1.0, False, "dépôt", {given: 1.0})
+    else:
+        decision = _with_citation(session, ctx.classifier.classify(text), text)
+    fields = store_fields(session, document, decision.doc_type, pages,
+                          form_fields=_form_fields(ctx, document))
+    document.doc_type = decision.doc_type
+    document.type_confidence = decision.confidence
+    document.service = document.service or ctx.settings.types[decision.doc_type].service
+    document.classified_at = ctx.clock()
+    document.indexed_at = None
+    low = [f.code for f in document.fields if f.confidence < ctx.settings.classification.field_threshold]
+    payload: dict[str, Any] = {"type": decision.doc_type, "confidence": decision.confidence,
+                               "method": decision.method, "fields": len(fields), "service": document.service}
+    if low:
+        payload["fields_to_check"] = low
+    request = None
+    if decision.uncertain:
+        document.state = DocumentState.NEEDS_REVIEW
+        document.reason_code = "type_uncertain"
+        document.state_reason = _uncertain_reason(ctx, decision)
+        payload["uncertain"] = decision.scores
+    journal.append(session, "document.classified", at=ctx.clock(), actor=actor, document_id=document.id,
+                   payload=payload)
+    if not decision.uncertain:
+        request = requests.open_or_join(ctx, session, document, fields, actor=actor)
+    joined = request is not None and request.documents and request.documents[0].id != document.id
+    return Understood(document.id, decision.doc_type, decision.confidence, decision.uncertain,
+                      request.number if request else None, bool(joined))
+
+
+def store_fields(session: Session, document: Document, doc_type: str, pages: list[PageText], *,
                  form_fields: dict[str, str]) -> dict[str, Any]:
     """Extract the type's fields and replace what was extracted before; a person's corrections stay."""
     corrected = {f.code for f in document.fields if f.method == "agent"}
     session.execute(delete(DocumentField).where(DocumentField.document_id == document.id,
                                                 DocumentField.method != "agent"))
     session.expire(document, ["fields"])
-    extracted = classifiers.extract_fields(doc_type, page_texts(list(document.pages)),
+    extracted = classifiers.extract_fields(doc_type, pages,
                                            reference=document.received_at.date(), form_fields=form_fields)
     for field in extracted:
         if field.code not in corrected:

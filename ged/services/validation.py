@@ -47,7 +47,8 @@ def validate(ctx: Context, document_id: int, *, doc_type: str | None = None,
         changes: dict[str, Any] = {}
         if new_type != document.doc_type:
             changes["type"] = [document.doc_type, new_type]
-            understanding.store_fields(session, document, new_type, form_fields={})
+            understanding.store_fields(session, document, new_type, understanding.page_texts(list(document.pages)),
+                                       form_fields={})
             document.service = ctx.settings.types[new_type].service
         corrections = _normalised(ctx, new_type, values, document)
         existing = {f.code: f for f in document.fields}

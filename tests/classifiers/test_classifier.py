@@ -92,6 +92,7 @@ def test_evaluation_figures() -> None:
     predicted = ["a", "a", "b", "b", "b", "a"]
     result = evaluate(truth, predicted, labels=("a", "b", "c"), uncertain=1)
     assert result.confusion == [[2, 1, 0], [0, 2, 0], [1, 0, 0]]
-    assert result.per_type["a"].precision == pytest.approx(2 / 3) and result.per_type["a"].recall == pytest.approx(2 / 3)
+    assert result.per_type["a"].precision == pytest.approx(2 / 3)
+    assert result.per_type["a"].recall == pytest.approx(2 / 3)
     assert result.per_type["b"].precision == pytest.approx(2 / 3) and result.per_type["b"].recall == 1.0
     assert result.per_type["c"].f1 == 0.0 and result.accuracy == pytest.approx(4 / 6) and result.uncertain == 1
