@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import classifiers
 from classifiers.corpus import Sample, generate
@@ -60,11 +59,26 @@ class Classifier:
 
     @cached_property
     def model(self) -> TypeModel:
-        model = TypeModel.load(self.model_path) if self.model_path.exists() else None
+        model = self._stored()
         if model is None:
-            log.warning("aucun modèle de classement utilisable : entraînement du modèle par défaut")
-            model = default_model(self.settings)
-            model.save(self.model_path)
+            log.warning("aucun modèle de classement utilisable : entraînement du modèle par défaut (≈ 10 s)")
+            model = self._train_default()
+        return model
+
+    def prepare(self) -> bool:
+        """Train and save the default model if there is no usable one; True if it was trained."""
+        if "model" in self.__dict__:
+            return False
+        stored = self._stored()
+        self.__dict__["model"] = stored if stored is not None else self._train_default()
+        return stored is None
+
+    def _stored(self) -> TypeModel | None:
+        return TypeModel.load(self.model_path) if self.model_path.exists() else None
+
+    def _train_default(self) -> TypeModel:
+        model = default_model(self.settings)
+        model.save(self.model_path)
         return model
 
     def replace_model(self, model: TypeModel) -> None:
@@ -75,6 +89,3 @@ class Classifier:
         settings = self.settings.classification
         return classifiers.classify(text, rules=self.rules, model=self.model, threshold=settings.threshold,
                                     model_weight=settings.model_weight)
-
-    def info(self) -> dict[str, Any]:
-        return dict(self.model.info)

@@ -68,7 +68,7 @@ def shared_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from ged.classification import Classifier
 
     folder = tmp_path_factory.mktemp("models")
-    Classifier(load_settings(home=folder, classification={"models_dir": folder})).model  # noqa: B018
+    assert Classifier(load_settings(home=folder, classification={"models_dir": folder})).prepare()
     return folder
 
 

@@ -12,7 +12,8 @@ from ..output import console
 
 def init() -> None:
     """Créer le dossier de la GED (GED_HOME, par défaut ./ged-data) et sa configuration ged.toml."""
-    settings, written = init_home(default_home())
+    settings, written = init_home(default_home(), before_training=lambda: console.print(
+        "Entraînement du modèle de classement par défaut (≈ 10 s)…"))
     if written:
         console.print(f"GED créée dans [bold]{settings.home}[/] (configuration : {settings.config_file})")
     else:

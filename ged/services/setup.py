@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..context import Context
 from ..settings import CONFIG_FILE_NAME, DEFAULT_CONFIG_TOML, Settings, load_settings
 
 
-def init_home(home: Path) -> tuple[Settings, bool]:
+def init_home(home: Path, *, before_training: Callable[[], None] | None = None) -> tuple[Settings, bool]:
     """Create GED_HOME with a commented ``ged.toml``, the folders, the database and the default model; idempotent.
 
     Returns the settings and whether a configuration file was written.
@@ -23,6 +24,8 @@ def init_home(home: Path) -> tuple[Settings, bool]:
         folder.mkdir(parents=True, exist_ok=True)
     context = Context.open(settings)
     context.blobs.clear_incoming()
-    context.classifier.model  # noqa: B018 - trains and saves the default model when there is none
+    if not context.classifier.model_path.exists() and before_training is not None:
+        before_training()
+    context.classifier.prepare()
     context.close()
     return settings, written
