@@ -1,1 +1,4 @@
-"""PAdES signing, SEDA 2.2 messages, fixity and retention (issue 6). A leaf: no core imports."""
+"""Archiving leaf: PAdES signing and validation, a test PKI, fixity, retention dates, SEDA 2.2 messages,
+elimination documents. Like the other leaves it never imports the core: paths, bytes and frozen
+dataclasses in, results out.
+"""

@@ -13,7 +13,21 @@ from typing import Any
 def build_app() -> Any:
     import typer
 
-    from .commands import classify, doc, documents, ingest, init, requests, search, separator, watch
+    from .commands import (
+        archive,
+        classify,
+        doc,
+        documents,
+        hold,
+        ingest,
+        init,
+        journal,
+        requests,
+        retention,
+        search,
+        separator,
+        watch,
+    )
 
     app = typer.Typer(
         name="ged",
@@ -34,6 +48,10 @@ def build_app() -> Any:
     app.add_typer(requests.app, name="requests")
     app.add_typer(doc.app, name="doc")
     app.add_typer(classify.app, name="classify")
+    app.add_typer(archive.app, name="archive")
+    app.add_typer(retention.app, name="retention")
+    app.add_typer(hold.app, name="hold")
+    app.add_typer(journal.app, name="journal")
     return app
 
 
@@ -51,6 +69,8 @@ def main() -> None:
     from .output import fail
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for chatty in ("pyhanko", "pyhanko_certvalidator"):  # their warnings are reported by our own messages
+        logging.getLogger(chatty).setLevel(logging.CRITICAL)
     try:
         build_app()()
     except GedError as exc:

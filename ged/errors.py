@@ -50,3 +50,9 @@ class InvalidValue(GedError):
     """A value a person gave is not valid (unknown type, bad SIRET, impossible date)."""
 
     exit_code = ExitCode.BAD_INPUT
+
+
+class NotConfigured(GedError):
+    """Something the command needs is not configured (signing keys, timestamp authority)."""
+
+    exit_code = ExitCode.MISSING_DEPENDENCY

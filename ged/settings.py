@@ -20,7 +20,16 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from .taxonomy import DEFAULT_SERVICES, DEFAULT_TYPES, CommuneSettings, ServiceSettings, TypeSettings, merged
+from .taxonomy import (
+    DEFAULT_RETENTION,
+    DEFAULT_SERVICES,
+    DEFAULT_TYPES,
+    CommuneSettings,
+    RetentionRule,
+    ServiceSettings,
+    TypeSettings,
+    merged,
+)
 
 CONFIG_FILE_NAME = "ged.toml"
 
@@ -103,6 +112,35 @@ class ClassificationSettings(BaseModel):
     """Generated documents per type in the training corpus of the default model."""
 
 
+class SigningSettings(BaseModel):
+    """Key material and timestamp authority of PAdES signatures (``ged init --demo-pki`` fills it for tests)."""
+
+    p12_file: Path | None = None
+    """PKCS#12 file: signing key, certificate and chain."""
+    password_env: str = "GED_SIGNING_PASSWORD"
+    """Environment variable holding the PKCS#12 password (never written in ged.toml)."""
+    password_file: Path | None = None
+    """Or a file holding it (mode 0600)."""
+    tsa_url: str | None = None
+    """RFC 3161 timestamp authority."""
+    tsa_cert_file: Path | None = None
+    tsa_key_file: Path | None = None
+    """A local timestamp authority: test material only (demo PKI), used when ``tsa_url`` is unset."""
+    trust_roots: list[Path] = Field(default_factory=list)
+    """Certificates validation trusts (the CA of the signing certificate, of the TSA)."""
+    crls: list[Path] = Field(default_factory=list)
+    """Revocation lists embedded in archival signatures and used by ``ged archive audit``."""
+    location: str | None = None
+
+
+class ArchiveSettings(BaseModel):
+    archival_agency: str = "FRAD044"
+    """Identifier of the Archives départementales (SEDA ArchivalAgency and ControlAuthority)."""
+    archival_agency_name: str = "Archives départementales de Loire-Atlantique"
+    seal_every: int = Field(default=1000, ge=1)
+    """``ged journal seal`` is due after this many journal entries (robots run it on a schedule)."""
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place."""
 
@@ -124,6 +162,15 @@ class Settings(BaseSettings):
     services: dict[str, ServiceSettings] = Field(default_factory=lambda: merged(DEFAULT_SERVICES, {}))
     types: dict[str, TypeSettings] = Field(default_factory=lambda: merged(DEFAULT_TYPES, {}))
     """Document types, their routing, rules and deadlines; a configured key overrides its default only."""
+    retention: dict[str, RetentionRule] = Field(default_factory=lambda: merged(DEFAULT_RETENTION, {}))
+    """The tableau de gestion, per document type."""
+    signing: SigningSettings = SigningSettings()
+    archive: ArchiveSettings = ArchiveSettings()
+
+    @field_validator("retention", mode="before")
+    @classmethod
+    def _retention_over_defaults(cls, value: Any) -> Any:
+        return merged(DEFAULT_RETENTION, value)
 
     @field_validator("types", mode="before")
     @classmethod
@@ -172,6 +219,14 @@ class Settings(BaseSettings):
         return self._under_home(self.search.index_dir, "index")
 
     @property
+    def pki_path(self) -> Path:
+        return self.home / "pki"
+
+    def resolve(self, path: Path) -> Path:
+        """A configured path, relative ones taken under ``home``."""
+        return path if path.is_absolute() else self.home / path
+
+    @property
     def models_path(self) -> Path:
         return self._under_home(self.classification.models_dir, "models")
 
@@ -180,8 +235,7 @@ class Settings(BaseSettings):
         return self.home / CONFIG_FILE_NAME
 
     def _under_home(self, value: Path | None, default: str) -> Path:
-        path = value if value is not None else Path(default)
-        return path if path.is_absolute() else self.home / path
+        return self.resolve(value if value is not None else Path(default))
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -6,6 +6,7 @@ what it leaves out keeps its default, so one changed key never erases a whole ta
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -54,6 +55,39 @@ class CommuneSettings(BaseModel):
     """Where decisions are contested (recourse mentions of acknowledgements)."""
     holidays_subdivision: str | None = None
     """``57``, ``67`` or ``68`` (Alsace-Moselle: Good Friday and 26 December), ``971``…``976`` overseas."""
+    mandate_end: date = date(2032, 3, 31)
+    """End of the municipal mandate, start of the DUA of administrative mail (``fin_mandat``)."""
+    identifier: str = "FRCOMMUNE-44162"
+    """The commune as a SEDA organisation (transferring and originating agency)."""
+
+
+FinalAction = Literal["C", "D", "T"]
+StartEvent = Literal["reception", "cloture", "archivage", "fin_mandat"]
+
+
+class RetentionRule(BaseModel):
+    """A line of the tableau de gestion: how long a record is kept and what becomes of it after."""
+
+    family: str
+    """Its name in the tableau de gestion (printed on elimination lists)."""
+    dua_years: int | None = Field(default=None, ge=0)
+    """Durée d'utilité administrative; None: no DUA, the final action applies at once."""
+    start: StartEvent = "reception"
+    """What starts the DUA: receipt, closing of the request, archiving, end of the municipal mandate."""
+    final: FinalAction
+    """C conserver (transfer), D détruire (with the visa of the Archives départementales), T trier."""
+
+
+DEFAULT_RETENTION: dict[str, dict[str, Any]] = {
+    "urbanisme": {"family": "Autorisations d'urbanisme", "dua_years": None, "final": "C"},
+    "facture": {"family": "Pièces comptables, factures", "dua_years": 10, "final": "D"},
+    "etat_civil": {"family": "Demandes d'actes d'état civil", "dua_years": 1, "final": "D"},
+    "scolaire": {"family": "Dérogations scolaires / inscriptions", "dua_years": 5, "final": "D"},
+    "subvention": {"family": "Subventions aux associations (dossiers)", "dua_years": 10, "final": "T"},
+    "voirie": {"family": "Courrier administratif", "dua_years": 1, "start": "fin_mandat", "final": "T"},
+    "reclamation": {"family": "Courrier administratif", "dua_years": 1, "start": "fin_mandat", "final": "T"},
+    "autre": {"family": "Courrier administratif", "dua_years": 1, "start": "fin_mandat", "final": "T"},
+}
 
 
 def _d(amount: int, unit: Unit) -> dict[str, Any]:

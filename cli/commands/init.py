@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from ged.services.setup import init_home
 from ged.settings import default_home
+from ged.signing import install_demo_pki
 
 from ..output import console
 
 
-def init() -> None:
+def init(
+    demo_pki: Annotated[bool, typer.Option("--demo-pki", help="Créer une PKI de TEST (AC, certificat de signature, "
+                                           "horodatage) pour signer hors ligne.")] = False,
+) -> None:
     """Créer le dossier de la GED (GED_HOME, par défaut ./ged-data) et sa configuration ged.toml."""
     settings, written = init_home(default_home(), before_training=lambda: console.print(
         "Entraînement du modèle de classement par défaut (≈ 10 s)…"))
@@ -18,4 +24,10 @@ def init() -> None:
         console.print(f"GED créée dans [bold]{settings.home}[/] (configuration : {settings.config_file})")
     else:
         console.print(f"GED déjà présente dans [bold]{settings.home}[/] : base de données à jour")
+    if demo_pki:
+        if install_demo_pki(settings):
+            console.print(f"PKI de TEST créée dans {settings.pki_path} et déclarée dans \\[signing] — "
+                          "[bold]elle ne prouve rien hors de cette machine[/]")
+        else:
+            console.print("Section \\[signing] déjà présente dans ged.toml : PKI inchangée")
     raise typer.Exit(0)

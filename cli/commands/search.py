@@ -8,25 +8,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from typer.core import TyperGroup
 
 from ged.services import search as search_service
 from ged.services.search import SearchRequest
 
 from ..context import open_context
+from ..groups import default_command_group
 from ..output import console, print_json, snippet_markup
 
-
-class _QueryFirstGroup(TyperGroup):
-    """``ged search éclairage`` runs the ``query`` command unless a subcommand is named."""
-
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
-            args = ["query", *args]
-        return super().parse_args(ctx, args)
-
-
-app = typer.Typer(cls=_QueryFirstGroup, no_args_is_help=True,
+app = typer.Typer(cls=default_command_group("query"), no_args_is_help=True,
                   help="Rechercher dans le texte des documents (ou « ged search reindex »).")
 
 _SORTS = {"pertinence": "relevance", "date": "date"}

@@ -44,6 +44,8 @@ class FileRole(StrEnum):
     """The acknowledgement of receipt of the request this document opened (PDF letter)."""
     ACK_EMAIL = "accuse_courriel"
     """The same acknowledgement as the text of an e-mail, for a robot to send."""
+    SIGNED = "signe"
+    """The PDF/A copy signed PAdES B-LTA when the document was archived."""
 
 
 class Base(DeclarativeBase):
@@ -197,6 +199,99 @@ class RequestCounter(Base):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     category: Mapped[str] = mapped_column(String(10), primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class ArchiveRecord(Base):
+    """An archived document: what was kept, its fingerprints, and the retention rule applied."""
+
+    __tablename__ = "archive_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
+    archived_at: Mapped[datetime] = mapped_column(DateTime)
+    archived_by: Mapped[str] = mapped_column(String(100))
+    signed_sha256: Mapped[str | None] = mapped_column(String(64))
+    """The signed PDF/A copy (None when it was eliminated)."""
+    fingerprints: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """``{"original": {"sha256", "sha512"}, "signed": {...}}``, computed at archiving."""
+    family: Mapped[str] = mapped_column(String(200))
+    dua_years: Mapped[int | None] = mapped_column(Integer)
+    start_event: Mapped[str] = mapped_column(String(20))
+    start_on: Mapped[date | None] = mapped_column(Date)
+    """None while the start event (a request's closing) has not happened."""
+    dua_end: Mapped[date | None] = mapped_column(Date, index=True)
+    final_action: Mapped[str] = mapped_column(String(1))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    """``archive``, ``proposee`` (on an elimination list), ``eliminee``, ``versee``."""
+    description: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """Type, service, request, dates: what lists, attestations and SEDA messages describe."""
+
+
+class Hold(Base):
+    """A legal hold (gel): while active, the document is neither eliminated nor transferred."""
+
+    __tablename__ = "holds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    removed_by: Mapped[str | None] = mapped_column(String(100))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    removal_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class EliminationList(Base):
+    """A proposed elimination: its bordereau, the visa of the control authority, its execution."""
+
+    __tablename__ = "elimination_lists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    status: Mapped[str] = mapped_column(String(20))
+    """``proposee``, ``visee``, ``executee``."""
+    proposed_by: Mapped[str] = mapped_column(String(100))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime)
+    visa_reference: Mapped[str | None] = mapped_column(String(200))
+    visa_by: Mapped[str | None] = mapped_column(String(100))
+    visa_at: Mapped[datetime | None] = mapped_column(DateTime)
+    executed_by: Mapped[str | None] = mapped_column(String(100))
+    executed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    files: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """SHA-256 of the bordereau, the SEDA request, the attestation and the notification."""
+    records: Mapped[list[ArchiveRecord]] = relationship(secondary="elimination_items", order_by="ArchiveRecord.id")
+
+
+class EliminationItem(Base):
+    __tablename__ = "elimination_items"
+
+    list_id: Mapped[int] = mapped_column(ForeignKey("elimination_lists.id"), primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("archive_records.id"), primary_key=True)
+
+
+class Transfer(Base):
+    """A SEDA transfer (versement) to the definitive archives and its reply."""
+
+    __tablename__ = "transfers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    status: Mapped[str] = mapped_column(String(20))
+    """``envoye``, ``accepte``, ``refuse``."""
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    package_sha256: Mapped[str] = mapped_column(String(64))
+    reply_code: Mapped[str | None] = mapped_column(String(40))
+    reply_at: Mapped[datetime | None] = mapped_column(DateTime)
+    records: Mapped[list[ArchiveRecord]] = relationship(secondary="transfer_items", order_by="ArchiveRecord.id")
+
+
+class TransferItem(Base):
+    __tablename__ = "transfer_items"
+
+    transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"), primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("archive_records.id"), primary_key=True)
 
 
 class Event(Base):

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..context import Context
-from ..db.models import Document
+from ..db.models import Document, DocumentState
 from ..search import IndexedDocument
 
 _CHUNK = 500
@@ -23,7 +23,8 @@ def to_indexed(document: Document) -> IndexedDocument:
 
 
 def _documents(session: Session, *, pending_only: bool) -> Iterator[Document]:
-    query = select(Document).options(selectinload(Document.pages)).order_by(Document.id)
+    query = (select(Document).options(selectinload(Document.pages))
+             .where(Document.state != DocumentState.ELIMINATED).order_by(Document.id))
     if pending_only:
         query = query.where(Document.indexed_at.is_(None))
     yield from session.scalars(query.execution_options(yield_per=_CHUNK))

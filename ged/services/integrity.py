@@ -1,0 +1,79 @@
+"""The journal's integrity: the hash chain, and seals (RFC 3161 timestamps over the chain head).
+
+A seal proves that the chain, up to its head, existed at the time the TSA signed: whoever
+rewrites the journal after that (even recomputing every hash) cannot produce a seal over the
+rewritten head dated in the past.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from archivage.signing import SigningError, check_timestamp_token, timestamp_token
+
+from .. import journal
+from ..context import Context
+from ..db.models import Event
+from ..errors import NotConfigured
+from ..signing import tsa_spec, validation_material
+
+
+@dataclass(frozen=True)
+class Seal:
+    event_id: int
+    head_id: int
+    head_hash: str
+
+
+def seal(ctx: Context, *, actor: str) -> Seal:
+    """Timestamp the current head of the chain and record the token as a journal entry."""
+    tsa = tsa_spec(ctx.settings)
+    with ctx.db.session() as session:
+        head = session.scalar(select(Event).order_by(Event.id.desc()).limit(1))
+        if head is None:
+            raise NotConfigured("journal vide : rien à sceller")
+        try:
+            token = timestamp_token(bytes.fromhex(head.hash), tsa)
+        except SigningError as exc:
+            raise NotConfigured(str(exc)) from exc
+        event = journal.append(session, "journal.sealed", at=ctx.clock(), actor=actor, payload={
+            "head_id": head.id, "head_hash": head.hash, "token": base64.b64encode(token).decode()})
+        return Seal(event.id, head.id, head.hash)
+
+
+@dataclass(frozen=True)
+class Verification:
+    entries: int
+    breaks: list[journal.ChainBreak]
+    seals: list[tuple[int, bool, str]]
+    """(seal entry id, valid, what it says) for every seal."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks and all(valid for _, valid, _ in self.seals)
+
+
+def verify(ctx: Context) -> Verification:
+    """Every chain break, and every seal checked against the entry it sealed and the trust roots."""
+    material = validation_material(ctx.settings) if ctx.settings.signing.trust_roots else None
+    with ctx.db.session() as session:
+        breaks = journal.verify(session)
+        entries = session.query(Event).count()
+        seals: list[tuple[int, bool, str]] = []
+        for event in session.scalars(select(Event).where(Event.kind == "journal.sealed").order_by(Event.id)):
+            sealed = session.get(Event, event.payload["head_id"])
+            if sealed is None or sealed.hash != event.payload["head_hash"]:
+                seals.append((event.id, False, "l'entrée scellée a disparu ou a changé"))
+                continue
+            if material is None:
+                seals.append((event.id, False, "aucune autorité de confiance configurée pour vérifier le sceau"))
+                continue
+            check = check_timestamp_token(base64.b64decode(event.payload["token"]), bytes.fromhex(sealed.hash),
+                                          material)
+            when = check.time.isoformat(timespec="seconds") if check.time else "?"
+            seals.append((event.id, check.ok, f"horodaté le {when} par {check.authority}" if check.ok
+                          else f"jeton invalide ({check.authority})"))
+    return Verification(entries, breaks, seals)
