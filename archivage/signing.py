@@ -181,11 +181,10 @@ def sign_pdf(source: Path, destination: Path, spec: SigningSpec) -> None:
             subfilter=fields.SigSeedSubFilter.PADES, embed_validation_info=spec.archival,
             use_pades_lta=spec.archival,
             validation_context=_validation_context(spec.material) if spec.archival else None)
+        timestamper = _timestamper(spec.tsa)
         try:
             with destination.open("wb") as output:
-                signers.sign_pdf(writer, metadata, signer=signer, timestamper=_timestamper(spec.tsa), output=output)
-        except SigningError:
-            raise
+                signers.sign_pdf(writer, metadata, signer=signer, timestamper=timestamper, output=output)
         except Exception as exc:  # noqa: BLE001 - pyHanko raises many types; each one means "not signed"
             destination.unlink(missing_ok=True)
             raise SigningError(f"signature impossible : {exc}") from exc

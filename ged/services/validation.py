@@ -17,7 +17,7 @@ import classifiers
 
 from .. import journal
 from ..context import Context
-from ..db.models import Document, DocumentField, DocumentState, Request
+from ..db.models import STATE_LABELS_FR, Document, DocumentField, DocumentState, Request
 from ..errors import InvalidValue, NotFound
 from . import indexing, requests, understanding
 
@@ -42,7 +42,8 @@ def validate(ctx: Context, document_id: int, *, doc_type: str | None = None,
         if document is None:
             raise NotFound(f"document {document_id} introuvable")
         if document.state in _LOCKED:
-            raise InvalidValue(f"le document {document_id} est {document.state} : il ne peut plus être modifié")
+            raise InvalidValue(f"le document {document_id} est {STATE_LABELS_FR[DocumentState(document.state)]} : "
+                               "il ne peut plus être modifié")
         new_type = _checked_type(ctx, doc_type or document.doc_type)
         changes: dict[str, Any] = {}
         if new_type != document.doc_type:
