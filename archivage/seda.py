@@ -80,6 +80,91 @@ def destruction_notification(*, identifier: str, at: datetime, comment: str, vis
     return _serialise(root)
 
 
+@dataclass(frozen=True)
+class TransferFile:
+    """One file of a transferred record, as it lies in the package (``content/…``)."""
+
+    uri: str
+    version: str
+    """``BinaryMaster_1`` (the original as received) or ``Dissemination_1`` (the signed PDF/A copy)."""
+    sha512: str
+    size: int
+    media_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class TransferUnit:
+    identifier: str
+    title: str
+    description: str
+    document_type: str
+    start: date
+    end: date
+    files: tuple[TransferFile, ...]
+    rule: str
+    """Identifier of the retention rule (its family in the tableau de gestion)."""
+    rule_start: date | None
+
+
+def archive_transfer(*, identifier: str, at: datetime, comment: str, units: list[TransferUnit],
+                     archival_agency: Party, transferring_agency: Party, originating_agency: Party) -> bytes:
+    """The manifest of a transfer (ArchiveTransfer): binary objects with SHA-512, one archive unit each."""
+    root = _element(None, "ArchiveTransfer")
+    _header(root, comment=comment, at=at, identifier=identifier)
+    package = _element(root, "DataObjectPackage")
+    for unit in units:
+        for index, item in enumerate(unit.files):
+            data_object = _element(package, "BinaryDataObject")
+            data_object.set("id", f"BDO-{unit.identifier}-{index + 1}")
+            _element(data_object, "DataObjectGroupId" if index == 0 else "DataObjectGroupReferenceId",
+                     f"GRP-{unit.identifier}")
+            _element(data_object, "DataObjectVersion", item.version)
+            _element(data_object, "Uri", item.uri)
+            digest = _element(data_object, "MessageDigest", item.sha512)
+            digest.set("algorithm", "SHA-512")
+            _element(data_object, "Size", str(item.size))
+            _element(_element(data_object, "FormatIdentification"), "MimeType", item.media_type)
+            _element(_element(data_object, "FileInfo"), "Filename", item.filename)
+    descriptive = _element(package, "DescriptiveMetadata")
+    for unit in units:
+        archive_unit = _element(descriptive, "ArchiveUnit")
+        archive_unit.set("id", f"AU-{unit.identifier}")
+        management = _element(_element(archive_unit, "Management"), "AppraisalRule")
+        _element(management, "Rule", unit.rule)
+        if unit.rule_start is not None:
+            _element(management, "StartDate", unit.rule_start.isoformat())
+        _element(management, "FinalAction", "Keep")
+        content = _element(archive_unit, "Content")
+        _element(content, "DescriptionLevel", "Item")
+        _element(content, "Title", unit.title)
+        _element(content, "Description", unit.description)
+        _element(content, "DocumentType", unit.document_type)
+        _element(content, "StartDate", unit.start.isoformat())
+        _element(content, "EndDate", unit.end.isoformat())
+        reference = _element(archive_unit, "DataObjectReference")
+        _element(reference, "DataObjectGroupReferenceId", f"GRP-{unit.identifier}")
+    management_metadata = _element(package, "ManagementMetadata")
+    _element(management_metadata, "OriginatingAgencyIdentifier", originating_agency.identifier)
+    _element(management_metadata, "SubmissionAgencyIdentifier", transferring_agency.identifier)
+    _party(root, "ArchivalAgency", archival_agency)
+    _party(root, "TransferringAgency", transferring_agency)
+    return _serialise(root)
+
+
+def transfer_reply(*, identifier: str, at: datetime, request: str, code: str, archival_agency: Party,
+                   transferring_agency: Party) -> bytes:
+    """An ArchiveTransferReply, as the Archives send it back (used by tests and by hand-made replies)."""
+    root = _element(None, "ArchiveTransferReply")
+    _header(root, comment="Réponse au transfert", at=at, identifier=identifier)
+    _element(root, "ReplyCode", code)
+    _element(root, "MessageRequestIdentifier", request)
+    _element(root, "GrantDate", at.replace(microsecond=0).isoformat())
+    _party(root, "ArchivalAgency", archival_agency)
+    _party(root, "TransferringAgency", transferring_agency)
+    return _serialise(root)
+
+
 @cache
 def _schema() -> Any:
     import xmlschema
@@ -100,6 +185,3 @@ def reply_code(message: bytes) -> tuple[str, str | None, str | None]:
     request = root.findtext(f"{{{NS}}}MessageRequestIdentifier")
     return tag, code, request
 
-
-def iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None

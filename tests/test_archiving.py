@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
+import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -20,7 +22,7 @@ from ged.context import Context
 from ged.db.models import ArchiveRecord, Document, DocumentState, Event, FileRole, Page
 from ged.errors import InvalidValue, NotConfigured, NotFound
 from ged.search import SearchRequest
-from ged.services import archiving, holds, integrity, retention, validation
+from ged.services import archiving, holds, integrity, retention, transfers, validation
 from ged.services.ingest import IngestService
 from ged.settings import load_settings
 from ged.signing import install_demo_pki
@@ -174,3 +176,36 @@ def test_journal_seal_and_tampering(ctx: Context, tmp_path: Path) -> None:
     verification = integrity.verify(ctx)
     assert not verification.ok
     assert [b.event_id for b in verification.breaks] == [sealed.head_id]
+
+
+def test_transfer_package_and_reply(ctx: Context, clock: Clock, tmp_path: Path) -> None:
+    planning, civil = _ingest(ctx, tmp_path, "declaration_prealable", "demande_acte_naissance")
+    second = replace(by_name("declaration_prealable"), name="pc", signature="Jean Dupont",
+                     subject="Objet : permis de construire PC 044 162 25 00077")
+    born_digital_pdf(second, tmp_path / "pc.pdf")
+    [held] = [r.document_id for r in IngestService(ctx).ingest([tmp_path / "pc.pdf"])]
+    archiving.archive(ctx, [planning, civil, held], actor="archiviste")
+    holds.add(ctx, held, "recours des voisins", actor="juriste")
+    sent = transfers.send(ctx, tmp_path / "versement.zip", actor="archiviste")
+    assert sent.units == [f"GED-DOC-{planning}"] and sent.skipped_on_hold == [held]  # C only; D stays
+    with zipfile.ZipFile(sent.path) as package:
+        names = package.namelist()
+        manifest = package.read("manifest.xml")
+        signed = package.read(f"content/GED-DOC-{planning}/copie-signee.pdf")
+    assert seda.validate(manifest) == [] and f"content/GED-DOC-{planning}/original.pdf" in names
+    assert hashlib.sha512(signed).hexdigest().encode() in manifest
+    with pytest.raises(NotFound):
+        transfers.send(ctx, tmp_path / "encore.zip", actor="archiviste")  # already on its way
+    reply = tmp_path / "reponse.xml"
+    reply.write_bytes(seda.transfer_reply(identifier="AD44-R-1", at=clock.now, request=sent.number, code="OK",
+                                          archival_agency=seda.Party("FRAD044"),
+                                          transferring_agency=seda.Party("FRCOMMUNE-44162")))
+    assert transfers.receive_reply(ctx, reply, actor="archiviste") == (sent.number, True)
+    with ctx.db.session() as session:
+        assert session.get_one(Document, planning).state == DocumentState.TRANSFERRED
+        assert session.scalar(select(ArchiveRecord).where(ArchiveRecord.document_id == planning)).status == "versee"
+    with pytest.raises(InvalidValue, match="déjà"):
+        transfers.receive_reply(ctx, reply, actor="archiviste")
+    (tmp_path / "faux.xml").write_bytes(b"<ArchiveTransferReply/>")
+    with pytest.raises(InvalidValue, match="invalide"):
+        transfers.receive_reply(ctx, tmp_path / "faux.xml", actor="archiviste")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from ged.errors import ExitCode
-from ged.services import archiving
+from ged.services import archiving, transfers
 from ged.services import search as search_service
 from ged.services.search import SearchRequest
 
@@ -74,3 +75,28 @@ def audit(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.
         failed = sum(not r.ok for r in results)
         console.print(f"{len(results)} document(s) archivé(s) contrôlé(s), {failed} anomalie(s)")
     raise typer.Exit(ExitCode.OK if all(r.ok for r in results) else ExitCode.BAD_INPUT)
+
+
+@app.command("transfer")
+def transfer(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Paquet SEDA à écrire (zip).")] = None,
+    reply: Annotated[Path | None, typer.Option("--reply", help="ArchiveTransferReply reçue des Archives.")] = None,
+    include_triage: Annotated[bool, typer.Option("--include-triage", help="Verser aussi les archives à trier (T).")]
+    = False,
+) -> None:
+    """Verser aux archives définitives (sort final C) : paquet SEDA 2.2, puis enregistrer la réponse."""
+    if (output is None) == (reply is None):
+        raise typer.BadParameter("donnez -o PAQUET.zip pour préparer un versement, ou --reply FICHIER pour sa réponse")
+    ctx = open_context()
+    if reply is not None:
+        number, accepted = transfers.receive_reply(ctx, reply, actor=cli_actor())
+        ctx.close()
+        outcome = "accepté — documents versés" if accepted else "refusé — archives conservées"
+        console.print(f"Versement {number} : {outcome}")
+        return
+    assert output is not None
+    sent = transfers.send(ctx, output, actor=cli_actor(), include_triage=include_triage)
+    ctx.close()
+    console.print(f"Versement {sent.number} : {len(sent.units)} document(s) dans {escape(str(sent.path))}")
+    if sent.skipped_on_hold:
+        console.print(f"[yellow]Gelés, non versés :[/] {', '.join(map(str, sent.skipped_on_hold))}")

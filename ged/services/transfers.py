@@ -1,0 +1,141 @@
+"""Transfers (versements) of records whose sort final is C to the definitive archives, as SEDA 2.2 packages.
+
+The package is a zip: ``manifest.xml`` (an ArchiveTransfer valid against the official schemas)
+and, per record, the original as received and the signed PDF/A copy, each described with its
+SHA-512. The records wait as ``en_versement`` until the ArchiveTransferReply arrives.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from archivage import seda
+
+from .. import journal
+from ..context import Context
+from ..db.models import ArchiveRecord, Document, DocumentState, FileRole, Transfer
+from ..errors import InvalidValue, NotFound
+from . import holds
+from .retention import unit_id
+
+ACCEPTED = ("OK", "000")
+_EXTENSIONS = {"application/pdf": "pdf", "image/tiff": "tif", "image/png": "png", "image/jpeg": "jpg"}
+
+
+@dataclass(frozen=True)
+class Sent:
+    number: str
+    units: list[str]
+    skipped_on_hold: list[int]
+    path: Path
+
+
+def _units(ctx: Context, records: list[ArchiveRecord]) -> tuple[list[seda.TransferUnit], list[tuple[str, str]]]:
+    """The manifest's units and the (package path, blob) pairs of their files."""
+    units: list[seda.TransferUnit] = []
+    members: list[tuple[str, str]] = []
+    with ctx.db.session() as session:
+        for record in records:
+            document = session.get_one(Document, record.document_id, options=[selectinload(Document.files)])
+            identifier = unit_id(document.id)
+            extension = _EXTENSIONS.get(document.media_type or "", "bin")
+            files = []
+            for role, version, name in ((FileRole.ORIGINAL, "BinaryMaster_1", f"original.{extension}"),
+                                        (FileRole.SIGNED, "Dissemination_1", "copie-signee.pdf")):
+                stored = document.file(role)
+                if stored is None:
+                    continue
+                uri = f"content/{identifier}/{name}"
+                key = "original" if role == FileRole.ORIGINAL else "signed"
+                files.append(seda.TransferFile(uri, version, record.fingerprints[key]["sha512"], stored.size,
+                                               document.media_type or "application/octet-stream"
+                                               if role == FileRole.ORIGINAL else "application/pdf",
+                                               document.filename if role == FileRole.ORIGINAL else name))
+                members.append((uri, stored.sha256))
+            described = record.description
+            label = ctx.settings.types[document.doc_type].label if document.doc_type in ctx.settings.types else "?"
+            title = f"{label} — {described.get('request') or document.filename}"
+            units.append(seda.TransferUnit(
+                identifier, title, f"Reçu le {document.received_at:%d/%m/%Y}, service {document.service or '?'}",
+                document.doc_type or "autre", document.received_at.date(), document.received_at.date(), tuple(files),
+                record.family, record.start_on))
+    return units, members
+
+
+def send(ctx: Context, destination: Path, *, actor: str, include_triage: bool = False) -> Sent:
+    """Package every due record to keep (C, and T with ``include_triage``) that is not held."""
+    today = ctx.clock().date()
+    finals = ("C", "T") if include_triage else ("C",)
+    with ctx.db.session() as session:
+        candidates = list(session.scalars(select(ArchiveRecord).where(
+            ArchiveRecord.status == "archive", ArchiveRecord.final_action.in_(finals),
+            ArchiveRecord.dua_end.is_not(None), ArchiveRecord.dua_end <= today).order_by(ArchiveRecord.id)))
+        frozen = holds.held(session, [r.document_id for r in candidates])
+        for record in candidates:
+            session.expunge(record)
+        count = session.scalar(select(func.count(Transfer.id))) or 0
+    records = [r for r in candidates if r.document_id not in frozen]
+    if not records:
+        raise NotFound("aucune archive à verser (DUA échue, sort final C, sans gel)")
+    now = ctx.clock()
+    number = f"VERS-{now.year}-{count + 1:04d}"
+    units, members = _units(ctx, records)
+    manifest = seda.archive_transfer(
+        identifier=number, at=now, comment=f"Versement {number} de {ctx.settings.commune.name}", units=units,
+        archival_agency=seda.Party(ctx.settings.archive.archival_agency),
+        transferring_agency=seda.Party(ctx.settings.commune.identifier),
+        originating_agency=seda.Party(ctx.settings.commune.identifier))
+    with tempfile.TemporaryDirectory(prefix="ged-versement-") as folder:
+        package = Path(folder) / f"{number}.zip"
+        with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("manifest.xml", manifest)
+            for uri, sha256 in members:
+                archive.write(ctx.blobs.verified_path(sha256), uri)
+        stored = ctx.blobs.put(package)
+    ctx.blobs.copy_out(stored.sha256, destination)
+    with ctx.db.session() as session:
+        transfer = Transfer(number=number, status="envoye", created_by=actor, created_at=now,
+                            package_sha256=stored.sha256)
+        transfer.records = [session.get_one(ArchiveRecord, r.id) for r in records]
+        for record in transfer.records:
+            record.status = "en_versement"
+        session.add(transfer)
+        journal.append(session, "archive.transfer_sent", at=now, actor=actor, payload={
+            "transfer": number, "units": [u.identifier for u in units], "package_sha256": stored.sha256,
+            "skipped_on_hold": sorted(frozen)})
+    return Sent(number, [u.identifier for u in units], sorted(frozen), destination)
+
+
+def receive_reply(ctx: Context, reply: Path, *, actor: str) -> tuple[str, bool]:
+    """Apply an ArchiveTransferReply: accepted records become ``versee``, refused ones go back to the archive."""
+    data = reply.read_bytes()
+    errors = seda.validate(data)
+    if errors:
+        raise InvalidValue(f"réponse SEDA invalide : {errors[0]}")
+    tag, code, request = seda.reply_code(data)
+    if tag != "ArchiveTransferReply" or not request:
+        raise InvalidValue(f"message {tag} : une ArchiveTransferReply était attendue")
+    accepted = (code or "").upper() in ACCEPTED
+    with ctx.db.session() as session:
+        transfer = session.scalar(select(Transfer).options(selectinload(Transfer.records))
+                                  .where(Transfer.number == request))
+        if transfer is None:
+            raise NotFound(f"versement {request} introuvable")
+        if transfer.status != "envoye":
+            raise InvalidValue(f"le versement {request} a déjà reçu sa réponse ({transfer.status})")
+        transfer.status = "accepte" if accepted else "refuse"
+        transfer.reply_code, transfer.reply_at = code, ctx.clock()
+        for record in transfer.records:
+            record.status = "versee" if accepted else "archive"
+            if accepted:
+                session.get_one(Document, record.document_id).state = DocumentState.TRANSFERRED
+        journal.append(session, "archive.transfer_reply", at=ctx.clock(), actor=actor, payload={
+            "transfer": request, "code": code, "accepted": accepted,
+            "units": [unit_id(r.document_id) for r in transfer.records]})
+    return request, accepted
