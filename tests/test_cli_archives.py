@@ -95,3 +95,16 @@ def test_archive_without_configuration(ged_home: Path, run_cli, tmp_path: Path) 
     assert run_cli("init").exit_code == 0
     result = run_cli("archive", "1")
     assert result.exit_code == ExitCode.MISSING_DEPENDENCY and "--demo-pki" in result.stderr
+
+
+def test_export_a_signed_copy_b_t(archived: dict[str, int], run_cli, ged_home: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    from archivage.signing import ValidationMaterial, check_signatures
+
+    target = tmp_path / "copie-certifiee.pdf"
+    result = run_cli("export", str(archived["facture_fournisseur"]), "--pdfa", "--signed", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    material = ValidationMaterial((ged_home / "pki/demo-ca.pem",), (ged_home / "pki/demo-ca.crl",))
+    checks = check_signatures(target, material)
+    assert [(c.kind, c.ok, c.timestamped) for c in checks] == [("signature", True, True)]  # B-T: no document timestamp
+    history = run_cli("show", str(archived["facture_fournisseur"]), "--json", "--no-text").json()["history"]
+    assert history[-1]["kind"] == "document.exported" and history[-1]["payload"]["signature"] == "PAdES B-T"

@@ -71,11 +71,12 @@ def export(
     output: Annotated[Path, typer.Option("-o", "--output", help="Fichier à écrire.")],
     pdfa: Annotated[bool, typer.Option("--pdfa", help="La copie PDF/A interrogeable (par défaut).")] = False,
     original: Annotated[bool, typer.Option("--original", help="L'original, octet pour octet.")] = False,
+    signed: Annotated[bool, typer.Option("--signed", help="La copie PDF/A signée à l'instant (PAdES B-T).")] = False,
 ) -> None:
-    """Exporter la copie PDF/A ou l'original d'un document."""
-    if pdfa and original:
-        raise typer.BadParameter("choisissez --pdfa ou --original, pas les deux")
+    """Exporter la copie PDF/A (signée ou non) ou l'original d'un document."""
+    if original and (pdfa or signed):
+        raise typer.BadParameter("choisissez --pdfa (éventuellement --signed) ou --original")
     ctx = open_context()
-    path = document_service.export(ctx, document_id, output, original=original, actor=cli_actor())
+    path = document_service.export(ctx, document_id, output, original=original, actor=cli_actor(), signed=signed)
     ctx.close()
     console.print(f"Exporté : {escape(str(path))}")

@@ -26,6 +26,7 @@ from ..context import Context
 from ..db.models import ArchiveRecord, Document, DocumentState, FileRole, Request, StoredFile
 from ..signing import signing_spec, validation_material
 from ..taxonomy import RetentionRule
+from . import integrity
 
 ARCHIVABLE = (DocumentState.PROCESSED, DocumentState.VALIDATED)
 
@@ -60,7 +61,9 @@ def start_date(ctx: Context, session: Session, document: Document, rule: Retenti
 def archive(ctx: Context, document_ids: list[int], *, actor: str) -> list[Archived]:
     """Archive each document; one that cannot be (wrong state, no PDF/A copy) is reported, the rest go on."""
     spec = signing_spec(ctx.settings, archival=True)
-    return [_archive_one(ctx, document_id, spec, actor=actor) for document_id in document_ids]
+    results = [_archive_one(ctx, document_id, spec, actor=actor) for document_id in document_ids]
+    integrity.seal_if_due(ctx, actor=actor)
+    return results
 
 
 def _archive_one(ctx: Context, document_id: int, spec: Any, *, actor: str) -> Archived:

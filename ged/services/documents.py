@@ -12,10 +12,14 @@ from typing import Any
 
 from sqlalchemy.orm import selectinload
 
+from archivage.signing import SigningError, sign_pdf
+
 from .. import journal
+from ..blobs import file_sha256
 from ..context import Context
 from ..db.models import STATE_LABELS_FR, Document, DocumentState, FileRole, Request
 from ..errors import NotFound, Unavailable
+from ..signing import signing_spec
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,13 @@ def show(ctx: Context, document_id: int) -> DocumentView:
     )
 
 
-def export(ctx: Context, document_id: int, destination: Path, *, original: bool, actor: str) -> Path:
-    """Copy the PDF/A copy (or the original) out of the store, after checking its fingerprint."""
+def export(ctx: Context, document_id: int, destination: Path, *, original: bool, actor: str,
+           signed: bool = False) -> Path:
+    """Copy the PDF/A copy (or the original) out of the store, after checking its fingerprint.
+
+    ``signed`` hands out the PDF/A copy signed PAdES B-T at the time of export: a certified
+    copy for a third party, its signature and timestamp checkable by any PDF reader.
+    """
     role = FileRole.ORIGINAL if original else FileRole.PDFA
     document = _load(ctx, document_id)
     stored = document.file(role)
@@ -103,8 +112,16 @@ def export(ctx: Context, document_id: int, destination: Path, *, original: bool,
             raise Unavailable(f"le document {document_id} n'a pas de copie PDF/A ({why}) ;"
                               " exportez l'original avec --original")
         raise Unavailable(f"le document {document_id} n'a pas de fichier « {role} »")
-    ctx.blobs.copy_out(stored.sha256, destination)
+    payload: dict[str, Any] = {"role": str(role), "sha256": stored.sha256, "destination": str(destination)}
+    if signed and role == FileRole.PDFA:
+        try:
+            sign_pdf(ctx.blobs.verified_path(stored.sha256), destination, signing_spec(ctx.settings, archival=False))
+        except SigningError as exc:
+            raise Unavailable(str(exc)) from exc
+        payload |= {"signature": "PAdES B-T", "signed_sha256": file_sha256(destination)}
+    else:
+        ctx.blobs.copy_out(stored.sha256, destination)
     with ctx.db.session() as session:
         journal.append(session, "document.exported", at=ctx.clock(), actor=actor, document_id=document_id,
-                       payload={"role": str(role), "sha256": stored.sha256, "destination": str(destination)})
+                       payload=payload)
     return destination

@@ -25,7 +25,7 @@ from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, StoredFile
 from ..errors import DependencyMissing
 from ..pipeline import OcrPool, Processed
-from . import indexing, intake, recording, splitting, understanding
+from . import indexing, intake, integrity, recording, splitting, understanding
 
 _BATCH = 32
 """Documents received, recognised and committed together; bounds memory and lost work."""
@@ -107,6 +107,7 @@ class IngestService:
         with OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers) as pool:
             for start in range(0, len(files), _BATCH):
                 reports += self._batch(files[start:start + _BATCH], pool, progress, hints_for)
+        integrity.seal_if_due(self.ctx, actor=self.actor)
         order = {str(path): index for index, path in enumerate([*missing, *files])}
         # Segments of one batch share its source: they follow in page order (their ids are).
         return sorted(reports, key=lambda r: (order.get(r.source, len(order)), r.document_id or r.duplicate_of or 0))

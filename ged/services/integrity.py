@@ -8,9 +8,10 @@ rewritten head dated in the past.
 from __future__ import annotations
 
 import base64
+import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from archivage.signing import SigningError, check_timestamp_token, timestamp_token
 
@@ -19,6 +20,8 @@ from ..context import Context
 from ..db.models import Event
 from ..errors import NotConfigured
 from ..signing import tsa_spec, validation_material
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,28 @@ def seal(ctx: Context, *, actor: str) -> Seal:
         event = journal.append(session, "journal.sealed", at=ctx.clock(), actor=actor, payload={
             "head_id": head.id, "head_hash": head.hash, "token": base64.b64encode(token).decode()})
         return Seal(event.id, head.id, head.hash)
+
+
+def seal_if_due(ctx: Context, *, actor: str) -> Seal | None:
+    """Seal when ``archive.seal_every`` entries were written since the last seal (and a TSA is configured).
+
+    Called after the operations an archivist must be able to prove; a TSA that does not answer
+    delays the seal to the next call instead of failing the operation.
+    """
+    signing = ctx.settings.signing
+    if not (signing.tsa_url or (signing.tsa_cert_file and signing.tsa_key_file)):
+        return None
+    with ctx.db.session() as session:
+        last = session.scalar(select(Event.id).where(Event.kind == "journal.sealed").order_by(Event.id.desc())
+                              .limit(1)) or 0
+        since = session.scalar(select(func.count(Event.id)).where(Event.id > last)) or 0
+    if since < ctx.settings.archive.seal_every:
+        return None
+    try:
+        return seal(ctx, actor=actor)
+    except NotConfigured as exc:
+        log.warning("scellement du journal reporté : %s", exc.message)
+        return None
 
 
 @dataclass(frozen=True)

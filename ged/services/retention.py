@@ -32,7 +32,7 @@ from ..db.models import (
     StoredFile,
 )
 from ..errors import InvalidValue, NotFound
-from . import holds
+from . import holds, integrity
 
 
 def unit_id(document_id: int) -> str:
@@ -176,6 +176,7 @@ def eliminate(ctx: Context, number: str, *, actor: str) -> Eliminated:
             "files": elimination.files})
         result = Eliminated(number, [r.document_id for r in destroyed], sorted(frozen), dict(elimination.files))
     ctx.search.delete(result.destroyed)
+    integrity.seal_if_due(ctx, actor=actor)
     return result
 
 
