@@ -193,26 +193,34 @@ def sign_pdf(source: Path, destination: Path, spec: SigningSpec) -> None:
 def check_signatures(path: Path, material: ValidationMaterial) -> list[SignatureCheck]:
     """Every signature and document timestamp of the file, validated offline against the trust roots."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 
     context = _validation_context(material)
     checks: list[SignatureCheck] = []
-    with path.open("rb") as stream:
-        reader = PdfFileReader(stream, strict=False)
-        for embedded in reader.embedded_signatures:
-            is_timestamp = embedded.sig_object.get("/Type") == "/DocTimeStamp"
-            if is_timestamp:
-                status = validate_pdf_timestamp(embedded, validation_context=context)
-                signed_at = status.timestamp
-            else:
-                status = validate_pdf_signature(embedded, signer_validation_context=context,
-                                                ts_validation_context=context)
-                signed_at = status.signer_reported_dt or (status.timestamp_validity.timestamp
-                                                          if status.timestamp_validity else None)
-            checks.append(SignatureCheck(
-                field=embedded.field_name, kind="horodatage" if is_timestamp else "signature",
-                intact=status.intact, valid=status.valid, trusted=status.trusted,
-                signer=status.signing_cert.subject.human_friendly, signed_at=signed_at,
-                timestamped=is_timestamp or getattr(status, "timestamp_validity", None) is not None,
-                summary=status.summary()))
+    try:
+        with path.open("rb") as stream:
+            _check_all(PdfFileReader(stream, strict=False), context, checks)
+    except Exception as exc:  # noqa: BLE001 - a damaged file is a failed check, not a crash of the audit
+        checks.append(SignatureCheck("—", "signature", False, False, False, "?", None, False,
+                                     f"fichier illisible ou altéré : {exc}"))
     return checks
+
+
+def _check_all(reader: Any, context: Any, checks: list[SignatureCheck]) -> None:
+    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+
+    for embedded in reader.embedded_signatures:
+        is_timestamp = embedded.sig_object.get("/Type") == "/DocTimeStamp"
+        if is_timestamp:
+            status = validate_pdf_timestamp(embedded, validation_context=context)
+            signed_at = status.timestamp
+        else:
+            status = validate_pdf_signature(embedded, signer_validation_context=context,
+                                            ts_validation_context=context)
+            signed_at = status.signer_reported_dt or (status.timestamp_validity.timestamp
+                                                      if status.timestamp_validity else None)
+        checks.append(SignatureCheck(
+            field=embedded.field_name, kind="horodatage" if is_timestamp else "signature",
+            intact=status.intact, valid=status.valid, trusted=status.trusted,
+            signer=status.signing_cert.subject.human_friendly, signed_at=signed_at,
+            timestamped=is_timestamp or getattr(status, "timestamp_validity", None) is not None,
+            summary=status.summary()))

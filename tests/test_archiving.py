@@ -209,3 +209,17 @@ def test_transfer_package_and_reply(ctx: Context, clock: Clock, tmp_path: Path) 
     (tmp_path / "faux.xml").write_bytes(b"<ArchiveTransferReply/>")
     with pytest.raises(InvalidValue, match="invalide"):
         transfers.receive_reply(ctx, tmp_path / "faux.xml", actor="archiviste")
+
+
+def test_journal_is_sealed_automatically_every_n_entries(context: Context, clock: Clock, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    assert install_demo_pki(context.settings)
+    monkeypatch.setenv("GED_ARCHIVE__SEAL_EVERY", "5")
+    ctx = Context.open(load_settings(), clock=clock)
+    _ingest(ctx, tmp_path, "facture_fournisseur")  # 4 entries: received, processed, classified, request
+    with ctx.db.session() as session:
+        assert session.scalar(select(Event).where(Event.kind == "journal.sealed")) is None
+    _ingest(ctx, tmp_path, "signalement_eclairage")
+    verification = integrity.verify(ctx)
+    assert verification.ok and len(verification.seals) == 1
+    ctx.close()

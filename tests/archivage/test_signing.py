@@ -67,6 +67,10 @@ def test_another_trust_root_or_a_changed_byte_is_detected(pki: DemoPki, pdfa_cop
     tampered = tmp_path / "altere.pdf"
     tampered.write_bytes(bytes(data))
     assert not any(c.intact for c in check_signatures(tampered, ValidationMaterial((pki.ca_cert,), (pki.ca_crl,))))
+    truncated = tmp_path / "tronque.pdf"
+    truncated.write_bytes(signed.read_bytes()[: len(data) // 2])
+    [unreadable] = check_signatures(truncated, ValidationMaterial((pki.ca_cert,)))
+    assert not unreadable.ok and "illisible" in unreadable.summary
 
 
 def test_wrong_password_or_no_tsa_is_a_clear_error(pki: DemoPki, pdfa_copy: Path, tmp_path: Path) -> None:
