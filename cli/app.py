@@ -24,6 +24,7 @@ def build_app() -> Any:
         journal,
         requests,
         retention,
+        robots,
         search,
         separator,
         watch,
@@ -52,6 +53,8 @@ def build_app() -> Any:
     app.add_typer(retention.app, name="retention")
     app.add_typer(hold.app, name="hold")
     app.add_typer(journal.app, name="journal")
+    app.add_typer(robots.app, name="robots")
+    app.command("daemon")(robots.daemon)
     return app
 
 

@@ -56,3 +56,9 @@ class NotConfigured(GedError):
     """Something the command needs is not configured (signing keys, timestamp authority)."""
 
     exit_code = ExitCode.MISSING_DEPENDENCY
+
+
+class Transient(GedError):
+    """A server did not answer or was busy: worth trying again a little later."""
+
+    exit_code = ExitCode.INTERNAL

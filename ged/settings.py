@@ -141,6 +141,32 @@ class ArchiveSettings(BaseModel):
     """``ged journal seal`` is due after this many journal entries (robots run it on a schedule)."""
 
 
+class SmtpSettings(BaseModel):
+    """The mail server robots send notifications through."""
+
+    host: str | None = None
+    port: int = 587
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    user: str | None = None
+    password_env: str = "GED_SMTP_PASSWORD"
+    sender: str = "ged@mairie.example.fr"
+    ca_file: Path | None = None
+    """CA certificate to trust (an internal mail server)."""
+    timeout_seconds: float = 30
+
+
+class RobotSettings(BaseModel):
+    folder: Path | None = None
+    """One TOML file per robot; defaults to ``<home>/robots``."""
+    poll_seconds: float = Field(default=15, gt=0)
+    """How often the daemon looks for due robots and new journal events."""
+    retries: int = Field(default=3, ge=0)
+    """Attempts after a transient failure (network, server busy), with exponential backoff."""
+    backoff_seconds: float = Field(default=5, ge=0)
+    lock_minutes: int = Field(default=60, ge=1)
+    """A run's lock expires after this long (a crashed run does not block its robot forever)."""
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place."""
 
@@ -166,6 +192,8 @@ class Settings(BaseSettings):
     """The tableau de gestion, per document type."""
     signing: SigningSettings = SigningSettings()
     archive: ArchiveSettings = ArchiveSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    robots: RobotSettings = RobotSettings()
 
     @field_validator("retention", mode="before")
     @classmethod
@@ -217,6 +245,10 @@ class Settings(BaseSettings):
     @property
     def index_path(self) -> Path:
         return self._under_home(self.search.index_dir, "index")
+
+    @property
+    def robots_path(self) -> Path:
+        return self._under_home(self.robots.folder, "robots")
 
     @property
     def pki_path(self) -> Path:

@@ -294,6 +294,67 @@ class TransferItem(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("archive_records.id"), primary_key=True)
 
 
+class RobotRun(Base):
+    """One run of a robot: when, why, how it ended, what it did."""
+
+    __tablename__ = "robot_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    robot: Mapped[str] = mapped_column(String(100), index=True)
+    trigger: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(String(20))
+    """``en_cours``, ``ok``, ``erreur``, ``simulation``."""
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class RobotLock(Base):
+    """Who runs a robot now, until when: a robot never runs twice at once, even across processes."""
+
+    __tablename__ = "robot_locks"
+
+    robot: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RobotDelivery(Base):
+    """A notification a robot sent (or was sending): the ledger that prevents duplicates after a crash."""
+
+    __tablename__ = "robot_deliveries"
+    __table_args__ = (UniqueConstraint("robot", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    robot: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))
+    """``envoi`` while being sent, ``envoye`` once the server accepted it."""
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RobotCursor(Base):
+    """The last journal entry an event-triggered robot has seen."""
+
+    __tablename__ = "robot_cursors"
+
+    robot: Mapped[str] = mapped_column(String(100), primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(Integer)
+
+
+class MailboxMessage(Base):
+    """A mail taken from a mailbox: never ingested twice, found again by its Message-ID."""
+
+    __tablename__ = "mailbox_messages"
+
+    message_id: Mapped[str] = mapped_column(String(500), primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(300))
+    stored_at: Mapped[datetime] = mapped_column(DateTime)
+    documents: Mapped[list[Any]] = mapped_column(default=list)
+
+
 class Event(Base):
     """One entry of the append-only journal; ``hash`` chains it to the entry before."""
 

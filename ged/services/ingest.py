@@ -69,9 +69,14 @@ class IntakeHints:
     """SHA-256 of the batch scan this document was split from."""
     pages: tuple[int, ...] = ()
     """Its pages in that batch."""
+    sender: str | None = None
+    subject: str | None = None
+    sent_at: str | None = None
+    """What the mail it came attached to said (mailbox intake)."""
 
     def attributes(self) -> dict[str, Any]:
-        values = (("tags", list(self.tags)), ("channel", self.channel), ("lot", self.lot), ("pages", list(self.pages)))
+        values = (("tags", list(self.tags)), ("channel", self.channel), ("lot", self.lot), ("pages", list(self.pages)),
+                  ("expediteur", self.sender), ("objet", self.subject), ("envoye_le", self.sent_at))
         return {k: v for k, v in values if v}
 
 
