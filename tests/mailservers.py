@@ -68,7 +68,7 @@ class WebhookReceiver:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                outer.calls.append(({k: v for k, v in self.headers.items()}, body))
+                outer.calls.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 self.send_response(204)
                 self.end_headers()
 
