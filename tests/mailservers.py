@@ -8,6 +8,7 @@ import os
 import pwd
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -34,12 +35,15 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    """Collects every message it accepts; ``refuse`` makes it answer 451 (try again later)."""
+    """STARTTLS required, like a real relay; collects every message it accepts; ``refuse`` answers 451."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls_folder: Path) -> None:
         self.messages: list[Message] = []
         self.refuse = 0
         outer = self
+        self.ca, cert, key = _tls_material(tls_folder)
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(cert, key)
 
         class Handler:
             async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
@@ -50,7 +54,8 @@ class SmtpServer:
                 return "250 OK"
 
         self.port = free_port()
-        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, tls_context=tls,
+                                      require_starttls=True)
 
     def start(self) -> SmtpServer:
         self._controller.start()

@@ -39,8 +39,8 @@ class Clock:
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
+def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
+    server = SmtpServer(tmp_path).start()
     yield server
     server.stop()
 
@@ -54,7 +54,8 @@ def clock() -> Clock:
 def ctx(context: Context, clock: Clock, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Context]:
     monkeypatch.setenv("GED_SMTP__HOST", "127.0.0.1")
     monkeypatch.setenv("GED_SMTP__PORT", str(smtp.port))
-    monkeypatch.setenv("GED_SMTP__SECURITY", "none")
+    monkeypatch.setenv("GED_SMTP__SECURITY", "starttls")
+    monkeypatch.setenv("GED_SMTP__CA_FILE", str(smtp.ca))
     monkeypatch.setenv("GED_ROBOTS__BACKOFF_SECONDS", "2")
     opened = Context.open(load_settings(), clock=clock)
     opened.settings.robots_path.mkdir(parents=True, exist_ok=True)
@@ -310,3 +311,57 @@ ca_file = "{server.ca}"
             assert len(list(session.scalars(select(Document)))) == 1
     finally:
         server.stop()
+
+
+def test_overdue_requests_are_notified_once_each(ctx: Context, clock: Clock, smtp: SmtpServer,
+                                                tmp_path: Path) -> None:
+    _ingest(ctx, tmp_path, "signalement_eclairage", "demande_acte_naissance")
+    _robot(ctx, "retard", '[trigger]\nevent = "demande_en_retard"\n[[actions]]\naction = "notifier"\n'
+                          'subject = "[GED] demande en retard : {titre}"\n')
+    scheduler = Scheduler(ctx, load_robots(ctx.settings.robots_path)[0], started=clock.now)
+    assert scheduler.tick(clock.now) == []  # nothing is late yet
+    clock.now = datetime(2026, 3, 12, 10, 0)  # the report (due 9 March) is late; the civil status one is not
+    [result] = scheduler.tick(clock.now)
+    assert result.counts["courriels"] == 1
+    assert smtp.messages[0]["Subject"] == "[GED] demande en retard : 2026-VOI-000001"
+    assert smtp.messages[0]["To"] == "services-techniques@mairie.example.fr"
+    scheduler.tick(datetime(2026, 3, 12, 10, 15))
+    assert len(smtp.messages) == 1  # still late, but already notified
+    clock.now = datetime(2026, 3, 17, 10, 0)  # now the civil status request is late too
+    scheduler.tick(clock.now)
+    assert [m["Subject"][-15:] for m in smtp.messages] == ["2026-VOI-000001", "2026-ECV-000001"]
+
+
+def test_daemon_runs_watcher_and_robots_and_stops_on_sigterm(ged_home: Path, run_cli, tmp_path: Path) -> None:  # noqa: ANN001
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    assert run_cli("init").exit_code == 0
+    inbox = tmp_path / "scans"
+    inbox.mkdir()
+    with (ged_home / "ged.toml").open("a", encoding="utf-8") as config:
+        config.write(f'\n[[watch.folders]]\npath = "{inbox}"\n')
+    (ged_home / "robots").mkdir()
+    (ged_home / "robots" / "index.toml").write_text('[trigger]\ninterval_minutes = 60\n[[actions]]\n'
+                                                    'action = "reindexer"\n', encoding="utf-8")
+    env = dict(os.environ, GED_WATCH__SETTLE_SECONDS="0.5", GED_ROBOTS__POLL_SECONDS="0.5")
+    daemon = subprocess.Popen([sys.executable, "-c", "from cli.app import main; main()", "daemon"],
+                              cwd=Path(__file__).parents[1], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        born_digital_pdf(by_name("signalement_eclairage"), inbox / "lettre.pdf")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (inbox / "done").exists():
+            time.sleep(0.5)
+        while time.monotonic() < deadline and not run_cli("robots", "history", "--json").json():
+            time.sleep(0.5)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        out, err = daemon.communicate(timeout=60)
+    assert daemon.returncode == 0, err.decode()
+    assert "Arrêt propre" in out.decode()
+    assert list((inbox / "done").rglob("lettre.pdf"))
+    [run] = run_cli("robots", "history", "--json").json()
+    assert run["robot"] == "index" and run["outcome"] == "ok" and "indexes" in run["counts"]
