@@ -41,7 +41,7 @@ class Context:
 
     @cached_property
     def search(self) -> SearchEngine:
-        return open_engine(self.settings.search.engine, index_path=self.settings.index_path)
+        return open_engine(self.settings)
 
     @cached_property
     def classifier(self) -> Classifier:

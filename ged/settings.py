@@ -92,11 +92,23 @@ class WatchSettings(BaseModel):
     """What becomes of a source file once its document is committed."""
 
 
+class ElasticsearchSettings(BaseModel):
+    url: str = "http://127.0.0.1:9200"
+    username: str | None = None
+    password_env: str = "GED_ELASTICSEARCH_PASSWORD"
+    api_key_env: str = "GED_ELASTICSEARCH_API_KEY"
+    """An API key (preferred to a password) is read from this environment variable when set."""
+    ca_file: Path | None = None
+    """CA certificate of the cluster (its own, self-signed, as Elasticsearch generates at install)."""
+    index_prefix: str = "ged"
+
+
 class SearchSettings(BaseModel):
-    engine: Literal["embedded"] = "embedded"
-    """``embedded`` (tantivy, no server)."""
+    engine: Literal["embedded", "elasticsearch"] = "embedded"
+    """``embedded`` (tantivy, no server) or ``elasticsearch`` (a cluster, 8.x or 9.x)."""
     index_dir: Path | None = None
-    """Defaults to ``<home>/index``."""
+    """Defaults to ``<home>/index`` (embedded engine)."""
+    elasticsearch: ElasticsearchSettings = ElasticsearchSettings()
 
 
 class ClassificationSettings(BaseModel):
