@@ -28,6 +28,7 @@ def build_app() -> Any:
         search,
         separator,
         watch,
+        web,
     )
 
     app = typer.Typer(
@@ -55,6 +56,8 @@ def build_app() -> Any:
     app.add_typer(journal.app, name="journal")
     app.add_typer(robots.app, name="robots")
     app.command("daemon")(robots.daemon)
+    app.command("serve")(web.serve)
+    app.add_typer(web.users_app, name="users")
     return app
 
 

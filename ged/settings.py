@@ -179,6 +179,13 @@ class RobotSettings(BaseModel):
     """A run's lock expires after this long (a crashed run does not block its robot forever)."""
 
 
+class WebSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secure_cookies: bool = True
+    """Cookies only over HTTPS (a reverse proxy terminates TLS); false only for a test on loopback."""
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place."""
 
@@ -206,6 +213,7 @@ class Settings(BaseSettings):
     archive: ArchiveSettings = ArchiveSettings()
     smtp: SmtpSettings = SmtpSettings()
     robots: RobotSettings = RobotSettings()
+    web: WebSettings = WebSettings()
 
     @field_validator("retention", mode="before")
     @classmethod

@@ -20,6 +20,7 @@ from ..context import Context
 from ..db.models import STATE_LABELS_FR, Document, DocumentState, FileRole, Request
 from ..errors import NotFound, Unavailable
 from ..signing import signing_spec
+from .accounts import Principal
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,19 @@ def _load(ctx: Context, document_id: int) -> Document:
         return document
 
 
-def show(ctx: Context, document_id: int) -> DocumentView:
+def _visible(ctx: Context, document: Document, viewer: Principal | None, kind: str, payload: dict[str, Any]) -> None:
+    """A person sees only their services' documents; what they saw is journaled (RGPD: who saw what)."""
+    if viewer is None:
+        return
+    if not viewer.may_see(document.service):
+        raise NotFound(f"document {document.id} introuvable")  # the same answer as for a missing one
+    with ctx.db.session() as session:
+        journal.append(session, kind, at=ctx.clock(), actor=viewer.actor, document_id=document.id, payload=payload)
+
+
+def show(ctx: Context, document_id: int, *, viewer: Principal | None = None) -> DocumentView:
     document = _load(ctx, document_id)
+    _visible(ctx, document, viewer, "document.viewed", {})
     with ctx.db.session() as session:
         events = journal.history(session, document_id)
         request = session.get(Request, document.request_id) if document.request_id else None
@@ -94,6 +106,20 @@ def show(ctx: Context, document_id: int) -> DocumentView:
                   "payload": e.payload} for e in events],
         text=document.text,
     )
+
+
+def readable_file(ctx: Context, document_id: int, *, original: bool, viewer: Principal) -> tuple[Path, str]:
+    """The verified path and media type of a document's PDF/A copy (or original), for a download."""
+    role = FileRole.ORIGINAL if original else FileRole.PDFA
+    document = _load(ctx, document_id)
+    if not viewer.may_see(document.service):
+        raise NotFound(f"document {document_id} introuvable")
+    stored = document.file(role)
+    if stored is None:
+        raise Unavailable(f"le document {document_id} n'a pas de fichier « {role} »")
+    path = ctx.blobs.verified_path(stored.sha256)
+    _visible(ctx, document, viewer, "document.downloaded", {"role": str(role), "sha256": stored.sha256})
+    return path, stored.media_type if original else "application/pdf"
 
 
 def export(ctx: Context, document_id: int, destination: Path, *, original: bool, actor: str,

@@ -26,6 +26,7 @@ from ..context import Context
 from ..db.models import STATUS_LABELS_FR, Document, FileRole, Request, RequestCounter, RequestStatus, StoredFile
 from ..errors import InvalidValue, NotFound, Unavailable
 from ..taxonomy import DelaySettings, TypeSettings
+from .accounts import Principal
 
 REQUESTER_FIELDS = ("demandeur_nom", "responsable_nom", "association", "fournisseur", "expediteur")
 ADDRESS_FIELDS = ("demandeur_adresse", "responsable_adresse")
@@ -224,7 +225,8 @@ def is_overdue(request: Request, today: date) -> bool:
 
 
 def list_requests(ctx: Context, *, service: str | None = None, status: str | None = None,
-                  overdue: bool = False, assignee: str | None = None) -> list[RequestView]:
+                  overdue: bool = False, assignee: str | None = None,
+                  viewer: Principal | None = None) -> list[RequestView]:
     today = ctx.clock().date()
     query = select(Request).options(selectinload(Request.documents)).order_by(Request.due_on.is_(None),
                                                                              Request.due_on, Request.id)
@@ -236,13 +238,17 @@ def list_requests(ctx: Context, *, service: str | None = None, status: str | Non
         query = query.where(Request.assignee == assignee)
     if overdue:
         query = query.where(Request.due_on < today, Request.status != RequestStatus.CLOSED)
+    if viewer is not None and viewer.allowed_services is not None:
+        query = query.where(Request.service.in_(sorted(viewer.allowed_services)))
     with ctx.db.session() as session:
         return [_view(ctx, session, r, today=today, full=False) for r in session.scalars(query)]
 
 
-def show(ctx: Context, number: str) -> RequestView:
+def show(ctx: Context, number: str, *, viewer: Principal | None = None) -> RequestView:
     with ctx.db.session() as session:
         request = _get(session, number)
+        if viewer is not None and not viewer.may_see(request.service):
+            raise NotFound(f"demande {number} introuvable")
         return _view(ctx, session, request, today=ctx.clock().date(), full=True)
 
 

@@ -20,6 +20,7 @@ from ..context import Context
 from ..db.models import STATE_LABELS_FR, Document, DocumentField, DocumentState, Request
 from ..errors import InvalidValue, NotFound
 from . import indexing, requests, understanding
+from .accounts import Principal
 
 _LOCKED = (DocumentState.QUARANTINED, DocumentState.ARCHIVED, DocumentState.ELIMINATED, DocumentState.TRANSFERRED)
 
@@ -33,13 +34,13 @@ class Validated:
 
 
 def validate(ctx: Context, document_id: int, *, doc_type: str | None = None,
-             values: Mapping[str, str] | None = None, actor: str) -> Validated:
+             values: Mapping[str, str] | None = None, actor: str, viewer: Principal | None = None) -> Validated:
     """Confirm the type (or set another), apply corrections, then route and register as needed."""
     values = dict(values or {})
     with ctx.db.session() as session:
         document = session.get(Document, document_id, options=[selectinload(Document.pages),
                                                                selectinload(Document.fields)])
-        if document is None:
+        if document is None or (viewer is not None and not viewer.may_see(document.service)):
             raise NotFound(f"document {document_id} introuvable")
         if document.state in _LOCKED:
             raise InvalidValue(f"le document {document_id} est {STATE_LABELS_FR[DocumentState(document.state)]} : "

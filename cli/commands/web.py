@@ -1,0 +1,85 @@
+"""``ged serve`` and ``ged users``: the web UI and its local accounts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from ..context import cli_actor, open_context
+from ..output import console
+
+users_app = typer.Typer(help="Comptes locaux de l'interface web (rôles et services).", no_args_is_help=True)
+
+
+@users_app.command("add")
+def add(
+    login: Annotated[str, typer.Argument(help="Identifiant de connexion.")],
+    name: Annotated[str, typer.Option("--name", help="Nom affiché.")],
+    role: Annotated[str, typer.Option("--role", help="courrier, agent, archiviste ou admin.")],
+    services: Annotated[list[str] | None, typer.Option("--service", help="Service visible (répétable).")] = None,
+    password: Annotated[str, typer.Option("--password", prompt="Mot de passe", hide_input=True,
+                                          confirmation_prompt=True, help="12 caractères au moins.")] = "",
+) -> None:
+    """Créer un compte (mot de passe haché avec argon2)."""
+    from ged.services import accounts
+
+    ctx = open_context()
+    accounts.add_user(ctx, login, name, role, services or [], password, actor=cli_actor())
+    ctx.close()
+    console.print(f"Compte {escape(login)} créé ({role}, services : {', '.join(services or []) or 'aucun'})")
+
+
+@users_app.command("passwd")
+def passwd(
+    login: Annotated[str, typer.Argument()],
+    password: Annotated[str, typer.Option("--password", prompt="Nouveau mot de passe", hide_input=True,
+                                          confirmation_prompt=True)] = "",
+) -> None:
+    """Changer un mot de passe (les sessions ouvertes du compte sont fermées)."""
+    from ged.services import accounts
+
+    ctx = open_context()
+    accounts.set_password(ctx, login, password, actor=cli_actor())
+    ctx.close()
+    console.print(f"Mot de passe de {escape(login)} changé")
+
+
+@users_app.command("disable")
+def disable(login: Annotated[str, typer.Argument()]) -> None:
+    """Désactiver un compte (ses sessions sont fermées)."""
+    from ged.services import accounts
+
+    ctx = open_context()
+    accounts.disable(ctx, login, actor=cli_actor())
+    ctx.close()
+    console.print(f"Compte {escape(login)} désactivé")
+
+
+@users_app.command("list")
+def list_() -> None:
+    """Les comptes, leur rôle et leurs services."""
+    from ged.services import accounts
+
+    ctx = open_context()
+    for login, name, role, services, disabled in accounts.users(ctx):
+        state = " [dim](désactivé)[/]" if disabled else ""
+        console.print(f"{escape(login)}  {escape(name)}  {role}  {', '.join(services) or '—'}{state}")
+    ctx.close()
+
+
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="Adresse d'écoute (web.host).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port (web.port).")] = None,
+) -> None:
+    """Lancer l'interface web des agents (derrière un proxy HTTPS en production)."""
+    import uvicorn
+
+    from web.app import create_app
+
+    ctx = open_context()
+    settings = ctx.settings.web
+    uvicorn.run(create_app(ctx), host=host or settings.host, port=port or settings.port, proxy_headers=True,
+                log_level="warning")
+    ctx.close()

@@ -1,0 +1,133 @@
+"""The web UI and its API through HTTP: sign-in, permissions by service everywhere, CSRF, escaping, journal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from examples.letters import by_name
+from examples.render import born_digital_pdf
+from ged.context import Context
+from ged.db.models import Event
+from ged.services import accounts
+from ged.services.ingest import IngestService
+from ged.settings import load_settings
+from web.app import create_app
+
+PASSWORD = "un mot de passe solide"
+
+
+@pytest.fixture
+def site(context: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, object]]:
+    monkeypatch.setenv("GED_WEB__SECURE_COOKIES", "false")  # plain HTTP on the test client
+    ctx = Context.open(load_settings())
+    paths = []
+    hostile = replace(by_name("signalement_eclairage"), name="hostile",
+                      body=("Madame, Monsieur,", "Le lampadaire <script>alert('xss')</script> est éteint rue des "
+                            "Lilas <img src=x onerror=alert(1)>.", "Salutations."))
+    for letter in (by_name("declaration_prealable"), hostile):
+        paths.append(tmp_path / f"{letter.name}.pdf")
+        born_digital_pdf(letter, paths[-1])
+    urbanisme, voirie = (r.document_id for r in IngestService(ctx).ingest(paths))
+    accounts.add_user(ctx, "urba", "Agent urbanisme", "agent", ["urbanisme"], PASSWORD, actor="test")
+    accounts.add_user(ctx, "voirie", "Agent voirie", "agent", ["services_techniques"], PASSWORD, actor="test")
+    accounts.add_user(ctx, "admin", "Administratrice", "admin", [], PASSWORD, actor="test")
+    yield {"ctx": ctx, "app": create_app(ctx), "urbanisme": urbanisme, "voirie": voirie}
+    ctx.close()
+
+
+def _client(site: dict[str, object], login: str) -> TestClient:
+    client = TestClient(site["app"])  # type: ignore[arg-type]
+    response = client.post("/connexion", data={"login": login, "password": PASSWORD}, follow_redirects=False)
+    assert response.status_code == 303 and "ged_session" in response.cookies
+    return client
+
+
+def test_pages_need_a_session_and_bad_passwords_are_rate_limited(site: dict[str, object]) -> None:
+    anonymous = TestClient(site["app"])  # type: ignore[arg-type]
+    assert anonymous.get("/recherche", follow_redirects=False).headers["location"].startswith("/connexion")
+    assert anonymous.get("/api/recherche").status_code == 401
+    for _ in range(5):
+        wrong = anonymous.post("/connexion", data={"login": "urba", "password": "faux"})
+        assert wrong.status_code == 401 and "incorrect" in wrong.text
+    limited = anonymous.post("/connexion", data={"login": "urba", "password": PASSWORD})
+    assert limited.status_code == 429 and "réessayez" in limited.text
+    assert _client(site, "voirie").cookies.get("ged_session")  # colleagues behind the same address still sign in
+    ctx: Context = site["ctx"]  # type: ignore[assignment]
+    with ctx.db.session() as session:
+        assert session.scalar(select(Event).where(Event.kind == "user.login_failed")) is not None
+
+
+def test_an_agent_sees_only_their_service_by_search_url_api_and_download(site: dict[str, object]) -> None:
+    urba, voirie_doc = _client(site, "urba"), site["voirie"]
+    page = urba.get("/recherche", params={"q": "lampadaire"})
+    assert page.status_code == 200 and "0 document(s)" in page.text
+    assert urba.get("/api/recherche", params={"q": "lampadaire"}).json()["total"] == 0
+    assert urba.get(f"/documents/{voirie_doc}").status_code == 404
+    assert urba.get(f"/api/documents/{voirie_doc}").status_code == 404
+    assert urba.get(f"/documents/{voirie_doc}/pdf").status_code == 404
+    assert urba.get(f"/documents/{voirie_doc}/pdf?original=1").status_code == 404
+    assert [r["number"] for r in urba.get("/api/demandes").json()] == ["2026-URB-000001"]
+    own = urba.get(f"/documents/{site['urbanisme']}")
+    assert own.status_code == 200 and "DP 044 162 25 00031" in own.text
+    pdf = urba.get(f"/documents/{site['urbanisme']}/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    admin = _client(site, "admin")
+    assert admin.get("/api/recherche", params={"q": "lampadaire"}).json()["total"] == 1
+    ctx: Context = site["ctx"]  # type: ignore[assignment]
+    with ctx.db.session() as session:
+        kinds = {(e.kind, e.actor) for e in session.scalars(select(Event).where(
+            Event.document_id == site["urbanisme"]))}
+    assert ("document.viewed", "web:urba") in kinds and ("document.downloaded", "web:urba") in kinds
+
+
+def test_ocr_text_is_displayed_inert(site: dict[str, object]) -> None:
+    voirie = _client(site, "voirie")
+    results = voirie.get("/recherche", params={"q": "lampadaire"}).text
+    document = voirie.get(f"/documents/{site['voirie']}").text
+    for html in (results, document):
+        assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in document
+    assert "default-src 'self'" in voirie.get("/recherche").headers["content-security-policy"]
+
+
+def test_correcting_a_field_needs_the_csrf_token_and_shows_in_history(site: dict[str, object]) -> None:
+    urba = _client(site, "urba")
+    document_id = site["urbanisme"]
+    refused = urba.post(f"/documents/{document_id}/valider", data={"csrf": "faux", "type": "urbanisme",
+                                                                     "champ_surface_plancher": "25"})
+    assert refused.status_code == 403
+    csrf = urba.get("/api/session").json()["csrf"]
+    saved = urba.post(f"/documents/{document_id}/valider", data={"csrf": csrf, "type": "urbanisme",
+                                                                   "champ_surface_plancher": "25"},
+                      follow_redirects=False)
+    assert saved.status_code == 303
+    page = urba.get(saved.headers["location"]).text
+    assert "Document validé" in page and "document.validated" in page and 'value="25"' in page
+    invalid = urba.post(f"/documents/{document_id}/valider", data={"csrf": csrf, "type": "urbanisme",
+                                                                     "champ_reference_cadastrale": "n'importe"})
+    assert invalid.status_code == 400 and "valeur invalide" in invalid.text
+    api = urba.post(f"/api/documents/{document_id}/validation", json={"values": {"surface_plancher": "30"}})
+    assert api.status_code == 403
+    api = urba.post(f"/api/documents/{document_id}/validation", json={"values": {"surface_plancher": "30"}},
+                    headers={"X-CSRF-Token": csrf})
+    assert api.status_code == 200 and api.json()["changes"] == {"surface_plancher": [25, 30]}
+
+
+def test_review_requests_dashboard_and_openapi(site: dict[str, object]) -> None:
+    admin = _client(site, "admin")
+    assert admin.get("/a-verifier").status_code == 200
+    requests_page = admin.get("/demandes")
+    assert requests_page.status_code == 200 and "2026-URB-000001" in requests_page.text
+    dashboard = admin.get("/tableau-de-bord")
+    assert dashboard.status_code == 200 and "Documents reçus" in dashboard.text and "Urbanisme" in dashboard.text
+    schema = admin.get("/api/openapi.json").json()
+    assert {"/api/recherche", "/api/documents/{document_id}", "/api/demandes"} <= set(schema["paths"])
+    signed_out = admin.post("/deconnexion", data={"csrf": admin.get("/api/session").json()["csrf"]},
+                            follow_redirects=False)
+    assert signed_out.status_code == 303 and admin.get("/api/session").status_code == 401

@@ -1,0 +1,115 @@
+"""End to end in headless Chromium (Debian's chromium and chromedriver): what an agent does, in a real browser."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from examples.letters import by_name
+from examples.render import born_digital_pdf
+from ged.context import Context
+from ged.services import accounts
+from ged.services.ingest import IngestService
+from ged.settings import load_settings
+
+from .mailservers import free_port
+
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
+                                reason="chromium ou chromium-driver absent (paquets Debian) : tests navigateur ignorés")
+PASSWORD = "un mot de passe solide"
+
+
+@pytest.fixture
+def server(ged_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, dict[str, int]]]:
+    import uvicorn
+
+    from ged.services.setup import init_home
+    from web.app import create_app
+
+    monkeypatch.setenv("GED_WEB__SECURE_COOKIES", "false")
+    init_home(ged_home)
+    ctx = Context.open(load_settings())
+    hostile = replace(by_name("signalement_eclairage"), name="hostile",
+                      body=("Madame, Monsieur,", "Le lampadaire <script>alert('xss')</script> de la rue des Lilas "
+                            "est éteint.", "Salutations."))
+    paths = []
+    for letter in (hostile, by_name("declaration_prealable")):
+        paths.append(tmp_path / f"{letter.name}.pdf")
+        born_digital_pdf(letter, paths[-1])
+    voirie, urbanisme = (r.document_id for r in IngestService(ctx).ingest(paths))
+    accounts.add_user(ctx, "voirie", "Agent voirie", "agent", ["services_techniques"], PASSWORD, actor="test")
+    port = free_port()
+    uv = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    while not uv.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", {"voirie": voirie, "urbanisme": urbanisme}
+    uv.should_exit = True
+    thread.join(timeout=10)
+    ctx.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path=str(DRIVER)), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def _click(browser, element) -> None:  # noqa: ANN001
+    """Click something that loads a page, and wait until the old page is gone (no stale elements)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    element.click()
+    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(element))
+
+
+def test_agent_signs_in_searches_opens_corrects_and_sees_history(server, browser) -> None:  # noqa: ANN001
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    url, ids = server
+    browser.get(f"{url}/recherche")
+    assert "/connexion" in browser.current_url
+    browser.find_element(By.NAME, "login").send_keys("voirie")
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    _click(browser, browser.find_element(By.CSS_SELECTOR, "form.narrow button"))
+    search = browser.find_element(By.NAME, "q")
+    search.send_keys("lampadaire")
+    _click(browser, browser.find_element(By.CSS_SELECTOR, "form.search button"))
+    assert "1 document(s)" in browser.find_element(By.CLASS_NAME, "count").text
+    assert browser.find_element(By.CSS_SELECTOR, ".snippet mark").text.lower().startswith("lampadaire")
+    _click(browser, browser.find_element(By.CSS_SELECTOR, ".hits a"))
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018 - the OCR text's <script> must not run
+    assert "<script>alert('xss')</script>" in browser.find_element(By.CSS_SELECTOR, "pre.text").get_attribute(
+        "textContent")
+    field = browser.find_element(By.ID, "champ_localisation")
+    field.clear()
+    field.send_keys("12 rue des Lilas")
+    _click(browser, browser.find_element(By.CSS_SELECTOR, "#validation button"))
+    assert "Document validé" in browser.find_element(By.CSS_SELECTOR, "p.ok").text
+    assert browser.find_element(By.ID, "champ_localisation").get_attribute("value") == "12 rue des Lilas"
+    history = browser.find_element(By.CSS_SELECTOR, "ol.history").text
+    assert "document.validated" in history and "web:voirie" in history
+    browser.get(f"{url}/documents/{ids['urbanisme']}")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Introuvable"
+    browser.get(f"{url}/documents/{ids['urbanisme']}/pdf")
+    assert "introuvable" in browser.page_source

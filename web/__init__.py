@@ -1,0 +1,1 @@
+"""The agents' web UI and JSON API (FastAPI, server-rendered French pages)."""

@@ -1,0 +1,240 @@
+"""The agents' web UI (server-rendered, French) and its JSON API, over the core's services only.
+
+Every page and API call goes through ``current``: a signed-in session, or a redirect to the
+sign-in page (401 for the API). Permissions are the services': searches pass the viewer's
+services to the engine, pages and downloads ask the services, which answer "introuvable" for
+what the viewer may not see. Forms carry a CSRF token, the API wants it in ``X-CSRF-Token``.
+"""
+
+# No "from __future__ import annotations": FastAPI reads the dependency annotations (``User``, a local
+# alias of ``Annotated[Signed, Depends(current)]``) at run time.
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
+
+from ged.context import Context
+from ged.errors import GedError, InvalidValue, NotFound, Unavailable
+from ged.search import SearchRequest
+from ged.services import accounts, documents, indicators, requests, validation
+from ged.services import search as search_service
+from ged.services.accounts import Principal
+
+HERE = Path(__file__).parent
+COOKIE = "ged_session"
+_PAGE = 20
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'; "
+                               "form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+
+
+class Signed:
+    """The signed-in user of a request, with the session's CSRF token."""
+
+    def __init__(self, principal: Principal, csrf: str) -> None:
+        self.principal, self.csrf = principal, csrf
+
+
+class _SignIn(Exception):
+    """Not signed in: pages redirect to the sign-in form."""
+
+
+class ValidationBody(BaseModel):
+    type: str | None = None
+    values: dict[str, str] = {}
+
+
+def create_app(ctx: Context) -> FastAPI:
+    app = FastAPI(title="GED des collectivités", description="API de la GED : recherche, documents, demandes.",
+                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    secure = ctx.settings.web.secure_cookies
+
+    def page(request: Request, name: str, signed: Signed | None, status: int = 200, **values: Any) -> HTMLResponse:
+        values |= {"user": signed.principal if signed else None, "csrf": signed.csrf if signed else "",
+                   "types": ctx.settings.types, "services": ctx.settings.services}
+        return templates.TemplateResponse(request, name, values, status_code=status)
+
+    def current(request: Request) -> Signed:
+        found = accounts.session_user(ctx, request.cookies.get(COOKIE))
+        if found is None:
+            if request.url.path.startswith("/api/"):
+                raise HTTPException(401, "connexion requise")
+            raise _SignIn()
+        return Signed(*found)
+
+    def csrf_ok(signed: Signed, token: str | None) -> None:
+        if not token or token != signed.csrf:
+            raise HTTPException(403, "jeton CSRF absent ou invalide")
+
+    User = Annotated[Signed, Depends(current)]
+
+    @app.exception_handler(_SignIn)
+    async def _to_sign_in(request: Request, exc: _SignIn) -> Response:
+        return RedirectResponse("/connexion?" + urlencode({"suite": str(request.url.path)}), status_code=303)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.message}, status_code=404)
+        found = accounts.session_user(ctx, request.cookies.get(COOKIE))
+        return page(request, "erreur.html", Signed(*found) if found else None, 404, message=exc.message)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for key, value in _SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    # -- sign-in -------------------------------------------------------------------------------------
+    @app.get("/connexion", response_class=HTMLResponse)
+    def sign_in_form(request: Request, suite: str = "/recherche") -> HTMLResponse:
+        return page(request, "connexion.html", None, suite=suite)
+
+    @app.post("/connexion")
+    def sign_in(request: Request, login: Annotated[str, Form()], password: Annotated[str, Form()],
+                suite: Annotated[str, Form()] = "/recherche") -> Response:
+        address = request.client.host if request.client else "?"
+        try:
+            _, token, _ = accounts.sign_in(ctx, login, password, address=address)
+        except accounts.TooManyAttempts as exc:
+            return page(request, "connexion.html", None, 429, error=exc.message, suite=suite)
+        except InvalidValue as exc:
+            return page(request, "connexion.html", None, 401, error=exc.message, suite=suite)
+        target = suite if suite.startswith("/") and not suite.startswith("//") else "/recherche"
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(COOKIE, token, httponly=True, secure=secure, samesite="strict",
+                            max_age=accounts.SESSION_HOURS * 3600)
+        return response
+
+    @app.post("/deconnexion")
+    def sign_out(request: Request, signed: User, csrf: Annotated[str, Form()]) -> Response:
+        csrf_ok(signed, csrf)
+        accounts.sign_out(ctx, request.cookies.get(COOKIE, ""))
+        response = RedirectResponse("/connexion", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+
+    # -- pages ---------------------------------------------------------------------------------------
+    @app.get("/")
+    def home() -> Response:
+        return RedirectResponse("/recherche", status_code=303)
+
+    def _search(signed: Signed, q: str, doc_type: str | None, service: str | None, page_number: int) -> Any:
+        return search_service.search(ctx, SearchRequest(
+            text=q, doc_types=frozenset([doc_type]) if doc_type else frozenset(),
+            services=frozenset([service]) if service else frozenset(),
+            allowed_services=signed.principal.allowed_services, offset=(page_number - 1) * _PAGE, limit=_PAGE))
+
+    @app.get("/recherche", response_class=HTMLResponse)
+    def search_page(request: Request, signed: User, q: str = "", type: str | None = None,
+                    service: str | None = None, page_number: Annotated[int, Query(alias="page")] = 1) -> HTMLResponse:
+        result = _search(signed, q, type, service, max(1, page_number))
+        return page(request, "recherche.html", signed, q=q, result=result, selected_type=type,
+                    selected_service=service, page_number=page_number, page_size=_PAGE)
+
+    @app.get("/documents/{document_id}", response_class=HTMLResponse)
+    def document_page(request: Request, document_id: int, signed: User, message: str | None = None) -> HTMLResponse:
+        view = documents.show(ctx, document_id, viewer=signed.principal)
+        return page(request, "document.html", signed, doc=view, message=message,
+                    codes=_field_codes(view.doc_type))
+
+    @app.post("/documents/{document_id}/valider")
+    async def validate_form(request: Request, document_id: int, signed: User) -> Response:
+        form = await request.form()
+        csrf_ok(signed, str(form.get("csrf", "")))
+        view = documents.show(ctx, document_id, viewer=signed.principal)
+        current_values = {f["code"]: str(f["value"]) for f in view.fields}
+        changed = {key[6:]: str(value) for key, value in form.items()
+                   if key.startswith("champ_") and str(value).strip() and current_values.get(key[6:]) != str(value)}
+        try:
+            validation.validate(ctx, document_id, doc_type=str(form.get("type") or "") or None, values=changed,
+                                actor=signed.principal.actor, viewer=signed.principal)
+        except InvalidValue as exc:
+            view = documents.show(ctx, document_id, viewer=signed.principal)
+            return page(request, "document.html", signed, 400, doc=view, error=exc.message,
+                        codes=_field_codes(view.doc_type))
+        return RedirectResponse(f"/documents/{document_id}?message=valide", status_code=303)
+
+    @app.get("/documents/{document_id}/pdf")
+    def document_pdf(document_id: int, signed: User, original: bool = False) -> FileResponse:
+        try:
+            path, media_type = documents.readable_file(ctx, document_id, original=original, viewer=signed.principal)
+        except Unavailable as exc:
+            raise NotFound(exc.message) from exc
+        return FileResponse(path, media_type=media_type, content_disposition_type="inline",
+                            filename=f"document-{document_id}.pdf" if not original else f"original-{document_id}")
+
+    @app.get("/a-verifier", response_class=HTMLResponse)
+    def review_page(request: Request, signed: User) -> HTMLResponse:
+        result = search_service.search(ctx, SearchRequest(states=frozenset({"needs_review"}), sort="date",
+                                                          allowed_services=signed.principal.allowed_services,
+                                                          limit=200))
+        return page(request, "a_verifier.html", signed, result=result)
+
+    @app.get("/demandes", response_class=HTMLResponse)
+    def requests_page(request: Request, signed: User, retard: bool = False, service: str | None = None) -> HTMLResponse:
+        views = requests.list_requests(ctx, overdue=retard, service=service, viewer=signed.principal)
+        return page(request, "demandes.html", signed, views=views, retard=retard)
+
+    @app.get("/tableau-de-bord", response_class=HTMLResponse)
+    def dashboard_page(request: Request, signed: User) -> HTMLResponse:
+        return page(request, "tableau.html", signed, rows=indicators.indicators(ctx, signed.principal))
+
+    # -- JSON API ------------------------------------------------------------------------------------
+    @app.get("/api/recherche")
+    def api_search(signed: User, q: str = "", type: str | None = None, service: str | None = None,
+                   page_number: Annotated[int, Query(alias="page")] = 1) -> dict[str, Any]:
+        result = _search(signed, q, type, service, max(1, page_number))
+        return {"total": result.total, "facets": result.facets,
+                "hits": [{"id": h.id, "title": h.title, "snippet": h.snippet, "doc_type": h.doc_type,
+                          "service": h.service, "state": h.state, "received_at": h.received_at.isoformat()}
+                         for h in result.hits]}
+
+    @app.get("/api/documents/{document_id}")
+    def api_document(document_id: int, signed: User) -> dict[str, Any]:
+        return documents.show(ctx, document_id, viewer=signed.principal).as_dict()
+
+    @app.post("/api/documents/{document_id}/validation")
+    def api_validate(request: Request, document_id: int, body: ValidationBody, signed: User) -> dict[str, Any]:
+        csrf_ok(signed, request.headers.get("X-CSRF-Token"))
+        try:
+            result = validation.validate(ctx, document_id, doc_type=body.type, values=body.values,
+                                         actor=signed.principal.actor, viewer=signed.principal)
+        except InvalidValue as exc:
+            raise HTTPException(400, exc.message) from exc
+        return {"document_id": result.document_id, "type": result.doc_type, "changes": result.changes,
+                "request": result.request_number}
+
+    @app.get("/api/demandes")
+    def api_requests(signed: User, retard: bool = False) -> list[dict[str, Any]]:
+        return [v.as_dict() for v in requests.list_requests(ctx, overdue=retard, viewer=signed.principal)]
+
+    @app.get("/api/session")
+    def api_session(signed: User) -> dict[str, Any]:
+        """Who is signed in, and the CSRF token the API's POST calls must send."""
+        p = signed.principal
+        return {"login": p.login, "role": p.role, "services": sorted(p.services), "csrf": signed.csrf}
+
+    @app.exception_handler(GedError)
+    async def _ged_error(request: Request, exc: GedError) -> Response:
+        return JSONResponse({"detail": exc.message}, status_code=400)
+
+    return app
+
+
+def _field_codes(doc_type: str | None) -> tuple[str, ...]:
+    import classifiers
+
+    return classifiers.field_codes(doc_type) if doc_type else ()
