@@ -77,6 +77,10 @@ def test_an_agent_sees_only_their_service_by_search_url_api_and_download(site: d
     assert own.status_code == 200 and "DP 044 162 25 00031" in own.text
     pdf = urba.get(f"/documents/{site['urbanisme']}/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    thumbnail = urba.get(f"/documents/{site['urbanisme']}/pages/1.png")
+    assert thumbnail.status_code == 200 and thumbnail.content.startswith(b"\x89PNG")
+    assert urba.get(f"/documents/{voirie_doc}/pages/1.png").status_code == 404
+    assert urba.get(f"/documents/{site['urbanisme']}/pages/9.png").status_code == 404
     admin = _client(site, "admin")
     assert admin.get("/api/recherche", params={"q": "lampadaire"}).json()["total"] == 1
     ctx: Context = site["ctx"]  # type: ignore[assignment]
@@ -127,7 +131,10 @@ def test_review_requests_dashboard_and_openapi(site: dict[str, object]) -> None:
     dashboard = admin.get("/tableau-de-bord")
     assert dashboard.status_code == 200 and "Documents reçus" in dashboard.text and "Urbanisme" in dashboard.text
     schema = admin.get("/api/openapi.json").json()
-    assert {"/api/recherche", "/api/documents/{document_id}", "/api/demandes"} <= set(schema["paths"])
+    assert {"/api/recherche", "/api/documents/{document_id}", "/api/demandes", "/api/a-verifier",
+            "/api/tableau-de-bord", "/api/documents/{document_id}/validation"} <= set(schema["paths"])
+    [urbanisme] = [row for row in admin.get("/api/tableau-de-bord").json() if row["service"] == "urbanisme"]
+    assert urbanisme["open"] == 1 and urbanisme["months"][0]["received"] == 1
     signed_out = admin.post("/deconnexion", data={"csrf": admin.get("/api/session").json()["csrf"]},
                             follow_redirects=False)
     assert signed_out.status_code == 303 and admin.get("/api/session").status_code == 401

@@ -176,6 +176,11 @@ def create_app(ctx: Context) -> FastAPI:
         return FileResponse(path, media_type=media_type, content_disposition_type="inline",
                             filename=f"document-{document_id}.pdf" if not original else f"original-{document_id}")
 
+    @app.get("/documents/{document_id}/pages/{page_number}.png")
+    def page_image(document_id: int, page_number: int, signed: User) -> Response:
+        return Response(documents.thumbnail(ctx, document_id, page_number, viewer=signed.principal),
+                        media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
     @app.get("/a-verifier", response_class=HTMLResponse)
     def review_page(request: Request, signed: User) -> HTMLResponse:
         result = search_service.search(ctx, SearchRequest(states=frozenset({"needs_review"}), sort="date",
@@ -216,6 +221,24 @@ def create_app(ctx: Context) -> FastAPI:
             raise HTTPException(400, exc.message) from exc
         return {"document_id": result.document_id, "type": result.doc_type, "changes": result.changes,
                 "request": result.request_number}
+
+    @app.get("/api/a-verifier")
+    def api_review(signed: User) -> list[dict[str, Any]]:
+        result = search_service.search(ctx, SearchRequest(states=frozenset({"needs_review"}), sort="date",
+                                                          allowed_services=signed.principal.allowed_services,
+                                                          limit=200))
+        return [{"id": h.id, "title": h.title, "doc_type": h.doc_type, "service": h.service,
+                 "received_at": h.received_at.isoformat()} for h in result.hits]
+
+    @app.get("/api/tableau-de-bord")
+    def api_dashboard(signed: User) -> list[dict[str, Any]]:
+        def period(p: Any) -> dict[str, Any]:
+            return {"period": p.label, "received": p.received, "opened": p.opened, "closed": p.closed,
+                    "average_days": p.average_days, "on_time_share": p.on_time_share}
+
+        return [{"service": row.service, "open": row.open_now, "overdue": row.overdue_now,
+                 "weeks": [period(p) for p in row.weeks], "months": [period(p) for p in row.months]}
+                for row in indicators.indicators(ctx, signed.principal)]
 
     @app.get("/api/demandes")
     def api_requests(signed: User, retard: bool = False) -> list[dict[str, Any]]:

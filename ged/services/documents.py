@@ -122,6 +122,27 @@ def readable_file(ctx: Context, document_id: int, *, original: bool, viewer: Pri
     return path, stored.media_type if original else "application/pdf"
 
 
+def thumbnail(ctx: Context, document_id: int, page: int, *, viewer: Principal, width: int = 180) -> bytes:
+    """A small PNG of one page of the PDF/A copy (the page strip of the document view)."""
+    import io
+
+    import pypdfium2
+
+    document = _load(ctx, document_id)
+    stored = document.file(FileRole.PDFA)
+    if not viewer.may_see(document.service) or stored is None or not 1 <= page <= (document.page_count or 0):
+        raise NotFound(f"page {page} du document {document_id} introuvable")
+    pdf = pypdfium2.PdfDocument(ctx.blobs.verified_path(stored.sha256))
+    try:
+        sheet = pdf[page - 1]
+        image = sheet.render(scale=width / sheet.get_width()).to_pil()
+    finally:
+        pdf.close()
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def export(ctx: Context, document_id: int, destination: Path, *, original: bool, actor: str,
            signed: bool = False) -> Path:
     """Copy the PDF/A copy (or the original) out of the store, after checking its fingerprint.
