@@ -147,8 +147,7 @@ def create_app(ctx: Context) -> FastAPI:
     @app.get("/documents/{document_id}", response_class=HTMLResponse)
     def document_page(request: Request, document_id: int, signed: User, message: str | None = None) -> HTMLResponse:
         view = documents.show(ctx, document_id, viewer=signed.principal)
-        return page(request, "document.html", signed, doc=view, message=message,
-                    codes=_field_codes(view.doc_type))
+        return page(request, "document.html", signed, doc=view, message=message)
 
     @app.post("/documents/{document_id}/valider")
     async def validate_form(request: Request, document_id: int, signed: User) -> Response:
@@ -163,8 +162,7 @@ def create_app(ctx: Context) -> FastAPI:
                                 actor=signed.principal.actor, viewer=signed.principal)
         except InvalidValue as exc:
             view = documents.show(ctx, document_id, viewer=signed.principal)
-            return page(request, "document.html", signed, 400, doc=view, error=exc.message,
-                        codes=_field_codes(view.doc_type))
+            return page(request, "document.html", signed, 400, doc=view, error=exc.message)
         return RedirectResponse(f"/documents/{document_id}?message=valide", status_code=303)
 
     @app.get("/documents/{document_id}/pdf")
@@ -256,8 +254,3 @@ def create_app(ctx: Context) -> FastAPI:
 
     return app
 
-
-def _field_codes(doc_type: str | None) -> tuple[str, ...]:
-    import classifiers
-
-    return classifiers.field_codes(doc_type) if doc_type else ()

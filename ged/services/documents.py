@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import selectinload
 
+import classifiers
 from archivage.signing import SigningError, sign_pdf
 
 from .. import journal
@@ -41,6 +42,8 @@ class DocumentView:
     request: str | None
     fields: list[dict[str, Any]]
     """Each with code, value, confidence, page, box, method and ``to_check`` under the field threshold."""
+    field_codes: list[str]
+    """Every field of its type, found or not, in DOMAIN.md order (what a correction form offers)."""
     received_at: datetime
     processed_at: datetime | None
     files: list[dict[str, Any]]
@@ -96,6 +99,7 @@ def show(ctx: Context, document_id: int, *, viewer: Principal | None = None) -> 
         service=document.service, request=request.number if request else None,
         fields=[{"code": f.code, "value": f.value, "confidence": round(f.confidence, 3), "page": f.page,
                  "box": f.box, "method": f.method, "to_check": f.confidence < threshold} for f in document.fields],
+        field_codes=list(classifiers.field_codes(document.doc_type)) if document.doc_type else [],
         received_at=document.received_at, processed_at=document.processed_at,
         files=[{"role": f.role, "sha256": f.sha256, "size": f.size, "media_type": f.media_type}
                for f in document.files],
