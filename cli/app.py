@@ -46,6 +46,7 @@ def build_app() -> Any:
     app.command("export")(documents.export)
     app.command("watch")(watch.watch)
     app.command("status")(watch.status)
+    app.command("worker")(watch.worker)
     app.add_typer(separator.app, name="separator")
     app.add_typer(requests.app, name="requests")
     app.add_typer(doc.app, name="doc")

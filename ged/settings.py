@@ -179,6 +179,17 @@ class RobotSettings(BaseModel):
     """A run's lock expires after this long (a crashed run does not block its robot forever)."""
 
 
+class WorkerSettings(BaseModel):
+    """Several machines: intake only stores and enqueues, ``ged worker`` processes do the OCR."""
+
+    enabled: bool = False
+    """False (single machine): intake processes documents itself, no worker is needed."""
+    lease_seconds: int = Field(default=300, ge=10)
+    """A claimed job whose worker stops renewing for this long is taken over by another."""
+    poll_seconds: float = Field(default=2, gt=0)
+    heartbeat_seconds: float = Field(default=15, gt=0)
+
+
 class WebSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
@@ -214,6 +225,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     robots: RobotSettings = RobotSettings()
     web: WebSettings = WebSettings()
+    workers: WorkerSettings = WorkerSettings()
 
     @field_validator("retention", mode="before")
     @classmethod

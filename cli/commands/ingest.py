@@ -20,11 +20,12 @@ _LINES = {
     Outcome.DUPLICATE: "[cyan]≡[/] {source} : doublon du document {duplicate_of}",
     Outcome.QUARANTINED: "[red]✖[/] {source} : mis en quarantaine — {reason}",
     Outcome.NEEDS_REVIEW: "[yellow]![/] {source} → document {document_id} à vérifier — {reason}",
+    Outcome.QUEUED: "[blue]…[/] {source} → document {document_id} stocké, en file pour les workers",
     Outcome.MISSING: "[red]✖[/] {source} : {reason}",
 }
 _SUMMARY = {
     Outcome.INGESTED: "intégré(s)", Outcome.DUPLICATE: "doublon(s)", Outcome.QUARANTINED: "en quarantaine",
-    Outcome.NEEDS_REVIEW: "à vérifier", Outcome.MISSING: "introuvable(s)",
+    Outcome.NEEDS_REVIEW: "à vérifier", Outcome.MISSING: "introuvable(s)", Outcome.QUEUED: "en file",
 }
 
 

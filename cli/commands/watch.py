@@ -66,16 +66,31 @@ def watch(
 
 
 def status(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
-    """État du service courrier : en attente, traités aujourd'hui, quarantaine, à vérifier."""
+    """État du service courrier : en attente, traités aujourd'hui, quarantaine, à vérifier ; file des workers."""
+    from datetime import timedelta
+
+    from ged.services import queue
     from ged.services.documents import state_label
     from ged.services.mailroom import status as mailroom_status
 
     ctx = open_context()
     current = mailroom_status(ctx)
+    jobs = queue.status(ctx, alive_within=timedelta(seconds=3 * ctx.settings.workers.heartbeat_seconds))
     ctx.close()
     if json_output:
-        print_json(current.as_dict())
+        print_json(current.as_dict() | {"queue": {
+            "pending": jobs.pending, "done_last_hour": jobs.done_last_hour, "failed": jobs.failed,
+            "claimed": [{"document_id": d, "worker": w, "lease_until": t.isoformat(timespec="seconds")}
+                        for d, w, t in jobs.claimed],
+            "workers": [{"name": w.name, "state": w.state, "alive": w.alive, "documents": w.documents,
+                         "pages": w.pages, "pages_per_minute": w.pages_per_minute} for w in jobs.workers]}})
         return
+    if jobs.pending or jobs.claimed or jobs.workers:
+        console.print(f"File de traitement : {jobs.pending} en attente, {len(jobs.claimed)} en cours, "
+                      f"{jobs.done_last_hour} traité(s) dans l'heure, {jobs.failed} en échec")
+        for w in jobs.workers:
+            console.print(f"  worker {escape(w.name)} : {'actif' if w.alive else w.state}, {w.documents} doc., "
+                          f"{w.pages} p., {w.pages_per_minute} p./min")
     for folder, count in current.waiting.items():
         console.print(f"En attente dans {escape(folder)} : {count}")
     total_today = sum(current.today.values())
@@ -89,3 +104,23 @@ def status(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON
     console.print(f"À vérifier : {len(current.needs_review)}")
     for item in current.needs_review:
         console.print(f"  {item['id']}  {escape(item['filename'])} — {escape(item['reason'] or '')}")
+
+
+def worker(
+    idle_exit: Annotated[float | None, typer.Option("--idle-exit", help="S'arrêter après N secondes sans travail.")]
+    = None,
+) -> None:
+    """Worker de traitement (plusieurs machines) : prend les documents en file et les traite, jusqu'à SIGTERM."""
+    from robots.worker import run_worker, worker_name
+
+    ctx = open_context()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    name = worker_name()
+    console.print(f"Worker {name} — base {ctx.db.dialect}, SIGTERM pour arrêter après le document en cours")
+    done = run_worker(ctx, stop, name=name, idle_exit=idle_exit,
+                      on_report=lambda r: console.print(f"document {r.document_id} : {r.outcome} "
+                                                        f"({r.page_count or 0} p.)"))
+    ctx.close()
+    console.print(f"Arrêt propre du worker : {done} document(s) traité(s)")

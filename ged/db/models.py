@@ -394,6 +394,37 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
 
+class Job(Base):
+    """Processing work waiting for a worker: claimed under a lease, taken over when the lease runs out."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    """``pending``, ``claimed``, ``done``, ``failed``."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Worker(Base):
+    """A ``ged worker`` process: alive while its heartbeat is recent."""
+
+    __tablename__ = "workers"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(20))
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Event(Base):
     """One entry of the append-only journal; ``hash`` chains it to the entry before."""
 

@@ -7,6 +7,7 @@ run again, so ``resume`` finishes whatever a crash interrupted, without duplicat
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
@@ -25,7 +26,7 @@ from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, StoredFile
 from ..errors import DependencyMissing
 from ..pipeline import OcrPool, Processed
-from . import indexing, intake, integrity, recording, splitting, understanding
+from . import indexing, intake, integrity, queue, recording, splitting, understanding
 
 _BATCH = 32
 """Documents received, recognised and committed together; bounds memory and lost work."""
@@ -33,6 +34,8 @@ _BATCH = 32
 
 class Outcome(StrEnum):
     INGESTED = "ingested"
+    QUEUED = "queued"
+    """Stored and waiting for a worker (multi-machine installations)."""
     DUPLICATE = "duplicate"
     QUARANTINED = "quarantined"
     NEEDS_REVIEW = "needs_review"
@@ -109,7 +112,9 @@ class IngestService:
                                 reason_code="missing") for p in missing]
         for report in reports:
             _notify(progress, report)
-        with OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers) as pool:
+        queued = self.ctx.settings.workers.enabled
+        with (contextlib.nullcontext() if queued else
+              OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers)) as pool:
             for start in range(0, len(files), _BATCH):
                 reports += self._batch(files[start:start + _BATCH], pool, progress, hints_for)
         integrity.seal_if_due(self.ctx, actor=self.actor)
@@ -127,7 +132,13 @@ class IngestService:
         return bool(self.pending() or understanding.pending(self.ctx))
 
     def resume(self, *, progress: Progress | None = None) -> list[IngestReport]:
-        """Finish documents left ``received`` by a crash, type those left untyped, index what is not indexed."""
+        """Finish documents left ``received`` by a crash, type those left untyped, index what is not indexed.
+
+        With workers, finishing is theirs: documents without a job get one.
+        """
+        if self.ctx.settings.workers.enabled:
+            queue.enqueue_orphans(self.ctx)
+            return []
         pending = self.pending()
         received = [self._received(doc, doc.source_path or doc.filename) for doc in pending]
         with OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers) as pool:
@@ -137,8 +148,17 @@ class IngestService:
         indexing.index_pending(self.ctx)
         return reports
 
+    def process_documents(self, document_ids: list[int], pool: OcrPool) -> list[IngestReport]:
+        """Recognise, record and type stored documents (what a worker does with a claimed job)."""
+        with self.ctx.db.session() as session:
+            documents = list(session.scalars(select(Document).where(Document.id.in_(document_ids),
+                                                                    Document.state == DocumentState.RECEIVED)))
+        reports = self._process([self._received(d, d.source_path or d.filename) for d in documents], pool, None)
+        indexing.index_pending(self.ctx)
+        return reports
+
     # -- steps ------------------------------------------------------------------------------
-    def _batch(self, files: list[Path], pool: OcrPool, progress: Progress | None,
+    def _batch(self, files: list[Path], pool: OcrPool | None, progress: Progress | None,
                hints_for: HintsFor | None) -> list[IngestReport]:
         reports: list[IngestReport] = []
         received: list[_Received] = []
@@ -149,6 +169,13 @@ class IngestService:
                 else:
                     reports.append(outcome)
                     _notify(progress, outcome)
+        if pool is None:  # workers do the processing: store and enqueue only
+            queue.enqueue(self.ctx, [r.report.document_id for r in received if r.report.document_id])
+            for item in received:
+                item.report.outcome = Outcome.QUEUED
+                reports.append(item.report)
+                _notify(progress, item.report)
+            return reports
         reports += self._process(received, pool, progress)
         indexing.index_pending(self.ctx)
         return reports

@@ -106,7 +106,7 @@ class MailroomService:
         return Filed(report, placement, target)
 
     def _placement(self, report: IngestReport) -> Placement | None:
-        if report.outcome in (Outcome.INGESTED, Outcome.NEEDS_REVIEW):
+        if report.outcome in (Outcome.INGESTED, Outcome.NEEDS_REVIEW, Outcome.QUEUED):
             return Placement.DONE
         if report.outcome == Outcome.QUARANTINED:
             return Placement.QUARANTINE

@@ -1,0 +1,90 @@
+"""Workers on a shared PostgreSQL: every document processed exactly once, even when a worker is SIGKILLed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from ged.db.models import Document, DocumentState, Event, Job, Page
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture
+def shared(ged_home: Path, postgres_url: str, run_cli, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ANN001
+    engine = create_engine(postgres_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    monkeypatch.setenv("GED_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("GED_WORKERS__ENABLED", "true")
+    monkeypatch.setenv("GED_WORKERS__LEASE_SECONDS", "10")
+    monkeypatch.setenv("GED_WORKERS__POLL_SECONDS", "0.5")
+    monkeypatch.setenv("GED_WORKERS__HEARTBEAT_SECONDS", "1")
+    monkeypatch.setenv("GED_OCR__WORKERS", "1")
+    assert run_cli("init").exit_code == 0
+    return postgres_url
+
+
+def _worker(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", "from cli.app import main; main()", "worker", *args], cwd=ROOT,
+                            env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_workers_process_a_batch_exactly_once_under_sigkill(shared: str, run_cli, samples: Path) -> None:  # noqa: ANN001
+    scans = [samples / n for n in ("signalement_eclairage.png", "reclamation_dechets.png", "inscription_scolaire.jpg",
+                                   "demande_acte_naissance.tif", "courrier_divers.pdf", "declaration_prealable.pdf")]
+    queued = run_cli("ingest", "--json", *scans)
+    assert queued.exit_code == 0 and {e["outcome"] for e in queued.json()} == {"queued"}
+    status = run_cli("status", "--json").json()["queue"]
+    assert status["pending"] == 6 and status["workers"] == []
+
+    victim = _worker()
+    engine = create_engine(shared)
+    deadline = time.monotonic() + 120
+    with engine.connect() as connection:  # wait until the victim is in the middle of a document
+        while time.monotonic() < deadline and not connection.execute(
+                select(func.count(Job.id)).where(Job.state == "claimed")).scalar():
+            time.sleep(0.1)
+    time.sleep(0.5)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+    survivors = [_worker("--idle-exit", "3") for _ in range(2)]
+    for survivor in survivors:
+        out, err = survivor.communicate(timeout=600)
+        assert survivor.returncode == 0, err.decode()
+    with engine.connect() as connection:
+        documents = connection.execute(select(Document.id, Document.state)).all()
+        assert len(documents) == 6 and all(state != DocumentState.RECEIVED for _, state in documents)
+        processed = connection.execute(select(Event.document_id, func.count()).where(
+            Event.kind.in_(("document.processed", "document.needs_review"))).group_by(Event.document_id)).all()
+        assert sorted(n for _, n in processed) == [1] * 6  # each document recorded exactly once
+        pages = connection.execute(select(Page.document_id, Page.number, func.count()).group_by(
+            Page.document_id, Page.number)).all()
+        assert all(n == 1 for *_, n in pages) and len(pages) == 7  # the TIFF has two pages
+        jobs = connection.execute(select(Job.state, Job.attempts, Job.claimed_by)).all()
+        assert {state for state, _, _ in jobs} == {"done"}
+        assert any(attempts == 2 for _, attempts, _ in jobs)  # the killed worker's job was taken over
+    engine.dispose()
+    final = run_cli("status", "--json").json()["queue"]
+    assert final["pending"] == 0 and final["claimed"] == [] and len(final["workers"]) == 3
+    assert sum(w["documents"] for w in final["workers"]) == 6
+    assert run_cli("search", "lampadaires", "--json").json()["total"] == 1
+
+
+@pytest.mark.postgres
+def test_a_worker_stops_cleanly_on_sigterm(shared: str) -> None:
+    worker = _worker()
+    time.sleep(3)
+    worker.send_signal(signal.SIGTERM)
+    out, _ = worker.communicate(timeout=60)
+    assert worker.returncode == 0 and "Arrêt propre du worker" in out.decode()
