@@ -12,6 +12,7 @@ import io
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -127,9 +128,14 @@ class BlobStore:
     def copy_out(self, sha256: str, destination: Path) -> None:
         shutil.copyfile(self.verified_path(sha256), destination)
 
-    def clear_incoming(self) -> int:
-        """Remove staging leftovers of a crash (they were never published, so nothing refers to them)."""
-        leftovers = list(self._incoming.glob("blob-*"))
+    def clear_incoming(self, *, older_than: float = 3600.0) -> int:
+        """Remove staging leftovers of a crash (never published, so nothing refers to them).
+
+        Only leftovers older than ``older_than`` seconds: on a store shared by several machines,
+        a younger file may be another machine's copy in progress.
+        """
+        limit = time.time() - older_than
+        leftovers = [p for p in self._incoming.glob("blob-*") if p.stat().st_mtime < limit]
         for path in leftovers:
             path.unlink(missing_ok=True)
         return len(leftovers)

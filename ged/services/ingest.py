@@ -153,6 +153,8 @@ class IngestService:
         with self.ctx.db.session() as session:
             documents = list(session.scalars(select(Document).where(Document.id.in_(document_ids),
                                                                     Document.state == DocumentState.RECEIVED)))
+        for document in documents:  # a shared store (NFS, SMB): check the bytes before spending OCR on them
+            self.ctx.blobs.verified_path(document.sha256)
         reports = self._process([self._received(d, d.source_path or d.filename) for d in documents], pool, None)
         indexing.index_pending(self.ctx)
         return reports
