@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import os
 
-from archivage.pki import create_demo_pki
 from archivage.signing import SigningSpec, TsaSpec, ValidationMaterial
 
 from .errors import NotConfigured
-from .settings import CONFIG_FILE_NAME, Settings
+from .settings import Settings
 
 
 def validation_material(settings: Settings) -> ValidationMaterial:
@@ -47,26 +46,3 @@ def signing_spec(settings: Settings, *, archival: bool) -> SigningSpec:
     return SigningSpec(p12=settings.resolve(signing.p12_file), password=password.encode(),
                        material=validation_material(settings), tsa=tsa_spec(settings), archival=archival,
                        location=signing.location)
-
-
-DEMO_SECTION = """
-# --- Demo PKI written by « ged init --demo-pki »: TEST MATERIAL, it proves nothing outside this machine.
-[signing]
-p12_file = "pki/demo-signer.p12"
-password_file = "pki/demo-signer.password"
-tsa_cert_file = "pki/demo-tsa.pem"
-tsa_key_file = "pki/demo-tsa.key.pem"
-trust_roots = ["pki/demo-ca.pem"]
-crls = ["pki/demo-ca.crl"]
-"""
-
-
-def install_demo_pki(settings: Settings) -> bool:
-    """Create the test CA, signer and TSA under ``<home>/pki`` and point ``[signing]`` at them; once only."""
-    config = settings.home / CONFIG_FILE_NAME
-    text = config.read_text(encoding="utf-8")
-    if "[signing]" in text:
-        return False
-    create_demo_pki(settings.pki_path, organisation=settings.commune.name)
-    config.write_text(text.rstrip("\n") + "\n" + DEMO_SECTION, encoding="utf-8")
-    return True

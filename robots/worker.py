@@ -13,9 +13,9 @@ import socket
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from ged.context import Context
-from ged.pipeline import OcrPool
 from ged.services import queue
 from ged.services.ingest import IngestReport, IngestService
 
@@ -35,7 +35,7 @@ def run_worker(ctx: Context, stop: threading.Event, *, name: str | None = None, 
     service = IngestService(ctx, actor=f"worker:{name}")
     done, idle = 0, 0.0
     queue.heartbeat(ctx, name, state="actif")
-    with OcrPool(ctx.ocr_options, ctx.settings.ocr.workers) as pool:
+    with service.ocr_pool() as pool:
         while not stop.is_set():
             queue.enqueue_orphans(ctx)
             job = queue.claim(ctx, name, lease=lease)
@@ -54,7 +54,7 @@ def run_worker(ctx: Context, stop: threading.Event, *, name: str | None = None, 
     return done
 
 
-def _do(ctx: Context, service: IngestService, pool: OcrPool, job: queue.Claimed, name: str, lease: timedelta,
+def _do(ctx: Context, service: IngestService, pool: Any, job: queue.Claimed, name: str, lease: timedelta,
         on_report: Callable[[IngestReport], None] | None) -> int | None:
     finished = threading.Event()
 

@@ -24,8 +24,8 @@ from ged.errors import InvalidValue, NotConfigured, NotFound
 from ged.search import SearchRequest
 from ged.services import archiving, holds, integrity, retention, transfers, validation
 from ged.services.ingest import IngestService
+from ged.services.setup import install_demo_pki
 from ged.settings import load_settings
-from ged.signing import install_demo_pki
 
 RECEIVED = datetime(2026, 3, 2, 9, 0)
 

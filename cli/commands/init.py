@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ged.services.setup import init_home
+from ged.services.setup import init_home, install_demo_pki
 from ged.settings import default_home
-from ged.signing import install_demo_pki
 
 from ..output import console
 

@@ -148,6 +148,10 @@ class IngestService:
         indexing.index_pending(self.ctx)
         return reports
 
+    def ocr_pool(self) -> OcrPool:
+        """The OCR worker processes, for a caller that keeps them between documents (``ged worker``)."""
+        return OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers)
+
     def process_documents(self, document_ids: list[int], pool: OcrPool) -> list[IngestReport]:
         """Recognise, record and type stored documents (what a worker does with a claimed job)."""
         with self.ctx.db.session() as session:

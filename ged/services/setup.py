@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from archivage.pki import create_demo_pki
+
 from ..context import Context
 from ..settings import CONFIG_FILE_NAME, DEFAULT_CONFIG_TOML, Settings, load_settings
 
@@ -29,3 +31,26 @@ def init_home(home: Path, *, before_training: Callable[[], None] | None = None) 
     context.classifier.prepare()
     context.close()
     return settings, written
+
+
+DEMO_SECTION = """
+# --- Demo PKI written by « ged init --demo-pki »: TEST MATERIAL, it proves nothing outside this machine.
+[signing]
+p12_file = "pki/demo-signer.p12"
+password_file = "pki/demo-signer.password"
+tsa_cert_file = "pki/demo-tsa.pem"
+tsa_key_file = "pki/demo-tsa.key.pem"
+trust_roots = ["pki/demo-ca.pem"]
+crls = ["pki/demo-ca.crl"]
+"""
+
+
+def install_demo_pki(settings: Settings) -> bool:
+    """Create the test CA, signer and TSA under ``<home>/pki`` and point ``[signing]`` at them; once only."""
+    config = settings.home / CONFIG_FILE_NAME
+    text = config.read_text(encoding="utf-8")
+    if "[signing]" in text:
+        return False
+    create_demo_pki(settings.pki_path, organisation=settings.commune.name)
+    config.write_text(text.rstrip("\n") + "\n" + DEMO_SECTION, encoding="utf-8")
+    return True
