@@ -206,6 +206,7 @@ def check_signatures(path: Path, material: ValidationMaterial) -> list[Signature
 
 
 def _check_all(reader: Any, context: Any, checks: list[SignatureCheck]) -> None:
+    """Appends as it goes, so that the checks made before a damaged part stops the reading are kept."""
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 
     for embedded in reader.embedded_signatures:

@@ -27,15 +27,10 @@ from ged.services.ingest import IngestService
 from ged.services.setup import install_demo_pki
 from ged.settings import load_settings
 
+from .helpers import Clock
+
 RECEIVED = datetime(2026, 3, 2, 9, 0)
 
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

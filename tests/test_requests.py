@@ -24,17 +24,10 @@ from ged.services import requests, validation
 from ged.services.ingest import IngestService, Outcome
 from ged.settings import load_settings
 
+from .helpers import Clock
+
 MONDAY = datetime(2026, 3, 2, 9, 30)
 
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -25,17 +25,11 @@ from ged.settings import load_settings
 from robots.definitions import load_robot, load_robots
 from robots.runner import Scheduler, run_robot
 
+from .helpers import Clock
 from .mailservers import DovecotServer, SmtpServer, WebhookReceiver, dovecot_available
 
 MONDAY_6AM = datetime(2026, 3, 2, 6, 0)
 
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from ged.services import accounts
 from ged.services.ingest import IngestService
 from ged.settings import load_settings
 
-from .mailservers import free_port
+from .helpers import free_port
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),

@@ -87,14 +87,6 @@ class Located:
         return sum(w.confidence for w in self.words) / len(self.words) / 100.0
 
 
-@dataclass(frozen=True)
-class Match:
-    """A stretch of the flat text, mapped back to its words."""
-
-    text: str
-    located: Located
-
-
 @dataclass
 class DocumentText:
     """Lines in reading order and the flat text built from them, with each word's offset."""
@@ -126,10 +118,6 @@ class DocumentText:
             return None
         page = covered[0][0]
         return Located(page, tuple(word for p, word in covered if p == page))
-
-    def match(self, start: int, end: int) -> Match | None:
-        located = self.locate(start, end)
-        return Match(self.text[start:end], located) if located else None
 
 
 def _lines(page: PageText) -> list[Line]:

@@ -318,12 +318,3 @@ def first_of(*finders: Finder) -> Finder:
 
     return find
 
-
-def fixed_trust(finder: Finder, trust: float) -> Finder:
-    """The same finder, trusted differently (an inference rather than a reading)."""
-
-    def find(reader: Reader) -> Candidate | None:
-        candidate = finder(reader)
-        return None if candidate is None else Candidate(candidate.value, candidate.located, trust, candidate.method)
-
-    return find

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,12 +14,16 @@ from ged.errors import ExitCode
 from ..context import open_context
 from ..output import console, print_json
 
+if TYPE_CHECKING:
+    from robots.definitions import Robot
+    from robots.runner import RunResult
+
 app = typer.Typer(help="Robots : tâches planifiées ou déclenchées par des événements (GED_HOME/robots/*.toml).",
                   no_args_is_help=True)
 
 
-def _describe(robot: object) -> str:
-    trigger = robot.spec.trigger  # type: ignore[attr-defined]
+def _describe(robot: Robot) -> str:
+    trigger = robot.spec.trigger
     if trigger.cron:
         return f"cron « {trigger.cron} »"
     if trigger.interval_minutes:
@@ -112,9 +116,9 @@ def _stop_event() -> threading.Event:
     return stop
 
 
-def _report(result: object) -> None:
-    console.print(f"{result.robot} : {result.outcome} {result.counts}"  # type: ignore[attr-defined]
-                  + (f" — {escape(result.error)}" if result.error else ""))  # type: ignore[attr-defined]
+def _report(result: RunResult) -> None:
+    console.print(f"{result.robot} : {result.outcome} {result.counts}"
+                  + (f" — {escape(result.error)}" if result.error else ""))
 
 
 @app.command("run")

@@ -83,16 +83,24 @@ def _bordereau(ctx: Context, session: Session, elimination: EliminationList) -> 
                      _lines(session, list(elimination.records)))
 
 
+def releasable(session: Session, finals: tuple[str, ...], today: date) -> tuple[list[ArchiveRecord], set[int]]:
+    """Archived records of these sorts finals whose DUA has run out and that no hold keeps, and the held ones.
+
+    The one place elimination and transfer agree on what may leave the archive.
+    """
+    candidates = list(session.scalars(select(ArchiveRecord).where(
+        ArchiveRecord.status == "archive", ArchiveRecord.final_action.in_(finals),
+        ArchiveRecord.dua_end.is_not(None), ArchiveRecord.dua_end <= today).order_by(ArchiveRecord.id)))
+    frozen = holds.held(session, [r.document_id for r in candidates])
+    return [r for r in candidates if r.document_id not in frozen], frozen
+
+
 def propose(ctx: Context, *, actor: str, include_triage: bool = False) -> EliminationList:
     """An elimination list of every due record whose sort final is D (and T with ``include_triage``), not held."""
     today = ctx.clock().date()
     finals = ("D", "T") if include_triage else ("D",)
     with ctx.db.session() as session:
-        candidates = list(session.scalars(select(ArchiveRecord).where(
-            ArchiveRecord.status == "archive", ArchiveRecord.final_action.in_(finals),
-            ArchiveRecord.dua_end.is_not(None), ArchiveRecord.dua_end <= today).order_by(ArchiveRecord.id)))
-        frozen = holds.held(session, [r.document_id for r in candidates])
-        records = [r for r in candidates if r.document_id not in frozen]
+        records, frozen = releasable(session, finals, today)
         if not records:
             raise NotFound("aucun document à proposer à l'élimination (DUA échue, sort final D, sans gel)")
         count = session.scalar(select(func.count(EliminationList.id))) or 0

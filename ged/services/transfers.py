@@ -21,8 +21,7 @@ from .. import journal
 from ..context import Context
 from ..db.models import ArchiveRecord, Document, DocumentState, FileRole, Transfer
 from ..errors import InvalidValue, NotFound
-from . import holds
-from .retention import unit_id
+from .retention import releasable, unit_id
 
 ACCEPTED = ("OK", "000")
 _EXTENSIONS = {"application/pdf": "pdf", "image/tiff": "tif", "image/png": "png", "image/jpeg": "jpg"}
@@ -73,14 +72,10 @@ def send(ctx: Context, destination: Path, *, actor: str, include_triage: bool = 
     today = ctx.clock().date()
     finals = ("C", "T") if include_triage else ("C",)
     with ctx.db.session() as session:
-        candidates = list(session.scalars(select(ArchiveRecord).where(
-            ArchiveRecord.status == "archive", ArchiveRecord.final_action.in_(finals),
-            ArchiveRecord.dua_end.is_not(None), ArchiveRecord.dua_end <= today).order_by(ArchiveRecord.id)))
-        frozen = holds.held(session, [r.document_id for r in candidates])
-        for record in candidates:
+        records, frozen = releasable(session, finals, today)
+        for record in records:
             session.expunge(record)
         count = session.scalar(select(func.count(Transfer.id))) or 0
-    records = [r for r in candidates if r.document_id not in frozen]
     if not records:
         raise NotFound("aucune archive à verser (DUA échue, sort final C, sans gel)")
     now = ctx.clock()

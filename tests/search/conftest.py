@@ -26,6 +26,8 @@ import pytest
 from ged.search import EmbeddedEngine, SearchEngine
 from ged.search.elastic import ElasticConnection, ElasticEngine
 
+from ..helpers import free_port
+
 REAL_ES = os.environ.get("GED_TEST_ELASTICSEARCH_URL")
 NOIDA = Path(sys.executable).parent / "noida-db"
 
@@ -37,11 +39,6 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             "(protocol check, not Elasticsearch)"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
 
 @pytest.fixture(scope="session")
 def es_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -51,7 +48,7 @@ def es_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     if not NOIDA.exists() and shutil.which("noida-db") is None:
         pytest.skip("noida-db absent (pip install noida-db) : contrat Elasticsearch non vérifié")
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("noida")
     server = subprocess.Popen([str(NOIDA if NOIDA.exists() else "noida-db"), "start", "--only", "elasticsearch",
                                "--elasticsearch-port", str(port), "--data-dir", str(data)],
