@@ -30,7 +30,6 @@ from .helpers import free_port
 DOVECOT = "/usr/sbin/dovecot"
 
 
-
 class SmtpServer:
     """STARTTLS required, like a real relay; collects every message it accepts; ``refuse`` answers 451."""
 

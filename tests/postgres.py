@@ -17,7 +17,6 @@ def find_bindir() -> Path | None:
     return Path(candidates[0]).parent if candidates else None
 
 
-
 class PostgresServer:
     """initdb + pg_ctl in a temporary folder; as root, runs as the ``postgres`` user (initdb refuses root)."""
 

@@ -32,7 +32,6 @@ from .helpers import Clock
 RECEIVED = datetime(2026, 3, 2, 9, 0)
 
 
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock(RECEIVED)

@@ -29,7 +29,6 @@ from .helpers import Clock
 MONDAY = datetime(2026, 3, 2, 9, 30)
 
 
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock(MONDAY)

@@ -31,7 +31,6 @@ from .mailservers import DovecotServer, SmtpServer, WebhookReceiver, dovecot_ava
 MONDAY_6AM = datetime(2026, 3, 2, 6, 0)
 
 
-
 @pytest.fixture
 def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
     server = SmtpServer(tmp_path).start()

@@ -39,7 +39,6 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             "(protocol check, not Elasticsearch)"]
 
 
-
 @pytest.fixture(scope="session")
 def es_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real cluster's URL, or an emulator started for the session."""
