@@ -11,15 +11,19 @@ import logging
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import classifiers
-from classifiers.corpus import Sample, generate
-from classifiers.model import TypeModel
 from classifiers.rules import RuleSet, TypeRule
 
+from .analysis import ClassifierSpec, decide
 from .settings import Settings
 
-MODEL_FILE = "classifier.joblib"
+if TYPE_CHECKING:  # NumPy and the corpus generator load when a model or a corpus is needed, not with every command
+    from classifiers.corpus import Sample
+    from classifiers.model import TypeModel
+
+MODEL_FILE = "classifier.npz"
 DEFAULT_SEED = 20260101
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,8 @@ def rule_set(settings: Settings) -> RuleSet:
 def training_corpus(settings: Settings) -> list[Sample]:
     """Generated mail of the configured types; a third more of it badly damaged, so that poor scans
     are still recognised (on the stress set of ``ged classify eval``: 80 % instead of 73 %)."""
+    from classifiers.corpus import generate
+
     per_type = settings.classification.corpus_per_type
     samples = generate(per_type, seed=DEFAULT_SEED) + generate(max(1, per_type // 3), seed=DEFAULT_SEED + 7,
                                                                 hard=True)
@@ -74,7 +80,7 @@ class Classifier:
         return stored is None
 
     def _stored(self) -> TypeModel | None:
-        return TypeModel.load(self.model_path) if self.model_path.exists() else None
+        return classifiers.TypeModel.load(self.model_path) if self.model_path.exists() else None
 
     def _train_default(self) -> TypeModel:
         model = default_model(self.settings)
@@ -85,7 +91,10 @@ class Classifier:
         model.save(self.model_path)
         self.__dict__["model"] = model
 
-    def classify(self, text: str) -> classifiers.Classification:
+    def spec(self) -> ClassifierSpec:
         settings = self.settings.classification
-        return classifiers.classify(text, rules=self.rules, model=self.model, threshold=settings.threshold,
-                                    model_weight=settings.model_weight)
+        return ClassifierSpec(self.rules, self.model_path, settings.threshold, settings.model_weight,
+                              frozenset(self.settings.types))
+
+    def classify(self, text: str) -> classifiers.Classification:
+        return decide(self.spec(), self.model, text)

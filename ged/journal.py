@@ -19,6 +19,7 @@ from .db.models import Event
 
 GENESIS = "0" * 64
 _PG_JOURNAL_LOCK = 0x6765645F6A6E6C  # pg_advisory_xact_lock key reserved for the journal
+_HEAD = "journal_head"
 
 
 def entry_hash(*, prev_hash: str, at: datetime, kind: str, actor: str, document_id: int | None,
@@ -37,18 +38,31 @@ def entry_hash(*, prev_hash: str, at: datetime, kind: str, actor: str, document_
 def append(session: Session, kind: str, *, at: datetime, actor: str = "system",
            document_id: int | None = None, request_id: int | None = None,
            payload: dict[str, Any] | None = None) -> Event:
-    """Add an entry in the caller's transaction; concurrent writers are serialised by a lock."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_JOURNAL_LOCK})
-    session.flush()
-    head = session.scalar(select(Event.hash).order_by(Event.id.desc()).limit(1)) or GENESIS
+    """Add an entry in the caller's transaction; concurrent writers are serialised by a lock.
+
+    The lock lasts until the transaction ends (SQLite: the write lock every transaction takes
+    up front; PostgreSQL: an advisory transaction lock), so the head read by a transaction's
+    first entry stays the head: later entries chain on the last one added, without a query.
+    """
     payload = payload or {}
+    head = _head(session)
     event = Event(at=at, kind=kind, actor=actor, document_id=document_id, request_id=request_id, payload=payload,
                   prev_hash=head, hash=entry_hash(prev_hash=head, at=at, kind=kind, actor=actor,
                                                   document_id=document_id, payload=payload, request_id=request_id))
     session.add(event)
-    session.flush()
+    session.info[_HEAD] = (session.get_transaction(), event.hash)
     return event
+
+
+def _head(session: Session) -> str:
+    """The hash the next entry chains on: remembered for this transaction, else read under the lock."""
+    remembered = session.info.get(_HEAD)
+    if remembered is not None and remembered[0] is session.get_transaction() and remembered[0] is not None:
+        return str(remembered[1])
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_JOURNAL_LOCK})
+    session.flush()
+    return session.scalar(select(Event.hash).order_by(Event.id.desc()).limit(1)) or GENESIS
 
 
 @dataclass(frozen=True)

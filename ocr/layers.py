@@ -29,27 +29,27 @@ def _png_stream(pdf: pikepdf.Pdf, png: pngdata.PngData) -> pikepdf.Stream:
 
 
 def _image_stream(pdf: pikepdf.Pdf, source: Path, number: int, jpeg: bool) -> pikepdf.Stream:
-    """The frame as an image XObject; JPEG and PNG data are embedded as they are when PDF allows it."""
-    png = pngdata.read(source) if not jpeg else None
-    if png is not None:
-        return _png_stream(pdf, png)
-    frame = open_frame(source, number)
-    with Image.open(source) as raw:
-        passthrough = (jpeg and raw.mode in ("L", "RGB")
-                       and raw.getexif().get(EXIF_ORIENTATION, 1) == 1 and frame.size == raw.size)
-    if passthrough:
-        data, colour_filter = source.read_bytes(), pikepdf.Name.DCTDecode
-        space = pikepdf.Name.DeviceRGB if frame.mode == "RGB" else pikepdf.Name.DeviceGray
-        bits = 8
+    """The frame as an image XObject; JPEG and PNG data are embedded as they are when PDF allows it
+    (a JPEG without a turning EXIF tag is not even decoded: ≈ 20 ms per A4 page)."""
+    if jpeg:
+        with Image.open(source) as raw:
+            if raw.mode in ("L", "RGB") and raw.getexif().get(EXIF_ORIENTATION, 1) == 1:
+                space = pikepdf.Name.DeviceRGB if raw.mode == "RGB" else pikepdf.Name.DeviceGray
+                return pdf.make_stream(source.read_bytes(), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                                       Width=raw.width, Height=raw.height, ColorSpace=space, BitsPerComponent=8,
+                                       Filter=pikepdf.Name.DCTDecode)
     else:
-        if frame.mode not in ("1", "L", "RGB"):
-            frame = frame.convert("RGB" if frame.mode in ("P", "RGBA", "CMYK", "YCbCr", "LAB", "HSV") else "L")
-        bits = 1 if frame.mode == "1" else 8
-        space = pikepdf.Name.DeviceRGB if frame.mode == "RGB" else pikepdf.Name.DeviceGray
-        data, colour_filter = zlib.compress(frame.tobytes(), _FAST_FLATE), pikepdf.Name.FlateDecode
-    width, height = frame.size
-    return pdf.make_stream(data, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width,
-                           Height=height, ColorSpace=space, BitsPerComponent=bits, Filter=colour_filter)
+        png = pngdata.read(source)
+        if png is not None:
+            return _png_stream(pdf, png)
+    frame = open_frame(source, number)
+    if frame.mode not in ("1", "L", "RGB"):
+        frame = frame.convert("RGB" if frame.mode in ("P", "RGBA", "CMYK", "YCbCr", "LAB", "HSV") else "L")
+    bits = 1 if frame.mode == "1" else 8
+    space = pikepdf.Name.DeviceRGB if frame.mode == "RGB" else pikepdf.Name.DeviceGray
+    return pdf.make_stream(zlib.compress(frame.tobytes(), _FAST_FLATE), Type=pikepdf.Name.XObject,
+                           Subtype=pikepdf.Name.Image, Width=frame.width, Height=frame.height, ColorSpace=space,
+                           BitsPerComponent=bits, Filter=pikepdf.Name.FlateDecode)
 
 
 def write_page(

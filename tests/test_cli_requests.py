@@ -103,6 +103,6 @@ def test_classify_train_learns_from_validated_documents(registered: dict, run_cl
     assert result.exit_code == 0, result.stderr
     found = re.search(r"(\d+) documents validés \((\d+) validés gardés", " ".join(result.stdout.split()))
     assert found and int(found[1]) + int(found[2]) == 3, result.stdout
-    assert (tmp_path / "own-models" / "classifier.joblib").is_file()
+    assert (tmp_path / "own-models" / "classifier.npz").is_file()
     history = run_cli("show", str(registered["courrier_divers"]["document_id"]), "--json").json()["history"]
     assert history[-1]["kind"] == "document.validated"

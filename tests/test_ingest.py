@@ -6,6 +6,7 @@ import hashlib
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pikepdf
@@ -127,7 +128,8 @@ def test_file_over_the_size_limit_is_kept_in_quarantine_only(context: Context, s
 
 def test_a_crash_after_storing_is_resumed_without_duplicates(context: Context, samples: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    def crash(self: OcrPool, documents: object) -> None:
+    def crash(self: OcrPool, documents: Iterable[object]) -> None:
+        next(iter(documents))  # the pool asks for the document: it is stored, then the machine stops
         raise KeyboardInterrupt("machine arrêtée pendant l'OCR")
 
     with monkeypatch.context() as patch:

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ..analysis import document_text
+
 
 class DocumentState(StrEnum):
     RECEIVED = "received"
@@ -88,7 +90,7 @@ class Document(Base):
 
     @property
     def text(self) -> str:
-        return "\n\n".join(page.text for page in self.pages if page.text)
+        return document_text([page.text for page in self.pages])
 
 
 class StoredFile(Base):

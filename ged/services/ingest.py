@@ -7,8 +7,7 @@ run again, so ``resume`` finishes whatever a crash interrupted, without duplicat
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 import ocr
 
 from .. import journal, quarantine
+from ..analysis import AnalysisJob
 from ..blobs import StagedBlob, file_sha256
 from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, StoredFile
@@ -29,7 +29,7 @@ from ..pipeline import OcrPool, Processed
 from . import indexing, intake, integrity, queue, recording, splitting, understanding
 
 _BATCH = 32
-"""Documents received, recognised and committed together; bounds memory and lost work."""
+"""Documents recorded between two commits of the search index (and enqueued together for workers)."""
 
 
 class Outcome(StrEnum):
@@ -90,6 +90,7 @@ HintsFor = Callable[[Path], IntakeHints]
 class _Received:
     report: IngestReport
     blob: Path
+    job: AnalysisJob
 
 
 Progress = Callable[[IngestReport], None]
@@ -112,11 +113,12 @@ class IngestService:
                                 reason_code="missing") for p in missing]
         for report in reports:
             _notify(progress, report)
-        queued = self.ctx.settings.workers.enabled
-        with (contextlib.nullcontext() if queued else
-              OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers)) as pool:
+        if self.ctx.settings.workers.enabled:
             for start in range(0, len(files), _BATCH):
-                reports += self._batch(files[start:start + _BATCH], pool, progress, hints_for)
+                reports += self._enqueue(files[start:start + _BATCH], progress, hints_for)
+        else:
+            with self.ocr_pool() as pool:
+                reports += self._process(self._receive_each(files, reports, progress, hints_for), pool, progress)
         integrity.seal_if_due(self.ctx, actor=self.actor)
         order = {str(path): index for index, path in enumerate([*missing, *files])}
         # Segments of one batch share its source: they follow in page order (their ids are).
@@ -141,7 +143,7 @@ class IngestService:
             return []
         pending = self.pending()
         received = [self._received(doc, doc.source_path or doc.filename) for doc in pending]
-        with OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers) as pool:
+        with self.ocr_pool() as pool:
             reports = self._process(received, pool, progress)
         for document_id in understanding.pending(self.ctx):
             understanding.understand(self.ctx, document_id, actor=self.actor)
@@ -150,7 +152,7 @@ class IngestService:
 
     def ocr_pool(self) -> OcrPool:
         """The OCR worker processes, for a caller that keeps them between documents (``ged worker``)."""
-        return OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers)
+        return OcrPool(self.ctx.ocr_options, self.ctx.settings.ocr.workers, self.ctx.classifier.spec())
 
     def process_documents(self, document_ids: list[int], pool: OcrPool) -> list[IngestReport]:
         """Recognise, record and type stored documents (what a worker does with a claimed job)."""
@@ -159,32 +161,30 @@ class IngestService:
                                                                     Document.state == DocumentState.RECEIVED)))
         for document in documents:  # a shared store (NFS, SMB): check the bytes before spending OCR on them
             self.ctx.blobs.verified_path(document.sha256)
-        reports = self._process([self._received(d, d.source_path or d.filename) for d in documents], pool, None)
-        indexing.index_pending(self.ctx)
-        return reports
+        return self._process([self._received(d, d.source_path or d.filename) for d in documents], pool, None)
 
     # -- steps ------------------------------------------------------------------------------
-    def _batch(self, files: list[Path], pool: OcrPool | None, progress: Progress | None,
-               hints_for: HintsFor | None) -> list[IngestReport]:
+    def _enqueue(self, files: list[Path], progress: Progress | None, hints_for: HintsFor | None) -> list[IngestReport]:
+        """Store and enqueue only: workers do the processing."""
         reports: list[IngestReport] = []
-        received: list[_Received] = []
+        received = list(self._receive_each(files, reports, progress, hints_for))
+        queue.enqueue(self.ctx, [r.report.document_id for r in received if r.report.document_id])
+        for item in received:
+            item.report.outcome = Outcome.QUEUED
+            reports.append(item.report)
+            _notify(progress, item.report)
+        return reports
+
+    def _receive_each(self, files: list[Path], reports: list[IngestReport], progress: Progress | None,
+                      hints_for: HintsFor | None) -> Iterator[_Received]:
+        """Store each file when asked for the next one; what needs no processing is reported at once."""
         for path in files:
             for outcome in self._receive(path, hints_for(path) if hints_for else IntakeHints()):
                 if isinstance(outcome, _Received):
-                    received.append(outcome)
+                    yield outcome
                 else:
                     reports.append(outcome)
                     _notify(progress, outcome)
-        if pool is None:  # workers do the processing: store and enqueue only
-            queue.enqueue(self.ctx, [r.report.document_id for r in received if r.report.document_id])
-            for item in received:
-                item.report.outcome = Outcome.QUEUED
-                reports.append(item.report)
-                _notify(progress, item.report)
-            return reports
-        reports += self._process(received, pool, progress)
-        indexing.index_pending(self.ctx)
-        return reports
 
     def _receive(self, path: Path, hints: IntakeHints) -> list[IngestReport | _Received]:
         """Store one file; a batch scan with separator sheets becomes one document per segment."""
@@ -269,17 +269,21 @@ class IngestService:
 
     def _received(self, document: Document, source: str) -> _Received:
         return _Received(IngestReport(source, Outcome.INGESTED, document_id=document.id),
-                         self.ctx.blobs.path_for(document.sha256))
+                         self.ctx.blobs.path_for(document.sha256), understanding.job_for(document))
 
-    def _process(self, received: list[_Received], pool: OcrPool, progress: Progress | None) -> list[IngestReport]:
+    def _process(self, received: Iterable[_Received], pool: OcrPool,
+                 progress: Progress | None) -> list[IngestReport]:
         reports: list[IngestReport] = []
         try:
-            for processed in pool.process([(r, r.blob) for r in received]):
+            for processed in pool.process((r, r.blob, r.job) for r in received):
                 report = self._record(processed)
                 reports.append(report)
                 _notify(progress, report)
+                if len(reports) % _BATCH == 0:
+                    indexing.index_pending(self.ctx)
         except ocr.MissingDependency as exc:
             raise DependencyMissing(str(exc)) from exc
+        indexing.index_pending(self.ctx)
         return reports
 
     def _record(self, processed: Processed[_Received]) -> IngestReport:
@@ -293,7 +297,7 @@ class IngestService:
         failure = str(processed.failure) if processed.failure else None
         understood = recording.record_processed(self.ctx, report.document_id, processed.plan, processed.pages,
                                                 copy=processed.copy, copy_warning=processed.copy_warning,
-                                                failure=failure, actor=self.actor)
+                                                failure=failure, analysis=processed.analysis, actor=self.actor)
         if failure is not None:
             report.outcome, report.reason, report.reason_code = Outcome.NEEDS_REVIEW, failure, "ocr_failed"
             return report

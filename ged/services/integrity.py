@@ -44,6 +44,7 @@ def seal(ctx: Context, *, actor: str) -> Seal:
             raise NotConfigured(str(exc)) from exc
         event = journal.append(session, "journal.sealed", at=ctx.clock(), actor=actor, payload={
             "head_id": head.id, "head_hash": head.hash, "token": base64.b64encode(token).decode()})
+        session.flush()
         return Seal(event.id, head.id, head.hash)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import delete
 import ocr
 
 from .. import journal, quarantine
+from ..analysis import Analysis
 from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, Page, StoredFile
 from . import understanding
@@ -18,7 +19,7 @@ from . import understanding
 
 def record_processed(ctx: Context, document_id: int, plan: ocr.DocumentPlan, pages: Sequence[ocr.PageResult],
                      *, copy: Path | None, copy_warning: str | None, failure: str | None,
-                     actor: str) -> understanding.Understood | None:
+                     analysis: Analysis | None, actor: str) -> understanding.Understood | None:
     """Store the searchable copy and the pages; the document becomes processed (or needs review), then,
     in the same transaction, typed, routed and registered (None when OCR failed)."""
     stored = ctx.blobs.put(copy) if copy is not None else None
@@ -69,8 +70,7 @@ def record_processed(ctx: Context, document_id: int, plan: ocr.DocumentPlan, pag
             return None
         session.flush()
         session.expire(document, ["pages", "files"])
-        return understanding.understand_document(ctx, session, document, understanding.from_results(pages),
-                                                 actor=actor)
+        return understanding.understand_document(ctx, session, document, actor=actor, analysis=analysis)
 
 
 def record_quarantined(ctx: Context, document_id: int, code: str, reason: str, *, actor: str) -> None:

@@ -11,19 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 import classifiers
-import ocr
 from classifiers.fields.document import PageText, WordBox
 
 from .. import journal
+from ..analysis import Analysis, AnalysisJob, analyse, form_fields_of
 from ..context import Context
 from ..db.models import Document, DocumentField, DocumentState, FileRole, Page
 from . import requests
-
-_MEDIA_PDF = "application/pdf"
 
 
 @dataclass(frozen=True)
@@ -48,9 +46,8 @@ def pending(ctx: Context) -> list[int]:
                                                               Document.classified_at.is_(None))))
 
 
-def from_results(results: Sequence[ocr.PageResult]) -> list[PageText]:
-    return [PageText(r.number, tuple(WordBox(w.text, w.x0, w.y0, w.x1, w.y1, w.confidence, w.line) for w in r.words),
-                     r.width_pt, r.height_pt) for r in sorted(results, key=lambda r: r.number)]
+def job_for(document: Document) -> AnalysisJob:
+    return AnalysisJob(document.doc_type, document.received_at.date())
 
 
 def understand(ctx: Context, document_id: int, *, actor: str) -> Understood | None:
@@ -61,20 +58,21 @@ def understand(ctx: Context, document_id: int, *, actor: str) -> Understood | No
                                    options=[selectinload(Document.pages), selectinload(Document.files)])
         if document.state != DocumentState.PROCESSED or document.classified_at is not None:
             return None
-        return understand_document(ctx, session, document, page_texts(list(document.pages)), actor=actor)
+        return understand_document(ctx, session, document, actor=actor)
 
 
-def understand_document(ctx: Context, session: Session, document: Document, pages: list[PageText], *,
-                        actor: str) -> Understood:
-    """The same, in the caller's transaction, on pages already in memory (right after OCR)."""
-    text = document.text
-    given = document.doc_type if document.doc_type in ctx.settings.types else None
-    if given is not None:
-        decision = classifiers.Classification(given, 1.0, False, "dépôt", {given: 1.0})
-    else:
-        decision = _with_citation(session, ctx.classifier.classify(text), text)
-    fields = store_fields(session, document, decision.doc_type, pages,
-                          form_fields=_form_fields(ctx, document))
+def understand_document(ctx: Context, session: Session, document: Document, *, actor: str,
+                        analysis: Analysis | None = None) -> Understood:
+    """The same, in the caller's transaction, from what an OCR worker computed when it could."""
+    if analysis is None or analysis.given_type != document.doc_type:
+        analysis = _analyse_here(ctx, document)
+    decision, extracted = analysis.decision, analysis.fields
+    if decision.method != "dépôt":
+        cited = _with_citation(session, decision, document.text)
+        if cited.doc_type != decision.doc_type:
+            extracted = tuple(_extract(ctx, document, cited.doc_type))
+        decision = cited
+    fields = store_fields(session, document, extracted)
     document.doc_type = decision.doc_type
     document.type_confidence = decision.confidence
     document.service = document.service or ctx.settings.types[decision.doc_type].service
@@ -100,30 +98,42 @@ def understand_document(ctx: Context, session: Session, document: Document, page
                       request.number if request else None, bool(joined))
 
 
-def store_fields(session: Session, document: Document, doc_type: str, pages: list[PageText], *,
-                 form_fields: dict[str, str]) -> dict[str, Any]:
-    """Extract the type's fields and replace what was extracted before; a person's corrections stay."""
+def retype(ctx: Context, session: Session, document: Document, doc_type: str) -> dict[str, Any]:
+    """A person set another type: that type's fields are read again (their corrections stay)."""
+    return store_fields(session, document, tuple(_extract(ctx, document, doc_type)))
+
+
+def store_fields(session: Session, document: Document,
+                 extracted: Sequence[classifiers.ExtractedField]) -> dict[str, Any]:
+    """Replace what was extracted before; a person's corrections stay."""
     corrected = {f.code for f in document.fields if f.method == "agent"}
     session.execute(delete(DocumentField).where(DocumentField.document_id == document.id,
                                                 DocumentField.method != "agent"))
-    session.expire(document, ["fields"])
-    extracted = classifiers.extract_fields(doc_type, pages,
-                                           reference=document.received_at.date(), form_fields=form_fields)
-    for field in extracted:
-        if field.code not in corrected:
-            session.add(DocumentField(document_id=document.id, code=field.code, value=field.value,
-                                      confidence=field.confidence, page=field.page,
-                                      box=list(field.box) if field.box else None, method=field.method))
-    session.flush()
+    rows = [{"document_id": document.id, "code": f.code, "value": f.value, "confidence": f.confidence,
+             "page": f.page, "box": list(f.box) if f.box else None, "method": f.method}
+            for f in extracted if f.code not in corrected]
+    if rows:  # one statement for all of them (the ORM would send one per field)
+        session.execute(insert(DocumentField), rows)
     session.refresh(document, ["fields"])
     return {f.code: f.value for f in document.fields}
 
 
+def _analyse_here(ctx: Context, document: Document) -> Analysis:
+    """In this process: no worker did it (a resume, a worker without a usable model)."""
+    return analyse(ctx.classifier.spec(), ctx.classifier.model, document.text, page_texts(list(document.pages)),
+                   job=job_for(document), form_fields=_form_fields(ctx, document))
+
+
+def _extract(ctx: Context, document: Document, doc_type: str) -> list[classifiers.ExtractedField]:
+    return classifiers.extract_fields(doc_type, page_texts(list(document.pages)),
+                                      reference=document.received_at.date(), form_fields=_form_fields(ctx, document))
+
+
 def _form_fields(ctx: Context, document: Document) -> dict[str, str]:
     original = document.file(FileRole.ORIGINAL)
-    if original is None or document.media_type != _MEDIA_PDF:
+    if original is None:
         return {}
-    return ocr.read_form_fields(ctx.blobs.path_for(original.sha256))
+    return form_fields_of(ctx.blobs.path_for(original.sha256), document.media_type)
 
 
 def _with_citation(session: Session, decision: classifiers.Classification, text: str) -> classifiers.Classification:

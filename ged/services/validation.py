@@ -49,8 +49,7 @@ def validate(ctx: Context, document_id: int, *, doc_type: str | None = None,
         changes: dict[str, Any] = {}
         if new_type != document.doc_type:
             changes["type"] = [document.doc_type, new_type]
-            understanding.store_fields(session, document, new_type, understanding.page_texts(list(document.pages)),
-                                       form_fields={})
+            understanding.retype(ctx, session, document, new_type)
             document.service = ctx.settings.types[new_type].service
         corrections = _normalised(ctx, new_type, values, document)
         existing = {f.code: f for f in document.fields}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import pickle
 from pathlib import Path
 
-import joblib
+import numpy as np
 import pytest
 
+import classifiers.model as model_module
 from classifiers.corpus import TYPES, generate
 from classifiers.decision import classify
 from classifiers.evaluation import evaluate
@@ -76,15 +79,31 @@ def test_the_threshold_sends_uncertain_decisions_to_review(model: TypeModel) -> 
     assert not confident.uncertain and strict.uncertain and strict.doc_type == confident.doc_type
 
 
-def test_model_survives_a_save_and_refuses_a_foreign_file(model: TypeModel, tmp_path: Path) -> None:
-    path = tmp_path / "m.joblib"
+def test_model_survives_a_save_and_refuses_other_files(model: TypeModel, tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
     model.save(path)
     loaded = TypeModel.load(path)
     assert loaded is not None and loaded.labels == model.labels
     text = _text(LETTERS[1])
-    assert loaded.probabilities(text) == pytest.approx(model.probabilities(text))
-    joblib.dump({"format": 0}, path)
+    assert loaded.probabilities(text) == model.probabilities(text)
+    np.savez(path, header=np.array(json.dumps({"format": 2})))
     assert TypeModel.load(path) is None
+    # A pickle is never unpickled (it could run code): the old joblib files are refused, not executed.
+    with path.open("wb") as handle:
+        pickle.dump({"format": 3}, handle)
+    assert TypeModel.load(path) is None
+    path.write_bytes(b"pas un modele")
+    assert TypeModel.load(path) is None
+
+
+def test_training_refuses_a_model_that_computes_otherwise_than_scikit_learn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The saved arithmetic is checked against scikit-learn's own probabilities before it is used."""
+    samples = generate(12, seed=2)
+    train_model([s.text for s in samples], [s.label for s in samples], seed=1)  # agrees: no error
+    original = model_module._Vocabulary.grams
+    monkeypatch.setattr(model_module._Vocabulary, "grams", lambda self, text: original(self, text)[1:])
+    with pytest.raises(ValueError, match="diffère de scikit-learn"):
+        train_model([s.text for s in samples], [s.label for s in samples], seed=1)
 
 
 def test_evaluation_figures() -> None:
