@@ -22,12 +22,13 @@ class Classification:
 def classify(text: str, *, rules: RuleSet, model: TypeModel | None, threshold: float,
              model_weight: float = 0.7, fallback: str = "autre") -> Classification:
     """The model's calibrated probabilities blended with the rules' shares; rules alone without a model."""
-    by_rules = rules.probabilities(text, fallback=fallback)
+    points = rules.points(text)
+    by_rules = rules.shares(points, fallback=fallback)
     if model is None:
         scores, method = by_rules, "règles"
     else:
         by_model = model.probabilities(text)
-        if sum(rules.points(text).values()) == 0:
+        if sum(points.values()) == 0:
             scores, method = by_model, "modèle"
         else:
             labels = set(by_model) | set(by_rules)

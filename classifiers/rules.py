@@ -42,9 +42,9 @@ class RuleSet:
         return {doc_type: sum(weight for regex, weight in entries if regex.search(folded))
                 for doc_type, entries in self._compiled.items()}
 
-    def probabilities(self, text: str, *, fallback: str) -> dict[str, float]:
+    @staticmethod
+    def shares(points: Mapping[str, float], *, fallback: str) -> dict[str, float]:
         """Points made into shares; a text that matches nothing goes to ``fallback`` at low confidence."""
-        points = self.points(text)
         total = sum(points.values())
         if total == 0:
             others = len(points) or 1

@@ -14,20 +14,25 @@ from .plan import PageJob
 from .results import PageResult, TextSource, Word
 
 
-def _read(image: Image.Image, job: PageJob, name: str) -> tesseract.Reading:
-    image_path = job.workdir / (f"{name}.pbm" if image.mode == "1" else f"{name}.pgm")
-    image.save(image_path)
+def _read(image: Image.Image, threshold: int | None, job: PageJob, name: str) -> tesseract.Reading:
+    """``threshold``: the page goes to Tesseract in black and white; None: in grey."""
+    if threshold is None:
+        image_path = job.workdir / f"{name}.pgm"
+        image.save(image_path)
+    else:
+        image_path = job.workdir / f"{name}.pbm"
+        image_path.write_bytes(cleanup.bitonal_pbm(image, threshold))
     options = job.options
     return tesseract.recognise(image_path, job.workdir / name, languages=options.languages, dpi=job.page.dpi,
                                timeout=options.timeout_seconds,
                                thresholding_method=options.thresholding_method)
 
 
-def _best_reading(upright: Image.Image, correction: cleanup.Correction,
+def _best_reading(upright: Image.Image, threshold: int | None, correction: cleanup.Correction,
                   job: PageJob) -> tuple[tesseract.Reading, cleanup.Correction]:
-    reading = _read(upright, job, "upright")
+    reading = _read(upright, threshold, job, "upright")
     if correction.uncertain and reading.words and reading.mean_confidence < job.options.retry_upside_down_below:
-        turned = _read(upright.transpose(Image.Transpose.ROTATE_180), job, "turned")
+        turned = _read(upright.transpose(Image.Transpose.ROTATE_180), threshold, job, "turned")
         if turned.score > reading.score:
             return turned, correction.turned_over()
     return reading, correction
@@ -56,10 +61,11 @@ def process_page(job: PageJob) -> PageResult:
     job.workdir.mkdir(parents=True, exist_ok=True)
     gray = raster.load_gray(job.source, job.media_type, job.page)
     correction = cleanup.detect(gray)
-    # Tesseract's default thresholding is a global Otsu: done here once, it costs ~25 % less
-    # recognition time; adaptive methods (Sauvola) must see the grey page.
-    readable = cleanup.binarise(gray) if job.options.thresholding_method == 0 else gray
-    reading, correction = _best_reading(cleanup.apply(readable, correction), correction, job)
+    # Tesseract's default thresholding is a global Otsu, done here (cleanup.bitonal_pbm); adaptive
+    # methods (Sauvola) must see the grey page.
+    threshold = cleanup.otsu_threshold(gray) if job.options.thresholding_method == 0 else None
+    upright = cleanup.apply(gray, correction, nearest=threshold is not None)
+    reading, correction = _best_reading(upright, threshold, correction, job)
 
     is_pdf = job.media_type == sniff.PDF
     if is_pdf:

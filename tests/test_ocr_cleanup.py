@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -56,7 +58,7 @@ def test_ascender_balance_tells_which_way_up(page: Image.Image) -> None:
 def test_blank_page_needs_no_correction_and_stays_white() -> None:
     blank = Image.new("L", (1000, 1400), 255)
     assert cleanup.detect(blank) == cleanup.Correction()
-    assert np.asarray(cleanup.binarise(blank)).all()
+    assert cleanup.bitonal_pbm(blank, cleanup.otsu_threshold(blank)) == b"P4\n1000 1400\n" + bytes(125 * 1400)
 
 
 def test_otsu_splits_a_bimodal_histogram() -> None:
@@ -64,11 +66,16 @@ def test_otsu_splits_a_bimodal_histogram() -> None:
     assert 30 <= cleanup.otsu_threshold(Image.fromarray(pixels)) < 220
 
 
-def test_binarised_page_keeps_its_text_black(page: Image.Image) -> None:
-    black_and_white = cleanup.binarise(page)
-    assert black_and_white.mode == "1"
-    ink = 1 - np.asarray(black_and_white, dtype=np.uint8)
+def test_black_and_white_page_keeps_its_text_black(page: Image.Image, tmp_path: Path) -> None:
+    """The PBM written for Tesseract is what Pillow reads back as the thresholded page."""
+    threshold = cleanup.otsu_threshold(page)
+    path = tmp_path / "page.pbm"
+    path.write_bytes(cleanup.bitonal_pbm(page, threshold))
+    with Image.open(path) as black_and_white:
+        assert black_and_white.mode == "1" and black_and_white.size == page.size
+        ink = 1 - np.asarray(black_and_white, dtype=np.uint8)
     assert 0.01 < ink.mean() < 0.2
+    assert np.array_equal(ink.astype(bool), np.asarray(page) <= threshold)
 
 
 def _apply(matrix: np.ndarray, x: float, y: float) -> tuple[float, float]:
