@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from ocr import (
     INSPECT,
-    RECOGNISE_PAGE,
+    RECOGNISE_PAGES,
     WRITE_SEARCHABLE_COPY,
     DocumentPlan,
     EngineError,
@@ -37,6 +37,10 @@ from .analysis import Analysis, AnalysisJob, ClassifierSpec, ModelUnavailable, a
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+PAGES_PER_RUN = 4
+"""Pages a worker reads in one Tesseract run at most: each run first loads the language models
+(≈ 0.1 CPU-s for fra+eng), and a page waits for at most three others."""
 
 
 @dataclass
@@ -64,6 +68,10 @@ class _Tracking(Generic[T]):
     pages_left: int = 0
     finishing: int = 0
     """Tasks after recognition (the copy, the analysis) still running."""
+
+
+_Futures = dict[Future[Any], tuple[str, list[_Tracking[T]]]]
+"""Each running task: its stage and the documents it serves (several for a run of pages)."""
 
 
 class OcrPool:
@@ -95,9 +103,10 @@ class OcrPool:
 
     @property
     def window(self) -> int:
-        """Documents in flight at once: enough to keep every worker busy while the parent records
-        one and receives the next, few enough that a crash leaves little to resume."""
-        return 2 * self.workers + 2
+        """Documents in flight at once: enough to keep every worker busy (and give it full runs of
+        pages: two runs' worth each) while the parent records one and receives the next, few
+        enough that a crash leaves little to resume."""
+        return self.workers * (2 * PAGES_PER_RUN + 1)
 
     def process(self, documents: Iterable[tuple[T, Path, AnalysisJob | None]]) -> Iterator[Processed[T]]:
         """Inspect, recognise, copy and analyse every document; yield each one when it is finished.
@@ -106,7 +115,8 @@ class OcrPool:
         the next file while the workers are busy, instead of batch after batch.
         """
         pending = iter(documents)
-        futures: dict[Future[Any], tuple[str, _Tracking[T]]] = {}
+        futures: _Futures[T] = {}
+        waiting: list[tuple[PageJob, _Tracking[T]]] = []
         admitted = 0
 
         def admit() -> bool:
@@ -116,73 +126,95 @@ class OcrPool:
                 return False
             key, source, job = item
             tracking = _Tracking(Processed(key), source, self.workdir / str(admitted), job)
-            futures[self._submit(INSPECT, source, self.options)] = ("inspect", tracking)
+            futures[self._submit(INSPECT, source, self.options)] = ("inspect", [tracking])
             admitted += 1
             return True
 
         for _ in range(self.window):
             if not admit():
                 break
-        while futures:
+        while True:
+            self._dispatch(waiting, futures)
+            if not futures:
+                return
             done, _ = wait(futures, return_when=FIRST_COMPLETED)
             for future in done:
-                stage, tracking = futures.pop(future)
-                if self._advance(stage, future, tracking, futures):
+                stage, trackings = futures.pop(future)
+                for tracking in self._advance(stage, future, trackings, futures, waiting):
                     admit()
                     yield tracking.result
                     shutil.rmtree(tracking.workdir, ignore_errors=True)
 
-    def _advance(self, stage: str, future: Future[Any], tracking: _Tracking[T],
-                 futures: dict[Future[Any], tuple[str, _Tracking[T]]]) -> bool:
-        """Take what a finished task produced, submit what follows; True when the document is done."""
+    def _dispatch(self, waiting: list[tuple[PageJob, _Tracking[T]]], futures: _Futures[T]) -> None:
+        """Pages waiting go to free workers, shared out evenly, at most ``PAGES_PER_RUN`` per run; a
+        lone page goes at once (no waiting for companions when the mail room is quiet)."""
+        reading = sum(1 for stage, _ in futures.values() if stage == "pages")
+        while waiting and reading < self.workers:
+            size = min(PAGES_PER_RUN, -(-len(waiting) // (self.workers - reading)))
+            batch, waiting[:] = waiting[:size], waiting[size:]
+            futures[self._submit(RECOGNISE_PAGES, [job for job, _ in batch])] = ("pages", [t for _, t in batch])
+            reading += 1
+
+    def _advance(self, stage: str, future: Future[Any], trackings: list[_Tracking[T]], futures: _Futures[T],
+                 waiting: list[tuple[PageJob, _Tracking[T]]]) -> list[_Tracking[T]]:
+        """Take what a finished task produced, queue or submit what follows; the documents now done."""
+        if stage == "pages":
+            return [t for t in self._pages_read(future, trackings) if self._after_pages(t, futures)]
+        [tracking] = trackings
         result = tracking.result
         if stage == "analysis":
             result.analysis = self._analysis(future)
-        else:
-            value = self._value(future, result)
-            if stage == "copy":
-                result.copy_warning = value
-                if value is None and result.failure is None:
-                    result.copy = tracking.workdir / "copie.pdf"
-            elif stage == "inspect" and value is not None:
-                self._recognise(value, tracking, futures)
-            elif stage == "page":
-                tracking.pages_left -= 1
-                if value is not None:
-                    result.pages.append(value)
-        if stage in ("copy", "analysis"):
-            tracking.finishing -= 1
-            return tracking.finishing == 0
-        if tracking.pages_left > 0:
-            return False
+        elif stage == "copy":
+            result.copy_warning = self._value(future, result)
+            if result.copy_warning is None and result.failure is None:
+                result.copy = tracking.workdir / "copie.pdf"
+        else:  # inspect
+            plan = self._value(future, result)
+            if plan is not None:
+                result.plan, result.pages = plan, list(plan.text_pages)
+                tracking.pages_left = len(plan.ocr_pages)
+                waiting += [(PageJob(source=tracking.source, media_type=plan.media_type, page=page,
+                                     workdir=tracking.workdir / str(page.number), options=self.options), tracking)
+                            for page in plan.ocr_pages]
+            return [tracking] if tracking.pages_left == 0 and self._after_pages(tracking, futures) else []
+        tracking.finishing -= 1
+        return [tracking] if tracking.finishing == 0 else []
+
+    def _pages_read(self, future: Future[Any], trackings: list[_Tracking[T]]) -> list[_Tracking[T]]:
+        """Each page's outcome onto its document; the documents whose last page this was."""
+        try:
+            outcomes: list[Any] = future.result()
+        except MissingDependency:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the whole run failed (a worker died): every page in it did
+            outcomes = [exc] * len(trackings)
+        complete = []
+        for tracking, outcome in zip(trackings, outcomes, strict=True):
+            tracking.pages_left -= 1
+            if isinstance(outcome, PageResult):
+                tracking.result.pages.append(outcome)
+            else:
+                _note(tracking.result, outcome)
+            if tracking.pages_left == 0:
+                complete.append(tracking)
+        return complete
+
+    def _after_pages(self, tracking: _Tracking[T], futures: _Futures[T]) -> bool:
+        """Every page is read: the copy and the analysis run side by side; True if nothing is left to do."""
+        result = tracking.result
         if result.plan is None or result.rejection is not None or result.failure is not None:
             return True
-        self._finish(tracking, futures)
-        return False
-
-    def _recognise(self, plan: DocumentPlan, tracking: _Tracking[T],
-                   futures: dict[Future[Any], tuple[str, _Tracking[T]]]) -> None:
-        tracking.result.plan = plan
-        tracking.result.pages = list(plan.text_pages)
-        tracking.pages_left = len(plan.ocr_pages)
-        for page in plan.ocr_pages:
-            job = PageJob(source=tracking.source, media_type=plan.media_type, page=page,
-                          workdir=tracking.workdir / str(page.number), options=self.options)
-            futures[self._submit(RECOGNISE_PAGE, job)] = ("page", tracking)
-
-    def _finish(self, tracking: _Tracking[T], futures: dict[Future[Any], tuple[str, _Tracking[T]]]) -> None:
-        """Every page is read: the copy and the analysis run side by side."""
-        result = tracking.result
-        assert result.plan is not None
         result.pages.sort(key=lambda p: p.number)
         tracking.workdir.mkdir(parents=True, exist_ok=True)
-        futures[self._submit(WRITE_SEARCHABLE_COPY, tracking.source, result.plan, result.pages,
-                             tracking.workdir / "copie.pdf", timeout=self.options.timeout_seconds)] = ("copy", tracking)
+        copy = self._submit(WRITE_SEARCHABLE_COPY, tracking.source, result.plan, result.pages,
+                            tracking.workdir / "copie.pdf", timeout=self.options.timeout_seconds)
+        futures[copy] = ("copy", [tracking])
         tracking.finishing = 1
         if self.classifier is not None and tracking.job is not None:
             futures[self._submit(analyse_recognised, self.classifier, tracking.job, tracking.source,
-                                 result.plan.media_type, result.pages)] = ("analysis", tracking)
+                                 result.plan.media_type, result.pages)] = ("analysis", [tracking])
             tracking.finishing = 2
+        return False
 
     @staticmethod
     def _analysis(future: Future[Any]) -> Analysis | None:
@@ -202,10 +234,16 @@ class OcrPool:
             return future.result()
         except MissingDependency:
             raise
-        except InputRejected as exc:
-            result.rejection = result.rejection or exc
-        except OcrError as exc:
-            result.failure = result.failure or exc
         except Exception as exc:  # noqa: BLE001 - a library bug on one file must not stop the batch
-            result.failure = result.failure or EngineError(f"erreur inattendue : {type(exc).__name__}: {exc}")
+            _note(result, exc)
         return None
+
+
+def _note(result: Processed[Any], exc: BaseException) -> None:
+    """The first reason a document cannot be used (quarantine) or was not fully read (review)."""
+    if isinstance(exc, InputRejected):
+        result.rejection = result.rejection or exc
+    elif isinstance(exc, OcrError):
+        result.failure = result.failure or exc
+    else:
+        result.failure = result.failure or EngineError(f"erreur inattendue : {type(exc).__name__}: {exc}")

@@ -53,12 +53,13 @@ def _image_stream(pdf: pikepdf.Pdf, source: Path, number: int, jpeg: bool) -> pi
 
 
 def write_page(
-    destination: Path, *, text_only_pdf: Path, placement: Matrix,
+    destination: Path, *, text_only_pdf: Path, layer_index: int, placement: Matrix,
     mediabox: tuple[float, float, float, float], rotate: int, image: tuple[Path, int, bool] | None,
 ) -> None:
-    """Write the page; ``image`` is (source, frame number, is JPEG) for image inputs."""
+    """Write the page; its text is page ``layer_index`` of Tesseract's text-only PDF (one run reads
+    several pages); ``image`` is (source, frame number, is JPEG) for image inputs."""
     with pikepdf.new() as pdf, pikepdf.open(text_only_pdf) as layer_pdf:
-        form = pdf.copy_foreign(layer_pdf.pages[0].as_form_xobject())
+        form = pdf.copy_foreign(layer_pdf.pages[layer_index].as_form_xobject())
         resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(GedText=form))
         content = b""
         if image is not None:

@@ -1,38 +1,89 @@
-"""Recognition of one page, the unit of work of the OCR worker processes.
+"""Recognition of pages, the unit of work of the OCR worker processes.
 
 Steps, each a small function: raster → orientation and skew → Tesseract (text and layer in
-one pass) → a second reading turned over when confidence says the page may be upside
-down → the layer placed on the original page. Jobs and results are picklable.
+one pass; the pages a worker is given in one run, since every run first loads the language
+models) → a second reading turned over when confidence says a page may be upside down → the
+layer placed on the original page. Jobs and results are picklable; one page's failure is
+that page's outcome, not its companions'.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import cast
+
 from PIL import Image
 
 from . import cleanup, geometry, layers, raster, sniff, tesseract
+from .errors import EngineError, MissingDependency, OcrError
 from .plan import PageJob
 from .results import PageResult, TextSource, Word
 
 
-def _read(image: Image.Image, threshold: int | None, job: PageJob, name: str) -> tesseract.Reading:
-    """``threshold``: the page goes to Tesseract in black and white; None: in grey."""
-    if threshold is None:
-        image_path = job.workdir / f"{name}.pgm"
-        image.save(image_path)
+@dataclass(frozen=True)
+class _Prepared:
+    job: PageJob
+    raster_size: tuple[int, int]
+    correction: cleanup.Correction
+    upright: Image.Image
+    threshold: int | None
+    """Global threshold: Tesseract reads the page in black and white; None: in grey (adaptive methods)."""
+
+
+def _prepare(job: PageJob) -> _Prepared:
+    tesseract.check_available(job.options.languages)
+    Image.MAX_IMAGE_PIXELS = job.options.limits.max_page_pixels
+    job.workdir.mkdir(parents=True, exist_ok=True)
+    gray = raster.load_gray(job.source, job.media_type, job.page)
+    correction = cleanup.detect(gray)
+    # Tesseract's default thresholding is a global Otsu, done here (cleanup.bitonal_pbm); adaptive
+    # methods (Sauvola) must see the grey page.
+    threshold = cleanup.otsu_threshold(gray) if job.options.thresholding_method == 0 else None
+    upright = cleanup.apply(gray, correction, nearest=threshold is not None)
+    return _Prepared(job, gray.size, correction, upright, threshold)
+
+
+def _image_file(prepared: _Prepared, image: Image.Image, name: str) -> Path:
+    if prepared.threshold is None:
+        path = prepared.job.workdir / f"{name}.pgm"
+        image.save(path)
     else:
-        image_path = job.workdir / f"{name}.pbm"
-        image_path.write_bytes(cleanup.bitonal_pbm(image, threshold))
-    options = job.options
-    return tesseract.recognise(image_path, job.workdir / name, languages=options.languages, dpi=job.page.dpi,
-                               timeout=options.timeout_seconds,
-                               thresholding_method=options.thresholding_method)
+        path = prepared.job.workdir / f"{name}.pbm"
+        path.write_bytes(cleanup.bitonal_pbm(image, prepared.threshold))
+    return path
 
 
-def _best_reading(upright: Image.Image, threshold: int | None, correction: cleanup.Correction,
-                  job: PageJob) -> tuple[tesseract.Reading, cleanup.Correction]:
-    reading = _read(upright, threshold, job, "upright")
-    if correction.uncertain and reading.words and reading.mean_confidence < job.options.retry_upside_down_below:
-        turned = _read(upright.transpose(Image.Transpose.ROTATE_180), threshold, job, "turned")
+def _read(pages: Sequence[_Prepared], images: Sequence[Path], output_base: Path) -> list[tesseract.Reading]:
+    options = pages[0].job.options
+    return tesseract.recognise(images, output_base, languages=options.languages, dpi=pages[0].job.page.dpi,
+                               timeout=options.timeout_seconds, thresholding_method=options.thresholding_method)
+
+
+def _read_together(pages: list[_Prepared]) -> list[tesseract.Reading | OcrError]:
+    """One run for all; if it fails, each page alone, so that a bad page fails only itself."""
+    images = [_image_file(page, page.upright, "upright") for page in pages]
+    try:
+        return list(_read(pages, images, pages[0].job.workdir / ("lot" if len(pages) > 1 else "upright")))
+    except EngineError as exc:
+        if len(pages) == 1:
+            return [exc]
+    readings: list[tesseract.Reading | OcrError] = []
+    for page, image in zip(pages, images, strict=True):
+        try:
+            readings += _read([page], [image], page.job.workdir / "upright")
+        except EngineError as exc:
+            readings.append(exc)
+    return readings
+
+
+def _best_reading(page: _Prepared, reading: tesseract.Reading) -> tuple[tesseract.Reading, cleanup.Correction]:
+    correction = page.correction
+    if correction.uncertain and reading.words and reading.mean_confidence < page.job.options.retry_upside_down_below:
+        image = _image_file(page, page.upright.transpose(Image.Transpose.ROTATE_180), "turned")
+        [turned] = _read([page], [image], page.job.workdir / "turned")
         if turned.score > reading.score:
             return turned, correction.turned_over()
     return reading, correction
@@ -54,37 +105,73 @@ def _text(words: tuple[Word, ...]) -> str:
     return "\n".join(" ".join(parts) for _, parts in sorted(lines.items()))
 
 
-def process_page(job: PageJob) -> PageResult:
-    """Recognise one page and write its one-page PDF into ``job.workdir``."""
-    tesseract.check_available(job.options.languages)
-    Image.MAX_IMAGE_PIXELS = job.options.limits.max_page_pixels
-    job.workdir.mkdir(parents=True, exist_ok=True)
-    gray = raster.load_gray(job.source, job.media_type, job.page)
-    correction = cleanup.detect(gray)
-    # Tesseract's default thresholding is a global Otsu, done here (cleanup.bitonal_pbm); adaptive
-    # methods (Sauvola) must see the grey page.
-    threshold = cleanup.otsu_threshold(gray) if job.options.thresholding_method == 0 else None
-    upright = cleanup.apply(gray, correction, nearest=threshold is not None)
-    reading, correction = _best_reading(upright, threshold, correction, job)
-
+def _finish(page: _Prepared, first: tesseract.Reading) -> PageResult:
+    """The page's result and its one-page PDF in its workdir."""
+    job = page.job
+    reading, correction = _best_reading(page, first)
     is_pdf = job.media_type == sniff.PDF
     if is_pdf:
         mediabox, rotate = raster.pdf_page_geometry(job.source, job.page.number)
     else:
         mediabox, rotate = (0.0, 0.0, job.page.width_pt, job.page.height_pt), 0
-    placement = geometry.layer_placement(raster_size=gray.size, dpi=job.page.dpi, correction=correction,
+    placement = geometry.layer_placement(raster_size=page.raster_size, dpi=job.page.dpi, correction=correction,
                                          mediabox=mediabox, rotate=rotate)
     page_pdf = job.workdir / "page.pdf"
     layers.write_page(
-        page_pdf, text_only_pdf=reading.text_only_pdf, placement=placement, mediabox=mediabox,
-        rotate=geometry.upright_rotate(rotate, correction),
+        page_pdf, text_only_pdf=reading.text_only_pdf, layer_index=reading.layer_index, placement=placement,
+        mediabox=mediabox, rotate=geometry.upright_rotate(rotate, correction),
         image=None if is_pdf else (job.source, job.page.number, job.media_type == sniff.JPEG),
     )
     words = _words(reading, job.page.dpi)
-    upright_size = (gray.size[::-1] if correction.quarter_turns % 2 else gray.size)
+    width, height = page.raster_size
+    upright_size = (height, width) if correction.quarter_turns % 2 else (width, height)
     return PageResult(
         number=job.page.number, source=TextSource.OCR, text=_text(words), words=words,
         width_pt=upright_size[0] * 72 / job.page.dpi, height_pt=upright_size[1] * 72 / job.page.dpi,
         rotation=(360 - 90 * correction.quarter_turns) % 360, skew_degrees=correction.skew,
         page_pdf=page_pdf,
     )
+
+
+def _unexpected(exc: Exception) -> EngineError:
+    return EngineError(f"erreur inattendue : {type(exc).__name__}: {exc}")
+
+
+def process_pages(jobs: Sequence[PageJob]) -> list[PageResult | OcrError]:
+    """Recognise the pages (Tesseract once per resolution), each writing its one-page PDF into its
+    ``workdir``; one outcome per job, in order. A missing Tesseract stops everything."""
+    outcomes: list[PageResult | OcrError | None] = [None] * len(jobs)
+    prepared: list[tuple[int, _Prepared]] = []
+    for index, job in enumerate(jobs):
+        try:
+            prepared.append((index, _prepare(job)))
+        except MissingDependency:
+            raise
+        except OcrError as exc:
+            outcomes[index] = exc
+        except Exception as exc:  # noqa: BLE001 - a library bug on one page must not fail its companions
+            outcomes[index] = _unexpected(exc)
+    prepared.sort(key=lambda item: item[1].job.page.dpi)
+    for _dpi, group in groupby(prepared, key=lambda item: item[1].job.page.dpi):
+        members = list(group)
+        readings = _read_together([page for _, page in members])
+        for (index, page), reading in zip(members, readings, strict=True):
+            if isinstance(reading, OcrError):
+                outcomes[index] = reading
+                continue
+            try:
+                outcomes[index] = _finish(page, reading)
+            except OcrError as exc:
+                outcomes[index] = exc
+            except Exception as exc:  # noqa: BLE001 - as above
+                outcomes[index] = _unexpected(exc)
+    assert all(outcome is not None for outcome in outcomes)
+    return cast(list[PageResult | OcrError], outcomes)
+
+
+def process_page(job: PageJob) -> PageResult:
+    """One page on its own (tests, tools); workers use ``process_pages``."""
+    [outcome] = process_pages([job])
+    if isinstance(outcome, OcrError):
+        raise outcome
+    return outcome

@@ -22,7 +22,7 @@ class Task:
 
 INSPECT = Task("ocr.inspection", "inspect")
 """(path, OcrOptions) → DocumentPlan, or InputRejected."""
-RECOGNISE_PAGE = Task("ocr.page", "process_page")
-"""(PageJob) → PageResult."""
+RECOGNISE_PAGES = Task("ocr.page", "process_pages")
+"""(list of PageJob) → one PageResult or OcrError each, Tesseract run once for all."""
 WRITE_SEARCHABLE_COPY = Task("ocr.pdfa", "write_searchable_copy")
 """(source, DocumentPlan, pages, destination, timeout=) → None, or why there is no copy."""

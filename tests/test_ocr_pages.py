@@ -188,3 +188,30 @@ def test_png_pixels_are_embedded_losslessly(recognised: dict, samples: Path) -> 
         embedded = pikepdf.PdfImage(image).as_pil_image()
     with Image.open(samples / "signalement_eclairage.png") as original:
         assert embedded.tobytes() == original.convert("L").tobytes()
+
+
+def test_pages_read_in_one_tesseract_run_are_read_as_each_alone(samples: Path, recognised: dict[str, tuple],
+                                                                tmp_path: Path) -> None:
+    """A worker reads its pages in one run (the language models load once); a bad page fails alone."""
+    names = ["signalement_eclairage", "inscription_scolaire", "reclamation_dechets"]
+    jobs, alone = [], []
+    for name in names:
+        path = next(samples.glob(f"{name}.*"))
+        plan, pages, _copy = recognised[name]
+        jobs.append(ocr.PageJob(source=path, media_type=plan.media_type, page=plan.ocr_pages[0],
+                                workdir=tmp_path / name, options=OPTIONS))
+        alone.append(next(p for p in pages if p.number == plan.ocr_pages[0].number))
+    broken = tmp_path / "tronque.png"
+    broken.write_bytes((samples / "signalement_eclairage.png").read_bytes()[:5000])
+    jobs.insert(1, ocr.PageJob(source=broken, media_type="image/png", page=jobs[0].page, workdir=tmp_path / "b",
+                               options=OPTIONS))
+    outcomes = ocr.process_pages(jobs)
+    assert isinstance(outcomes[1], ocr.CorruptInput)
+    together = [outcomes[0], *outcomes[2:]]
+    for page, single in zip(together, alone, strict=True):
+        assert isinstance(page, ocr.PageResult)
+        assert page.text == single.text and page.words == single.words and page.rotation == single.rotation
+        with pikepdf.open(page.page_pdf) as pdf:  # its own text layer, not a neighbour's
+            assert len(pdf.pages) == 1
+        layer = pdfium.PdfDocument(page.page_pdf)[0].get_textpage().get_text_range()
+        assert cer(single.text, layer) < 0.02
