@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..context import Context
-from ..db.models import Document, DocumentState
+from ..db.models import Document, DocumentState, Page
 from ..search import IndexedDocument
 
 _CHUNK = 500
@@ -23,7 +23,8 @@ def to_indexed(document: Document) -> IndexedDocument:
 
 
 def _documents(session: Session, *, pending_only: bool) -> Iterator[Document]:
-    query = (select(Document).options(selectinload(Document.pages))
+    # Only the pages' text: their words and boxes are the largest column and the index needs none.
+    query = (select(Document).options(selectinload(Document.pages).load_only(Page.number, Page.text))
              .where(Document.state != DocumentState.ELIMINATED).order_by(Document.id))
     if pending_only:
         query = query.where(Document.indexed_at.is_(None))

@@ -38,11 +38,13 @@ def record_processed(ctx: Context, document_id: int, plan: ocr.DocumentPlan, pag
         original = document.file(FileRole.ORIGINAL)
         if original is not None:
             original.media_type = plan.media_type
-        for page in pages:
-            session.add(Page(document_id=document_id, number=page.number, source=page.source.value,
-                             text=page.text, words=[w.as_list() for w in page.words],
-                             confidence=page.confidence, rotation=page.rotation, skew=page.skew_degrees,
-                             width_pt=page.width_pt, height_pt=page.height_pt))
+        # Through the relationship, so that typing and routing read the text from memory rather
+        # than loading back every word and box just written.
+        document.pages = [Page(number=page.number, source=page.source.value, text=page.text,
+                               words=[w.as_list() for w in page.words], confidence=page.confidence,
+                               rotation=page.rotation, skew=page.skew_degrees, width_pt=page.width_pt,
+                               height_pt=page.height_pt)
+                          for page in sorted(pages, key=lambda p: p.number)]
         if sha256 is not None and size is not None:
             session.add(StoredFile(document_id=document_id, role=FileRole.PDFA, sha256=sha256, size=size,
                                    media_type="application/pdf", created_at=now))
@@ -69,7 +71,7 @@ def record_processed(ctx: Context, document_id: int, plan: ocr.DocumentPlan, pag
         if failure:
             return None
         session.flush()
-        session.expire(document, ["pages", "files"])
+        session.expire(document, ["files"])
         return understanding.understand_document(ctx, session, document, actor=actor, analysis=analysis)
 
 
