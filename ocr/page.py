@@ -28,9 +28,8 @@ class _Prepared:
     job: PageJob
     raster_size: tuple[int, int]
     correction: cleanup.Correction
-    upright: Image.Image
-    threshold: int | None
-    """Global threshold: Tesseract reads the page in black and white; None: in grey (adaptive methods)."""
+    image: Path
+    """The upright page as Tesseract reads it, already on disk: a run of pages holds no page in memory."""
 
 
 def _prepare(job: PageJob) -> _Prepared:
@@ -41,19 +40,14 @@ def _prepare(job: PageJob) -> _Prepared:
     correction = cleanup.detect(gray)
     # Tesseract's default thresholding is a global Otsu, done here (cleanup.bitonal_pbm); adaptive
     # methods (Sauvola) must see the grey page.
-    threshold = cleanup.otsu_threshold(gray) if job.options.thresholding_method == 0 else None
-    upright = cleanup.apply(gray, correction, nearest=threshold is not None)
-    return _Prepared(job, gray.size, correction, upright, threshold)
-
-
-def _image_file(prepared: _Prepared, image: Image.Image, name: str) -> Path:
-    if prepared.threshold is None:
-        path = prepared.job.workdir / f"{name}.pgm"
-        image.save(path)
+    if job.options.thresholding_method == 0:
+        image = job.workdir / "upright.pbm"
+        image.write_bytes(cleanup.bitonal_pbm(cleanup.apply(gray, correction, nearest=True),
+                                              cleanup.otsu_threshold(gray)))
     else:
-        path = prepared.job.workdir / f"{name}.pbm"
-        path.write_bytes(cleanup.bitonal_pbm(image, prepared.threshold))
-    return path
+        image = job.workdir / "upright.pgm"
+        cleanup.apply(gray, correction, nearest=False).save(image)
+    return _Prepared(job, gray.size, correction, image)
 
 
 def _read(pages: Sequence[_Prepared], images: Sequence[Path], output_base: Path) -> list[tesseract.Reading]:
@@ -64,16 +58,16 @@ def _read(pages: Sequence[_Prepared], images: Sequence[Path], output_base: Path)
 
 def _read_together(pages: list[_Prepared]) -> list[tesseract.Reading | OcrError]:
     """One run for all; if it fails, each page alone, so that a bad page fails only itself."""
-    images = [_image_file(page, page.upright, "upright") for page in pages]
     try:
-        return list(_read(pages, images, pages[0].job.workdir / ("lot" if len(pages) > 1 else "upright")))
+        return list(_read(pages, [page.image for page in pages],
+                          pages[0].job.workdir / ("lot" if len(pages) > 1 else "upright")))
     except EngineError as exc:
         if len(pages) == 1:
             return [exc]
     readings: list[tesseract.Reading | OcrError] = []
-    for page, image in zip(pages, images, strict=True):
+    for page in pages:
         try:
-            readings += _read([page], [image], page.job.workdir / "upright")
+            readings += _read([page], [page.image], page.job.workdir / "upright")
         except EngineError as exc:
             readings.append(exc)
     return readings
@@ -82,8 +76,10 @@ def _read_together(pages: list[_Prepared]) -> list[tesseract.Reading | OcrError]
 def _best_reading(page: _Prepared, reading: tesseract.Reading) -> tuple[tesseract.Reading, cleanup.Correction]:
     correction = page.correction
     if correction.uncertain and reading.words and reading.mean_confidence < page.job.options.retry_upside_down_below:
-        image = _image_file(page, page.upright.transpose(Image.Transpose.ROTATE_180), "turned")
-        [turned] = _read([page], [image], page.job.workdir / "turned")
+        turned_image = page.image.with_stem("turned")
+        with Image.open(page.image) as upright:
+            upright.transpose(Image.Transpose.ROTATE_180).save(turned_image)
+        [turned] = _read([page], [turned_image], page.job.workdir / "turned")
         if turned.score > reading.score:
             return turned, correction.turned_over()
     return reading, correction

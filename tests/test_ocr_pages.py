@@ -215,3 +215,17 @@ def test_pages_read_in_one_tesseract_run_are_read_as_each_alone(samples: Path, r
             assert len(pdf.pages) == 1
         layer = pdfium.PdfDocument(page.page_pdf)[0].get_textpage().get_text_range()
         assert cer(single.text, layer) < 0.02
+
+
+def test_a_page_whose_orientation_is_unsure_and_reads_badly_is_read_turned_over(
+        samples: Path, recognised: dict[str, tuple], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ascender balance could not tell, and the guess was wrong: the second reading, turned over, wins."""
+    from ocr import cleanup
+
+    monkeypatch.setattr(cleanup, "detect", lambda gray: cleanup.Correction(2, 0.0, uncertain=True))
+    path = samples / "courrier_divers.pdf"
+    plan, pages, _copy = recognised["courrier_divers"]
+    page = ocr.process_page(ocr.PageJob(source=path, media_type=plan.media_type, page=plan.ocr_pages[0],
+                                        workdir=tmp_path, options=OPTIONS))
+    assert page.rotation == 0 and (tmp_path / "turned.pbm").is_file()
+    assert cer(pages[0].text, page.text) < 0.05
