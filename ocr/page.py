@@ -50,24 +50,25 @@ def _prepare(job: PageJob) -> _Prepared:
     return _Prepared(job, gray.size, correction, image)
 
 
-def _read(pages: Sequence[_Prepared], images: Sequence[Path], output_base: Path) -> list[tesseract.Reading]:
-    options = pages[0].job.options
-    return tesseract.recognise(images, output_base, languages=options.languages, dpi=pages[0].job.page.dpi,
+def _read(job: PageJob, images: Sequence[Path], output_base: Path) -> list[tesseract.Reading]:
+    """``images`` share ``job``'s options and resolution (``process_pages`` groups them so)."""
+    options = job.options
+    return tesseract.recognise(images, output_base, languages=options.languages, dpi=job.page.dpi,
                                timeout=options.timeout_seconds, thresholding_method=options.thresholding_method)
 
 
 def _read_together(pages: list[_Prepared]) -> list[tesseract.Reading | OcrError]:
     """One run for all; if it fails, each page alone, so that a bad page fails only itself."""
     try:
-        return list(_read(pages, [page.image for page in pages],
-                          pages[0].job.workdir / ("lot" if len(pages) > 1 else "upright")))
+        return [*_read(pages[0].job, [page.image for page in pages],
+                       pages[0].job.workdir / ("lot" if len(pages) > 1 else "upright"))]
     except EngineError as exc:
         if len(pages) == 1:
             return [exc]
     readings: list[tesseract.Reading | OcrError] = []
     for page in pages:
         try:
-            readings += _read([page], [page.image], page.job.workdir / "upright")
+            readings += _read(page.job, [page.image], page.job.workdir / "upright")
         except EngineError as exc:
             readings.append(exc)
     return readings
@@ -79,7 +80,7 @@ def _best_reading(page: _Prepared, reading: tesseract.Reading) -> tuple[tesserac
         turned_image = page.image.with_stem("turned")
         with Image.open(page.image) as upright:
             upright.transpose(Image.Transpose.ROTATE_180).save(turned_image)
-        [turned] = _read([page], [turned_image], page.job.workdir / "turned")
+        [turned] = _read(page.job, [turned_image], page.job.workdir / "turned")
         if turned.score > reading.score:
             return turned, correction.turned_over()
     return reading, correction
