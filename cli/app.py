@@ -10,26 +10,45 @@ import sys
 from typing import Any
 
 
-def build_app() -> Any:
-    import typer
+_COMMANDS: dict[str, tuple[str, str, bool]] = {
+    # name on the command line: (module under cli.commands, attribute, is a group of subcommands)
+    "init": ("init", "init", False),
+    "ingest": ("ingest", "ingest", False),
+    "search": ("search", "app", True),
+    "show": ("documents", "show", False),
+    "export": ("documents", "export", False),
+    "watch": ("watch", "watch", False),
+    "status": ("watch", "status", False),
+    "worker": ("watch", "worker", False),
+    "separator": ("separator", "app", True),
+    "requests": ("requests", "app", True),
+    "doc": ("doc", "app", True),
+    "classify": ("classify", "app", True),
+    "archive": ("archive", "app", True),
+    "retention": ("retention", "app", True),
+    "hold": ("hold", "app", True),
+    "journal": ("journal", "app", True),
+    "robots": ("robots", "app", True),
+    "daemon": ("robots", "daemon", False),
+    "serve": ("web", "serve", False),
+    "users": ("web", "users_app", True),
+}
+"""Every command, in the order ``ged --help`` lists them."""
 
-    from .commands import (
-        archive,
-        classify,
-        doc,
-        documents,
-        hold,
-        ingest,
-        init,
-        journal,
-        requests,
-        retention,
-        robots,
-        search,
-        separator,
-        watch,
-        web,
-    )
+
+def _no_options() -> None:
+    """``ged`` itself takes no options: everything belongs to a command."""
+
+
+def build_app(argv: list[str]) -> Any:
+    """The application with every command, or only the one named on the command line.
+
+    Each command module imports its own services (signing, SEDA, the web stack...); loading all
+    of them cost ``ged ingest`` half a second of start-up, paid again by every robot run.
+    """
+    import importlib
+
+    import typer
 
     app = typer.Typer(
         name="ged",
@@ -39,26 +58,18 @@ def build_app() -> Any:
         rich_markup_mode="rich",
         pretty_exceptions_enable=False,
     )
-    app.command("init")(init.init)
-    app.command("ingest")(ingest.ingest)
-    app.add_typer(search.app, name="search")
-    app.command("show")(documents.show)
-    app.command("export")(documents.export)
-    app.command("watch")(watch.watch)
-    app.command("status")(watch.status)
-    app.command("worker")(watch.worker)
-    app.add_typer(separator.app, name="separator")
-    app.add_typer(requests.app, name="requests")
-    app.add_typer(doc.app, name="doc")
-    app.add_typer(classify.app, name="classify")
-    app.add_typer(archive.app, name="archive")
-    app.add_typer(retention.app, name="retention")
-    app.add_typer(hold.app, name="hold")
-    app.add_typer(journal.app, name="journal")
-    app.add_typer(robots.app, name="robots")
-    app.command("daemon")(robots.daemon)
-    app.command("serve")(web.serve)
-    app.add_typer(web.users_app, name="users")
+    # A callback keeps ``ged`` a group even when a single command is registered: Typer would
+    # otherwise run that command directly and refuse its name as an extra argument.
+    app.callback()(_no_options)
+    named = argv[0] if argv and argv[0] in _COMMANDS else None
+    for name, (module_name, attribute, group) in _COMMANDS.items():
+        if named is not None and name != named:
+            continue
+        target = getattr(importlib.import_module(f"cli.commands.{module_name}"), attribute)
+        if group:
+            app.add_typer(target, name=name)
+        else:
+            app.command(name)(target)
     return app
 
 
@@ -79,7 +90,11 @@ def main() -> None:
     for chatty in ("pyhanko", "pyhanko_certvalidator"):  # their warnings are reported by our own messages
         logging.getLogger(chatty).setLevel(logging.CRITICAL)
     try:
-        build_app()()
+        if sys.argv[1:2] == ["ingest"]:
+            from ged.pipeline import start_fork_server
+
+            start_fork_server()  # its imports now run beside the CLI's, on the other core
+        build_app(sys.argv[1:])()
     except GedError as exc:
         fail(exc.message)
         sys.exit(exc.exit_code)

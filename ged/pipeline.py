@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -41,6 +42,19 @@ log = logging.getLogger(__name__)
 PAGES_PER_RUN = 4
 """Pages a worker reads in one Tesseract run at most: each run first loads the language models
 (≈ 0.1 CPU-s for fra+eng), and a page waits for at most three others."""
+
+
+def start_fork_server() -> multiprocessing.context.ForkServerContext:
+    """The context workers are made in, its fork server started if it was not.
+
+    Not fork: the parent holds database and index threads. The fork server imports the OCR
+    libraries once (≈ 0.5 s) and forks every worker from that clean process; a command that
+    will process documents calls this first, so that those imports run beside its own.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ocr.inspection", "ocr.page", "ocr.pdfa", "ged.analysis"])
+    multiprocessing.forkserver.ensure_running()
+    return context
 
 
 @dataclass
@@ -94,11 +108,7 @@ class OcrPool:
 
     def _submit(self, function: Any, *args: Any, **kwargs: Any) -> Future[Any]:
         if self._executor is None:
-            # Not fork: the parent holds database and index threads. A fork server imports the
-            # OCR modules once and forks every worker from that clean process.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["ocr.inspection", "ocr.page", "ocr.pdfa", "ged.analysis"])
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=start_fork_server())
         return self._executor.submit(function, *args, **kwargs)
 
     @property

@@ -28,6 +28,19 @@ def test_init_creates_the_home_and_is_idempotent(ged_home: Path, run_cli) -> Non
     assert (ged_home / "ged.toml").read_text() == '[ocr]\nlanguages = "fra"\n'
 
 
+def test_help_lists_every_command_and_each_loads_alone(run_cli) -> None:  # noqa: ANN001
+    """Only the named command's module is loaded: each must stand on its own, and the full
+    list must still reach ``ged --help``."""
+    from cli.app import _COMMANDS
+
+    listing = run_cli("--help")
+    assert listing.exit_code == 0
+    for name in _COMMANDS:
+        assert f" {name} " in listing.stdout, name
+        alone = run_cli(name, "--help")
+        assert alone.exit_code == 0 and f"ged {name} " in " ".join(alone.stdout.split()), name
+
+
 def test_commands_need_an_initialised_home(ged_home: Path, run_cli) -> None:  # noqa: ANN001
     result = run_cli("search", "x")
     assert result.exit_code == ExitCode.NOT_INITIALISED and "ged init" in result.stderr
