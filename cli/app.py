@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-
 _COMMANDS: dict[str, tuple[str, str, bool]] = {
     # name on the command line: (module under cli.commands, attribute, is a group of subcommands)
     "init": ("init", "init", False),

@@ -14,8 +14,10 @@ import multiprocessing
 import multiprocessing.forkserver
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -57,6 +59,18 @@ def start_fork_server() -> multiprocessing.context.ForkServerContext:
     return context
 
 
+class WorkerCrashed(InputRejected):
+    """The file kills the worker process that reads it, even when it is the only one read."""
+
+    code = "crash"
+
+
+class Unreadable(InputRejected):
+    """A library failed in an unexpected way while inspecting the file."""
+
+    code = "unreadable"
+
+
 @dataclass
 class Processed(Generic[T]):
     key: T
@@ -82,6 +96,8 @@ class _Tracking(Generic[T]):
     pages_left: int = 0
     finishing: int = 0
     """Tasks after recognition (the copy, the analysis) still running."""
+    suspect: bool = False
+    """It was in flight when a worker died: it now runs alone."""
 
 
 _Futures = dict[Future[Any], tuple[str, list[_Tracking[T]]]]
@@ -123,37 +139,85 @@ class OcrPool:
 
         ``documents`` is read lazily, one more each time one is finished: the parent stores
         the next file while the workers are busy, instead of batch after batch.
+
+        A worker that dies (a library crashing on a hostile file, the kernel's out-of-memory
+        killer) breaks the whole pool, and nothing says which document killed it: every document
+        in flight is then run again, alone, in a new pool; one that kills a worker when alone is
+        refused (``WorkerCrashed``) and the batch goes on.
         """
         pending = iter(documents)
         futures: _Futures[T] = {}
         waiting: list[tuple[PageJob, _Tracking[T]]] = []
-        admitted = 0
+        active: dict[int, _Tracking[T]] = {}
+        suspects: deque[_Tracking[T]] = deque()
+        started = 0
 
-        def admit() -> bool:
-            nonlocal admitted
-            item = next(pending, None)
-            if item is None:
-                return False
-            key, source, job = item
-            tracking = _Tracking(Processed(key), source, self.workdir / str(admitted), job)
-            futures[self._submit(INSPECT, source, self.options)] = ("inspect", [tracking])
-            admitted += 1
-            return True
+        def start(tracking: _Tracking[T]) -> None:
+            nonlocal started
+            tracking.workdir = self.workdir / str(started)  # a fresh one: a dead worker's files stay behind
+            started += 1
+            active[id(tracking)] = tracking
+            futures[self._submit(INSPECT, tracking.source, self.options)] = ("inspect", [tracking])
 
-        for _ in range(self.window):
-            if not admit():
-                break
-        while True:
-            self._dispatch(waiting, futures)
-            if not futures:
+        def refill() -> None:
+            if suspects:
+                if not active:
+                    start(suspects.popleft())
                 return
-            done, _ = wait(futures, return_when=FIRST_COMPLETED)
-            for future in done:
-                stage, trackings = futures.pop(future)
-                for tracking in self._advance(stage, future, trackings, futures, waiting):
-                    admit()
-                    yield tracking.result
-                    shutil.rmtree(tracking.workdir, ignore_errors=True)
+            while len(active) < self.window:
+                item = next(pending, None)
+                if item is None:
+                    return
+                key, source, job = item
+                start(_Tracking(Processed(key), source, self.workdir, job))
+
+        while True:
+            try:
+                refill()
+                self._dispatch(waiting, futures)
+                if not futures:
+                    return
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                finished: list[_Tracking[T]] = []
+                for future in done:
+                    if isinstance(future.exception(), BrokenProcessPool):
+                        raise BrokenProcessPool(str(future.exception()))
+                    stage, trackings = futures.pop(future)
+                    finished += self._advance(stage, future, trackings, futures, waiting)
+            except BrokenProcessPool:
+                finished = self._restart(list(active.values()), futures, waiting, suspects)
+                active.clear()
+                active.update((id(t), t) for t in finished)
+            for tracking in finished:
+                del active[id(tracking)]
+                yield tracking.result
+                shutil.rmtree(tracking.workdir, ignore_errors=True)
+
+    def _restart(self, active: list[_Tracking[T]], futures: _Futures[T], waiting: list[tuple[PageJob, _Tracking[T]]],
+                 suspects: deque[_Tracking[T]]) -> list[_Tracking[T]]:
+        """After a worker died: a new pool; the document that was alone is refused (returned, finished),
+        the others are started again from scratch, one at a time."""
+        log.warning("un processus OCR s'est arrêté brutalement : %d document(s) repris un par un", len(active))
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+        futures.clear()
+        waiting.clear()
+        refused = []
+        alone = len(active) == 1 and active[0].suspect
+        for tracking in active:
+            shutil.rmtree(tracking.workdir, ignore_errors=True)
+            tracking.result = Processed(tracking.result.key)
+            tracking.pages_left = tracking.finishing = 0
+            if alone:
+                tracking.result.rejection = WorkerCrashed(
+                    "le traitement de ce fichier arrête brutalement le processus qui le lit (plantage d'une "
+                    "bibliothèque ou mémoire épuisée), deux fois de suite : fichier écarté")
+                refused.append(tracking)
+            else:
+                tracking.suspect = True
+        suspects.extendleft(reversed([t for t in active if t not in refused]))
+        return refused
 
     def _dispatch(self, waiting: list[tuple[PageJob, _Tracking[T]]], futures: _Futures[T]) -> None:
         """Pages waiting go to free workers, shared out evenly, at most ``PAGES_PER_RUN`` per run; a
@@ -179,7 +243,7 @@ class OcrPool:
             if result.copy_warning is None and result.failure is None:
                 result.copy = tracking.workdir / "copie.pdf"
         else:  # inspect
-            plan = self._value(future, result)
+            plan = self._plan(future, result)
             if plan is not None:
                 result.plan, result.pages = plan, list(plan.text_pages)
                 tracking.pages_left = len(plan.ocr_pages)
@@ -236,6 +300,21 @@ class OcrPool:
         except Exception:  # noqa: BLE001 - the recorder runs the same code and reports what goes wrong
             log.warning("analyse impossible dans un processus OCR, reprise par l'enregistrement", exc_info=True)
             return None
+
+    @staticmethod
+    def _plan(future: Future[Any], result: Processed[T]) -> DocumentPlan | None:
+        """The document's plan, or None with the reason to refuse it: a file a library cannot even
+        inspect has no pages to keep."""
+        try:
+            return future.result()  # type: ignore[no-any-return]
+        except MissingDependency:
+            raise
+        except InputRejected as exc:
+            result.rejection = exc
+        except Exception as exc:  # noqa: BLE001 - a library bug on one file must not stop the batch
+            result.rejection = Unreadable(f"fichier illisible : erreur inattendue à l'examen "
+                                          f"({type(exc).__name__}: {str(exc)[:200]})")
+        return None
 
     @staticmethod
     def _value(future: Future[Any], result: Processed[T]) -> Any:
