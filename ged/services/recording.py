@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 import ocr
 
@@ -30,14 +31,15 @@ def record_processed(ctx: Context, document_id: int, plan: ocr.DocumentPlan, pag
         if document.state != DocumentState.RECEIVED:
             # Another process (a resume racing the ingest that received it) recorded it first.
             return None
+        session.execute(update(StoredFile).where(StoredFile.document_id == document_id,
+                                                 StoredFile.role == FileRole.ORIGINAL)
+                        .values(media_type=plan.media_type))
         document.media_type = plan.media_type
         document.page_count = plan.page_count
-        session.execute(delete(Page).where(Page.document_id == document_id))
-        session.execute(delete(StoredFile).where(StoredFile.document_id == document_id,
-                                                 StoredFile.role == FileRole.PDFA))
-        original = document.file(FileRole.ORIGINAL)
-        if original is not None:
-            original.media_type = plan.media_type
+        # A received document has no pages, fields or copy yet: they are written in the transaction
+        # that takes it out of that state. Said to the ORM, so that it does not query for them.
+        set_committed_value(document, "pages", [])
+        set_committed_value(document, "fields", [])
         # Through the relationship, so that typing and routing read the text from memory rather
         # than loading back every word and box just written.
         document.pages = [Page(number=page.number, source=page.source.value, text=page.text,
@@ -70,8 +72,6 @@ def record_processed(ctx: Context, document_id: int, plan: ocr.DocumentPlan, pag
                        actor=actor, document_id=document_id, payload=payload)
         if failure:
             return None
-        session.flush()
-        session.expire(document, ["files"])
         return understanding.understand_document(ctx, session, document, actor=actor, analysis=analysis)
 
 

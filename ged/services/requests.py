@@ -14,8 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 import classifiers
 from classifiers.deadlines import DeadlineRule, Delay, Silence, Unit
@@ -68,16 +69,17 @@ def cited_request(session: Session, text: str, fields: dict[str, Any] | None = N
 
 
 def _next_number(session: Session, year: int, category: str) -> str:
+    """One upsert: the counter row is created at 1 or incremented, under the row's write lock."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    session.execute(dialect_insert(RequestCounter).values(year=year, category=category, last=0)
-                    .on_conflict_do_nothing())
+    statement = dialect_insert(RequestCounter).values(year=year, category=category, last=1)
     sequence = session.execute(
-        update(RequestCounter).where(RequestCounter.year == year, RequestCounter.category == category)
-        .values(last=RequestCounter.last + 1).returning(RequestCounter.last)).scalar_one()
+        statement.on_conflict_do_update(index_elements=[RequestCounter.year, RequestCounter.category],
+                                        set_={"last": RequestCounter.last + 1})
+        .returning(RequestCounter.last)).scalar_one()
     return classifiers.format_number(year, category, sequence)
 
 
@@ -125,6 +127,7 @@ def _open(ctx: Context, session: Session, document: Document, fields: dict[str, 
     session.add(request)
     session.flush()
     document.request_id = request.id
+    set_committed_value(request, "documents", [document])  # a new request has this document only: no query
     payload: dict[str, Any] = {"number": number, "service": request.service, "due_on": _iso(due.due_date),
                                "silence": due.silence.value, "silence_on": _iso(due.silence_date), "basis": due.basis}
     if settings.acknowledge:

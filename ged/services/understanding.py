@@ -78,7 +78,9 @@ def understand_document(ctx: Context, session: Session, document: Document, *, a
     document.service = document.service or ctx.settings.types[decision.doc_type].service
     document.classified_at = ctx.clock()
     document.indexed_at = None
-    low = [f.code for f in document.fields if f.confidence < ctx.settings.classification.field_threshold]
+    # Fields read with a low confidence and stored (``is``: a person's correction, kept instead, is another object).
+    low = [f.code for f in extracted
+           if f.confidence < ctx.settings.classification.field_threshold and fields.get(f.code) is f.value]
     payload: dict[str, Any] = {"type": decision.doc_type, "confidence": decision.confidence,
                                "method": decision.method, "fields": len(fields), "service": document.service}
     if low:
@@ -105,17 +107,18 @@ def retype(ctx: Context, session: Session, document: Document, doc_type: str) ->
 
 def store_fields(session: Session, document: Document,
                  extracted: Sequence[classifiers.ExtractedField]) -> dict[str, Any]:
-    """Replace what was extracted before; a person's corrections stay."""
-    corrected = {f.code for f in document.fields if f.method == "agent"}
-    session.execute(delete(DocumentField).where(DocumentField.document_id == document.id,
-                                                DocumentField.method != "agent"))
+    """Replace what was extracted before; a person's corrections stay. Returns every field's value."""
+    corrected = {f.code: f.value for f in document.fields if f.method == "agent"}
+    if len(corrected) < len(document.fields):
+        session.execute(delete(DocumentField).where(DocumentField.document_id == document.id,
+                                                    DocumentField.method != "agent"))
     rows = [{"document_id": document.id, "code": f.code, "value": f.value, "confidence": f.confidence,
              "page": f.page, "box": list(f.box) if f.box else None, "method": f.method}
             for f in extracted if f.code not in corrected]
     if rows:  # one statement for all of them (the ORM would send one per field)
         session.execute(insert(DocumentField), rows)
-    session.refresh(document, ["fields"])
-    return {f.code: f.value for f in document.fields}
+    session.expire(document, ["fields"])
+    return {**corrected, **{row["code"]: row["value"] for row in rows}}
 
 
 def _analyse_here(ctx: Context, document: Document) -> Analysis:
