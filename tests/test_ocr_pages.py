@@ -229,3 +229,13 @@ def test_a_page_whose_orientation_is_unsure_and_reads_badly_is_read_turned_over(
                                         workdir=tmp_path, options=OPTIONS))
     assert page.rotation == 0 and (tmp_path / "turned.pbm").is_file()
     assert cer(pages[0].text, page.text) < 0.05
+
+
+def test_results_cross_processes_unchanged(recognised: dict) -> None:
+    """Plans and pages go to and from the worker processes pickled."""
+    import pickle
+
+    plan, pages, _copy = recognised["facture_fournisseur"]
+    assert pickle.loads(pickle.dumps(plan)) == plan
+    assert pickle.loads(pickle.dumps(pages)) == pages
+    assert all(type(word) is ocr.Word for page in pickle.loads(pickle.dumps(pages)) for word in page.words)

@@ -44,7 +44,9 @@ class Database:
             database = url.split("///", 1)[-1]
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(url, pool_pre_ping=True)
+        # A server may drop a pooled connection (restart, idle timeout): checked before use. An SQLite
+        # file cannot, and the check would cost a query per transaction.
+        self.engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
