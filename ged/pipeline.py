@@ -15,7 +15,7 @@ import multiprocessing.forkserver
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -54,7 +54,7 @@ def start_fork_server() -> multiprocessing.context.ForkServerContext:
     will process documents calls this first, so that those imports run beside its own.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ocr.inspection", "ocr.page", "ocr.pdfa", "ged.analysis"])
+    context.set_forkserver_preload(["ocr.inspection", "ocr.page", "ocr.pdfa", "ged.pipeline"])
     multiprocessing.forkserver.ensure_running()
     return context
 
@@ -102,6 +102,54 @@ class _Tracking(Generic[T]):
 
 _Futures = dict[Future[Any], tuple[str, list[_Tracking[T]]]]
 """Each running task: its stage and the documents it serves (several for a run of pages)."""
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    """What a worker saw of a file; when no page needs OCR, the document is finished there too."""
+
+    plan: DocumentPlan
+    finished: bool = False
+    copy_warning: str | None = None
+    """Why there is no searchable copy (a signed PDF, a copy that could not be made valid)."""
+    copy_error: OcrError | None = None
+    """The copy failed in an unexpected way (as an ``OcrError``: a library's own exception may not pickle)."""
+    analysis: Analysis | None = None
+
+
+def first_look(source: Path, options: OcrOptions, copy_to: Path, classifier: ClassifierSpec | None,
+               job: AnalysisJob | None) -> FirstLook:
+    """In a worker: inspect the file; a document whose every page carries text (a born-digital
+    letter) is also copied and analysed here, one task where it took three round trips through
+    the parent. Inspection failures propagate (the file is refused), the others are reported."""
+    plan: DocumentPlan = INSPECT(source, options)
+    if plan.ocr_pages:
+        return FirstLook(plan)
+    copy_to.parent.mkdir(parents=True, exist_ok=True)
+    warning, error = None, None
+    try:
+        warning = WRITE_SEARCHABLE_COPY(source, plan, plan.text_pages, copy_to, timeout=options.timeout_seconds)
+    except MissingDependency:
+        raise
+    except OcrError as exc:
+        error = exc
+    except Exception as exc:  # noqa: BLE001 - reported on the document, as when the copy is a task of its own
+        error = _unexpected(exc)
+    analysis = None
+    if classifier is not None and job is not None:
+        analysis = _analysed(lambda: analyse_recognised(classifier, job, source, plan.media_type, plan.text_pages))
+    return FirstLook(plan, True, warning, error, analysis)
+
+
+def _analysed(compute: Callable[[], Analysis]) -> Analysis | None:
+    """None lets the recorder decide itself: no usable model here, or a bug on one document."""
+    try:
+        return compute()
+    except ModelUnavailable:
+        return None
+    except Exception:  # noqa: BLE001 - the recorder runs the same code and reports what goes wrong
+        log.warning("analyse impossible dans un processus OCR, reprise par l'enregistrement", exc_info=True)
+        return None
 
 
 class OcrPool:
@@ -157,7 +205,8 @@ class OcrPool:
             tracking.workdir = self.workdir / str(started)  # a fresh one: a dead worker's files stay behind
             started += 1
             active[id(tracking)] = tracking
-            futures[self._submit(INSPECT, tracking.source, self.options)] = ("inspect", [tracking])
+            futures[self._submit(first_look, tracking.source, self.options, tracking.workdir / "copie.pdf",
+                                 self.classifier, tracking.job)] = ("inspect", [tracking])
 
         def refill() -> None:
             if suspects:
@@ -237,14 +286,19 @@ class OcrPool:
         [tracking] = trackings
         result = tracking.result
         if stage == "analysis":
-            result.analysis = self._analysis(future)
+            result.analysis = _analysed(future.result)
         elif stage == "copy":
-            result.copy_warning = self._value(future, result)
-            if result.copy_warning is None and result.failure is None:
-                result.copy = tracking.workdir / "copie.pdf"
+            _copied(tracking, self._value(future, result))
         else:  # inspect
-            plan = self._plan(future, result)
-            if plan is not None:
+            look = self._look(future, result)
+            if look is not None and look.finished:
+                result.plan, result.pages, result.analysis = look.plan, list(look.plan.text_pages), look.analysis
+                if look.copy_error is not None:
+                    _note(result, look.copy_error)
+                _copied(tracking, look.copy_warning)
+                return [tracking]
+            if look is not None:
+                plan = look.plan
                 result.plan, result.pages = plan, list(plan.text_pages)
                 tracking.pages_left = len(plan.ocr_pages)
                 waiting += [(PageJob(source=tracking.source, media_type=plan.media_type, page=page,
@@ -291,20 +345,9 @@ class OcrPool:
         return False
 
     @staticmethod
-    def _analysis(future: Future[Any]) -> Analysis | None:
-        """None lets the recorder decide itself: no usable model here, or a bug on one document."""
-        try:
-            return future.result()
-        except ModelUnavailable:
-            return None
-        except Exception:  # noqa: BLE001 - the recorder runs the same code and reports what goes wrong
-            log.warning("analyse impossible dans un processus OCR, reprise par l'enregistrement", exc_info=True)
-            return None
-
-    @staticmethod
-    def _plan(future: Future[Any], result: Processed[T]) -> DocumentPlan | None:
-        """The document's plan, or None with the reason to refuse it: a file a library cannot even
-        inspect has no pages to keep."""
+    def _look(future: Future[Any], result: Processed[T]) -> FirstLook | None:
+        """What the worker saw, or None with the reason to refuse the file: a file a library cannot
+        even inspect has no pages to keep."""
         try:
             return future.result()  # type: ignore[no-any-return]
         except MissingDependency:
@@ -328,6 +371,13 @@ class OcrPool:
         return None
 
 
+def _copied(tracking: _Tracking[Any], warning: str | None) -> None:
+    """The copy task ended: the copy is there unless a warning or a failure says otherwise."""
+    tracking.result.copy_warning = warning
+    if warning is None and tracking.result.failure is None:
+        tracking.result.copy = tracking.workdir / "copie.pdf"
+
+
 def _note(result: Processed[Any], exc: BaseException) -> None:
     """The first reason a document cannot be used (quarantine) or was not fully read (review)."""
     if isinstance(exc, InputRejected):
@@ -335,4 +385,9 @@ def _note(result: Processed[Any], exc: BaseException) -> None:
     elif isinstance(exc, OcrError):
         result.failure = result.failure or exc
     else:
-        result.failure = result.failure or EngineError(f"erreur inattendue : {type(exc).__name__}: {exc}")
+        result.failure = result.failure or _unexpected(exc)
+
+
+def _unexpected(exc: BaseException) -> EngineError:
+    """A library's own exception as an ``OcrError``: it pickles, and the document records its name."""
+    return EngineError(f"erreur inattendue : {type(exc).__name__}: {exc}")

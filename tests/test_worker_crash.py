@@ -109,6 +109,6 @@ def test_a_file_a_library_fails_to_inspect_is_refused_not_fatal() -> None:
     failed: Future[object] = Future()
     failed.set_exception(KeyError("/Root"))
     result: Processed[str] = Processed("lettre.pdf")
-    assert OcrPool._plan(failed, result) is None
+    assert OcrPool._look(failed, result) is None
     assert result.rejection is not None and result.rejection.code == "unreadable"
     assert "KeyError" in result.rejection.message and result.failure is None
