@@ -7,7 +7,9 @@ run again, so ``resume`` finishes whatever a crash interrupted, without duplicat
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -84,6 +86,9 @@ class IntakeHints:
 
 
 HintsFor = Callable[[Path], IntakeHints]
+
+_Staging = StagedBlob | int | OSError
+"""A file copied into the store, or its size when over the limit, or why it could not be read."""
 
 
 @dataclass
@@ -178,28 +183,57 @@ class IngestService:
     def _receive_each(self, files: list[Path], reports: list[IngestReport], progress: Progress | None,
                       hints_for: HintsFor | None) -> Iterator[_Received]:
         """Store each file when asked for the next one; what needs no processing is reported at once."""
-        for path in files:
-            for outcome in self._receive(path, hints_for(path) if hints_for else IntakeHints()):
+        for path, staging in self._staged_ahead(files):
+            for outcome in self._receive(path, staging, hints_for(path) if hints_for else IntakeHints()):
                 if isinstance(outcome, _Received):
                     yield outcome
                 else:
                     reports.append(outcome)
                     _notify(progress, outcome)
 
-    def _receive(self, path: Path, hints: IntakeHints) -> list[IngestReport | _Received]:
-        """Store one file; a batch scan with separator sheets becomes one document per segment."""
+    def _staged_ahead(self, files: list[Path]) -> Iterator[tuple[Path, _Staging]]:
+        """Each file with its copy in the store's incoming area; the next file is copied, hashed and
+        fsynced by a thread while this one is recorded, so that the disk's waits overlap the work."""
+        remaining = iter(files)
+        ahead: deque[tuple[Path, Future[_Staging]]] = deque()
+        with ThreadPoolExecutor(1, thread_name_prefix="ged-depot") as thread:
+
+            def stage_next() -> None:
+                path = next(remaining, None)
+                if path is not None:
+                    ahead.append((path, thread.submit(self._stage, path)))
+
+            stage_next()
+            try:
+                while ahead:
+                    path, staging = ahead.popleft()
+                    stage_next()
+                    yield path, staging.result()
+            finally:  # the caller stopped early: copies nobody will publish
+                for _, staging in ahead:
+                    if isinstance(leftover := staging.result(), StagedBlob):
+                        self.ctx.blobs.discard(leftover)
+
+    def _stage(self, path: Path) -> _Staging:
         try:
             size = path.stat().st_size
             if size > self.ctx.settings.limits.max_file_bytes:
-                return [self._refuse_unstored(path, size)]
-            staged = self.ctx.blobs.stage(path)
+                return size
+            return self.ctx.blobs.stage(path)
         except OSError as exc:
-            return [IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible ({exc.strerror})",
+            return exc
+
+    def _receive(self, path: Path, staging: _Staging, hints: IntakeHints) -> list[IngestReport | _Received]:
+        """Store one file; a batch scan with separator sheets becomes one document per segment."""
+        if isinstance(staging, OSError):
+            return [IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible ({staging.strerror})",
                                  reason_code="unreadable")]
-        batch = splitting.find_separators(staged.temp_path)
+        if isinstance(staging, int):
+            return [self._refuse_unstored(path, staging)]
+        batch = splitting.find_separators(staging.temp_path)
         if batch is not None:
-            return self._receive_segments(path, staged, batch, hints)
-        return [self._store_or_report(path, path.name, staged, hints)]
+            return self._receive_segments(path, staging, batch, hints)
+        return [self._store_or_report(path, path.name, staging, hints)]
 
     def _store_or_report(self, path: Path, filename: str, staged: StagedBlob,
                          hints: IntakeHints) -> IngestReport | _Received:
