@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.forkserver
+import os
 import shutil
 import tempfile
 from collections import deque
@@ -55,7 +56,18 @@ def start_fork_server() -> multiprocessing.context.ForkServerContext:
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["ocr.inspection", "ocr.page", "ocr.pdfa", "ged.pipeline"])
-    multiprocessing.forkserver.ensure_running()
+    # Python 3.11's fork server ignores the sys.path it is given and starts as ``python -c``, with
+    # the current folder first: an ``ocr.py`` there would be imported by the workers instead of
+    # ours. PYTHONSAFEPATH keeps that folder out; the server inherits it, nothing else does.
+    previous = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        if previous is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = previous
     return context
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,6 +42,24 @@ def test_help_lists_every_command_and_each_loads_alone(run_cli) -> None:  # noqa
         assert f" {name} " in listing.stdout, name
         alone = run_cli(name, "--help")
         assert alone.exit_code == 0 and f"ged {name} " in " ".join(alone.stdout.split()), name
+
+
+def test_workers_run_the_installed_code_whatever_the_current_folder(initialised: Path, samples: Path,
+                                                                   tmp_path: Path) -> None:
+    """Python 3.11's fork server ignores the parent's ``sys.path`` and puts the current folder
+    first: an ``ocr.py`` lying in the folder ``ged`` is run from must not replace the OCR package
+    in the worker processes."""
+    ged = Path(sys.executable).with_name("ged")
+    if not ged.is_file():
+        pytest.skip(f"the ged console script is not installed beside {sys.executable}")
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "ocr.py").write_text('raise RuntimeError("pas le module ocr de la GED")\n')
+    run = subprocess.run([str(ged), "ingest", "--json", str(samples / "courrier_divers.pdf")], cwd=scripts,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    [entry] = json.loads(run.stdout)
+    assert entry["outcome"] == "ingested" and entry["page_count"] == 1
 
 
 def test_commands_need_an_initialised_home(ged_home: Path, run_cli) -> None:  # noqa: ANN001
