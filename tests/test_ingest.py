@@ -196,3 +196,22 @@ def test_pdf_with_a_text_page_and_a_scanned_page(context: Context, samples: Path
     assert ocr.is_valid_pdfa(copy)
     with pikepdf.open(copy) as pdf:
         assert len(pdf.pages) == 2
+
+
+def test_files_staged_ahead_and_never_taken_are_discarded(context: Context, samples: Path, tmp_path: Path) -> None:
+    """The thread copies the next file into the store before it is asked for: a batch that stops
+    early (a missing dependency, an interrupted command) must not leave that copy behind."""
+    files = []
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        files.append(tmp_path / name)
+        shutil.copy(samples / "facture_fournisseur.pdf", files[-1])
+    files[-1].write_bytes(files[-1].read_bytes() + b"\n%autre\n")
+    ahead = IngestService(context)._staged_ahead([*files, tmp_path / "absent.pdf"])
+    first_path, first = next(ahead)
+    incoming = context.blobs.root / "incoming"
+    assert first_path == files[0] and first.temp_path.parent == incoming and first.sha256 == _sha(files[0])
+    ahead.close()
+    assert sorted(incoming.iterdir()) == [first.temp_path]  # the caller's copy only: b.pdf's was discarded
+    taken = list(IngestService(context)._staged_ahead([files[2], tmp_path / "absent.pdf"]))
+    assert [path for path, _ in taken] == [files[2], tmp_path / "absent.pdf"]
+    assert taken[0][1].sha256 == _sha(files[2]) and isinstance(taken[1][1], FileNotFoundError)
