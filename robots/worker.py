@@ -1,8 +1,8 @@
 """``ged worker``: claims processing jobs from the shared database and does them, on any number of machines.
 
-One job at a time per worker process, its pages in parallel in the worker's own OCR pool (kept
-alive between jobs); a thread renews the job's lease while it runs. SIGTERM finishes the job
-under way, then stops. A heartbeat row says the worker is alive and what it has done.
+A few jobs at a time per worker process (a fair share of the queue), their pages in parallel in the
+worker's own OCR pool (kept alive between jobs); a thread renews the jobs' leases while they run.
+SIGTERM finishes the jobs under way, then stops. A heartbeat row says the worker is alive and what it has done.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ def run_worker(ctx: Context, stop: threading.Event, *, name: str | None = None, 
     with service.ocr_pool() as pool:
         while not stop.is_set():
             queue.enqueue_orphans(ctx)
-            job = queue.claim(ctx, name, lease=lease)
-            if job is None:
+            jobs = queue.claim(ctx, name, lease=lease)
+            if not jobs:
                 queue.heartbeat(ctx, name, state="actif")
                 if idle_exit is not None and idle >= idle_exit:
                     break
@@ -47,38 +47,53 @@ def run_worker(ctx: Context, stop: threading.Event, *, name: str | None = None, 
                 idle += settings.poll_seconds
                 continue
             idle = 0.0
-            pages = _do(ctx, service, pool, job, name, lease, on_report)
-            done += 1
-            queue.heartbeat(ctx, name, state="actif", documents=1, pages=pages or 0)
+            pages = _do(ctx, service, pool, jobs, name, lease, on_report)
+            done += len(jobs)
+            queue.heartbeat(ctx, name, state="actif", documents=len(jobs), pages=pages)
     queue.heartbeat(ctx, name, state="arrete")
     return done
 
 
-def _do(ctx: Context, service: IngestService, pool: Any, job: queue.Claimed, name: str, lease: timedelta,
-        on_report: Callable[[IngestReport], None] | None) -> int | None:
+def _do(ctx: Context, service: IngestService, pool: Any, jobs: list[queue.Claimed], name: str, lease: timedelta,
+        on_report: Callable[[IngestReport], None] | None) -> int:
+    """Process the claimed jobs together; if that fails, each alone, so that one document that
+    breaks processing fails its own job only. Returns the pages read."""
     finished = threading.Event()
 
     def renew() -> None:
         interval = min(ctx.settings.workers.heartbeat_seconds, lease.total_seconds() / 3)
-        while not finished.wait(interval):
-            if not queue.renew(ctx, job.job_id, name, lease=lease):
-                log.warning("travail %s repris par un autre worker", job.job_id)
-                return
+        held = list(jobs)
+        while held and not finished.wait(interval):
+            for job in list(held):
+                if not queue.renew(ctx, job.job_id, name, lease=lease):
+                    log.warning("travail %s repris par un autre worker", job.job_id)
+                    held.remove(job)
 
     renewer = threading.Thread(target=renew, daemon=True)
     renewer.start()
     try:
-        reports = service.process_documents([job.document_id], pool)
-    except Exception as exc:  # noqa: BLE001 - a failing document must not stop the worker
-        log.exception("document %s", job.document_id)
+        reports = _process(service, pool, jobs, name)
+    finally:
         finished.set()
-        queue.finish(ctx, job.job_id, name, pages=None, error=str(exc))
-        return None
-    finished.set()
-    renewer.join()
-    pages = sum(r.page_count or 0 for r in reports)
-    queue.finish(ctx, job.job_id, name, pages=pages)
+        renewer.join()
     for report in reports:
         if on_report is not None:
             on_report(report)
-    return pages
+    return sum(r.page_count or 0 for r in reports)
+
+
+def _process(service: IngestService, pool: Any, jobs: list[queue.Claimed], name: str) -> list[IngestReport]:
+    ctx = service.ctx
+    try:
+        reports = service.process_documents([job.document_id for job in jobs], pool)
+    except Exception as exc:  # noqa: BLE001 - a failing document must not stop the worker
+        if len(jobs) > 1:
+            log.warning("échec d'un lot de %d documents : repris un par un", len(jobs), exc_info=True)
+            return [report for job in jobs for report in _process(service, pool, [job], name)]
+        log.exception("document %s", jobs[0].document_id)
+        queue.finish(ctx, jobs[0].job_id, name, pages=None, error=str(exc))
+        return []
+    pages = {r.document_id: r.page_count for r in reports}
+    for job in jobs:
+        queue.finish(ctx, job.job_id, name, pages=pages.get(job.document_id))
+    return reports

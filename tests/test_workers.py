@@ -7,12 +7,16 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from ged.context import Context
 from ged.db.models import Document, DocumentState, Event, Job, Page
+from ged.services import queue
+from ged.settings import load_settings
 
 ROOT = Path(__file__).parents[1]
 
@@ -58,7 +62,8 @@ def test_workers_process_a_batch_exactly_once_under_sigkill(shared: str, run_cli
     time.sleep(0.5)
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
-    survivors = [_worker("--idle-exit", "3") for _ in range(2)]
+    # The victim held a fair share of the queue (several jobs): the survivors wait past its lease for them.
+    survivors = [_worker("--idle-exit", "12") for _ in range(2)]
     for survivor in survivors:
         out, err = survivor.communicate(timeout=600)
         assert survivor.returncode == 0, err.decode()
@@ -73,7 +78,7 @@ def test_workers_process_a_batch_exactly_once_under_sigkill(shared: str, run_cli
         assert all(n == 1 for *_, n in pages) and len(pages) == 7  # the TIFF has two pages
         jobs = connection.execute(select(Job.state, Job.attempts, Job.claimed_by)).all()
         assert {state for state, _, _ in jobs} == {"done"}
-        assert any(attempts == 2 for _, attempts, _ in jobs)  # the killed worker's job was taken over
+        assert any(attempts == 2 for _, attempts, _ in jobs)  # the killed worker's jobs were taken over
     engine.dispose()
     final = run_cli("status", "--json").json()["queue"]
     assert final["pending"] == 0 and final["claimed"] == [] and len(final["workers"]) == 3
@@ -88,3 +93,28 @@ def test_a_worker_stops_cleanly_on_sigterm(shared: str) -> None:
     worker.send_signal(signal.SIGTERM)
     out, _ = worker.communicate(timeout=60)
     assert worker.returncode == 0 and "Arrêt propre du worker" in out.decode()
+
+
+@pytest.mark.postgres
+def test_a_worker_claims_a_fair_share_of_the_queue(shared: str, run_cli, samples: Path) -> None:  # noqa: ANN001
+    """Up to four one-page documents per OCR process (read in one Tesseract run), never more than
+    the waiting jobs divided among the live workers."""
+    scans = [samples / n for n in ("signalement_eclairage.png", "reclamation_dechets.png", "inscription_scolaire.jpg",
+                                   "demande_acte_naissance.tif", "courrier_divers.pdf", "declaration_prealable.pdf")]
+    assert run_cli("ingest", "--json", *scans).exit_code == 0
+    ctx = Context.open(load_settings())
+    lease = timedelta(seconds=ctx.settings.workers.lease_seconds)
+    try:
+        queue.heartbeat(ctx, "a", state="actif")
+        first = queue.claim(ctx, "a", lease=lease)  # 6 waiting, 1 live worker: 4 (one OCR process × 4)
+        queue.heartbeat(ctx, "b", state="actif")
+        second = queue.claim(ctx, "b", lease=lease)  # 2 waiting, 2 live workers: 1
+        queue.heartbeat(ctx, "c", state="actif")
+        third = queue.claim(ctx, "c", lease=lease)  # 1 waiting, 3 live workers: still 1
+        assert [len(first), len(second), len(third)] == [4, 1, 1]
+        assert queue.claim(ctx, "a", lease=lease) == []
+        claimed = [job.document_id for job in [*first, *second, *third]]
+        assert sorted(claimed) == sorted(set(claimed)) and len(claimed) == 6  # each job to one worker
+        assert queue.status(ctx, alive_within=lease).pending == 0
+    finally:
+        ctx.close()
