@@ -14,13 +14,14 @@ import pypdfium2
 import pytest
 from sqlalchemy import select
 
+from classifiers.fields.extract import ExtractedField
 from examples.letters import LETTERS, Letter, by_name
 from examples.render import born_digital_pdf
 from ged import journal
 from ged.context import Context
-from ged.db.models import Document, DocumentState, Event, FileRole, Request
+from ged.db.models import Document, DocumentField, DocumentState, Event, FileRole, Request
 from ged.errors import InvalidValue
-from ged.services import requests, validation
+from ged.services import requests, understanding, validation
 from ged.services.ingest import IngestService, Outcome
 from ged.settings import load_settings
 
@@ -228,3 +229,31 @@ def test_settings_override_one_key_of_a_type_and_keep_the_rest(ged_home: Path) -
     (ged_home / "ged.toml").write_text('[types.voirie]\nservice = "inconnu"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="inconnu"):
         load_settings()
+
+
+
+def test_fields_to_check_are_those_read_with_low_confidence_and_not_corrected(ctx: Context, tmp_path: Path) -> None:
+    report = IngestService(ctx).ingest([_pdf(tmp_path, by_name("facture_fournisseur"))])[0]
+    threshold = ctx.settings.classification.field_threshold
+    with ctx.db.session() as session:
+        classified = session.scalar(select(Event).where(Event.kind == "document.classified",
+                                                        Event.document_id == report.document_id))
+        document = session.get_one(Document, report.document_id)
+        assert sorted(classified.payload.get("fields_to_check", [])) == sorted(
+            f.code for f in document.fields if f.confidence < threshold)
+    low = ExtractedField("iban", "FR7630006000011234567890189", 0.2)
+    sure = ExtractedField("montant_ttc", "120.00", 0.99)
+    with ctx.db.session() as session:
+        document = session.get_one(Document, report.document_id)
+        corrected = next((f for f in document.fields if f.code == "siret"), None) or DocumentField(
+            document_id=document.id, code="siret", confidence=1.0, page=None)
+        corrected.value, corrected.method = "73282932000074", "agent"  # as `ged doc validate` does
+        session.add(corrected)
+        session.flush()
+        session.expire(document, ["fields"])
+        values, written = understanding.store_fields(session, document, [
+            low, sure, ExtractedField("siret", "00000000000000", 0.1)])
+        assert values == {"siret": "73282932000074", "iban": low.value, "montant_ttc": "120.00"}
+        assert written == [low, sure]  # the person's siret stays; the one read again is neither written nor flagged
+        assert {(f.code, f.method) for f in document.fields} == {("siret", "agent"), ("iban", "texte"),
+                                                                 ("montant_ttc", "texte")}

@@ -72,15 +72,13 @@ def understand_document(ctx: Context, session: Session, document: Document, *, a
         if cited.doc_type != decision.doc_type:
             extracted = tuple(_extract(ctx, document, cited.doc_type))
         decision = cited
-    fields = store_fields(session, document, extracted)
+    fields, written = store_fields(session, document, extracted)
     document.doc_type = decision.doc_type
     document.type_confidence = decision.confidence
     document.service = document.service or ctx.settings.types[decision.doc_type].service
     document.classified_at = ctx.clock()
     document.indexed_at = None
-    # Fields read with a low confidence and stored (``is``: a person's correction, kept instead, is another object).
-    low = [f.code for f in extracted
-           if f.confidence < ctx.settings.classification.field_threshold and fields.get(f.code) is f.value]
+    low = [f.code for f in written if f.confidence < ctx.settings.classification.field_threshold]
     payload: dict[str, Any] = {"type": decision.doc_type, "confidence": decision.confidence,
                                "method": decision.method, "fields": len(fields), "service": document.service}
     if low:
@@ -100,25 +98,27 @@ def understand_document(ctx: Context, session: Session, document: Document, *, a
                       request.number if request else None, bool(joined))
 
 
-def retype(ctx: Context, session: Session, document: Document, doc_type: str) -> dict[str, Any]:
+def retype(ctx: Context, session: Session, document: Document, doc_type: str) -> None:
     """A person set another type: that type's fields are read again (their corrections stay)."""
-    return store_fields(session, document, tuple(_extract(ctx, document, doc_type)))
+    store_fields(session, document, tuple(_extract(ctx, document, doc_type)))
 
 
 def store_fields(session: Session, document: Document,
-                 extracted: Sequence[classifiers.ExtractedField]) -> dict[str, Any]:
-    """Replace what was extracted before; a person's corrections stay. Returns every field's value."""
+                 extracted: Sequence[classifiers.ExtractedField]
+                 ) -> tuple[dict[str, Any], list[classifiers.ExtractedField]]:
+    """Replace what was extracted before; a person's corrections stay. Returns every field's value
+    (corrections included) and the extracted fields written (those no correction overrides)."""
     corrected = {f.code: f.value for f in document.fields if f.method == "agent"}
     if len(corrected) < len(document.fields):
         session.execute(delete(DocumentField).where(DocumentField.document_id == document.id,
                                                     DocumentField.method != "agent"))
-    rows = [{"document_id": document.id, "code": f.code, "value": f.value, "confidence": f.confidence,
-             "page": f.page, "box": list(f.box) if f.box else None, "method": f.method}
-            for f in extracted if f.code not in corrected]
-    if rows:  # one statement for all of them (the ORM would send one per field)
-        session.execute(insert(DocumentField), rows)
+    written = [f for f in extracted if f.code not in corrected]
+    if written:  # one statement for all of them (the ORM would send one per field)
+        session.execute(insert(DocumentField), [
+            {"document_id": document.id, "code": f.code, "value": f.value, "confidence": f.confidence,
+             "page": f.page, "box": list(f.box) if f.box else None, "method": f.method} for f in written])
     session.expire(document, ["fields"])
-    return {**corrected, **{row["code"]: row["value"] for row in rows}}
+    return {**corrected, **{f.code: f.value for f in written}}, written
 
 
 def _analyse_here(ctx: Context, document: Document) -> Analysis:
