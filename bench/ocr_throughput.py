@@ -186,7 +186,8 @@ def main() -> None:
     parser.add_argument("--kinds", default="clean,noisy")
     parser.add_argument("--born-digital", type=int, default=300)
     parser.add_argument("--rss-pages", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each measurement, best kept (interleaved where methods are compared)")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="runs of each measurement, best kept (interleaved where methods are compared)")
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
