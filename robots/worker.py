@@ -57,7 +57,10 @@ def run_worker(ctx: Context, stop: threading.Event, *, name: str | None = None, 
 def _do(ctx: Context, service: IngestService, pool: Any, jobs: list[queue.Claimed], name: str, lease: timedelta,
         on_report: Callable[[IngestReport], None] | None) -> int:
     """Process the claimed jobs together; if that fails, each alone, so that one document that
-    breaks processing fails its own job only. Returns the pages read."""
+    breaks processing fails its own job only. Returns the pages read.
+
+    The jobs are finished once the lease renewer has stopped: a job finished under it would look
+    taken over by another worker at its next renewal."""
     finished = threading.Event()
 
     def renew() -> None:
@@ -72,28 +75,32 @@ def _do(ctx: Context, service: IngestService, pool: Any, jobs: list[queue.Claime
     renewer = threading.Thread(target=renew, daemon=True)
     renewer.start()
     try:
-        reports = _process(service, pool, jobs, name)
+        reports, errors = _process(service, pool, jobs)
     finally:
         finished.set()
         renewer.join()
+    pages = {r.document_id: r.page_count for r in reports}
+    for job in jobs:
+        queue.finish(ctx, job.job_id, name, pages=pages.get(job.document_id), error=errors.get(job.job_id))
     for report in reports:
         if on_report is not None:
             on_report(report)
     return sum(r.page_count or 0 for r in reports)
 
 
-def _process(service: IngestService, pool: Any, jobs: list[queue.Claimed], name: str) -> list[IngestReport]:
-    ctx = service.ctx
+def _process(service: IngestService, pool: Any, jobs: list[queue.Claimed]) -> tuple[list[IngestReport], dict[int, str]]:
+    """The reports of the documents processed, and why each failed job failed (by job id)."""
     try:
-        reports = service.process_documents([job.document_id for job in jobs], pool)
+        return service.process_documents([job.document_id for job in jobs], pool), {}
     except Exception as exc:  # noqa: BLE001 - a failing document must not stop the worker
-        if len(jobs) > 1:
-            log.warning("échec d'un lot de %d documents : repris un par un", len(jobs), exc_info=True)
-            return [report for job in jobs for report in _process(service, pool, [job], name)]
-        log.exception("document %s", jobs[0].document_id)
-        queue.finish(ctx, jobs[0].job_id, name, pages=None, error=str(exc))
-        return []
-    pages = {r.document_id: r.page_count for r in reports}
+        if len(jobs) == 1:
+            log.exception("document %s", jobs[0].document_id)
+            return [], {jobs[0].job_id: str(exc)}
+        log.warning("échec d'un lot de %d documents : repris un par un", len(jobs), exc_info=True)
+    reports: list[IngestReport] = []
+    errors: dict[int, str] = {}
     for job in jobs:
-        queue.finish(ctx, job.job_id, name, pages=pages.get(job.document_id))
-    return reports
+        alone, failed = _process(service, pool, [job])
+        reports += alone
+        errors |= failed
+    return reports, errors

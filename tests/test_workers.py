@@ -118,3 +118,35 @@ def test_a_worker_claims_a_fair_share_of_the_queue(shared: str, run_cli, samples
         assert queue.status(ctx, alive_within=lease).pending == 0
     finally:
         ctx.close()
+
+
+@pytest.mark.postgres
+def test_a_document_that_breaks_a_batch_fails_its_own_job_only(shared: str, run_cli, samples: Path) -> None:  # noqa: ANN001
+    """A blob changed on the shared store makes the claimed batch fail: each job is then done alone,
+    the corrupted one fails with the reason, and jobs already finished are not reported as taken over."""
+    scans = [samples / n for n in ("courrier_divers.pdf", "signalement_eclairage.png", "reclamation_dechets.png")]
+    ids = [e["document_id"] for e in run_cli("ingest", "--json", *scans).json()]
+    ctx = Context.open(load_settings())
+    try:
+        with ctx.db.session() as session:
+            corrupted = session.get_one(Document, ids[0])
+            blob = ctx.blobs.path_for(corrupted.sha256)
+        blob.chmod(0o644)
+        blob.write_bytes(blob.read_bytes() + b"\n% altered on the share")
+    finally:
+        ctx.close()
+    worker = _worker("--idle-exit", "2")
+    out, err = worker.communicate(timeout=300)
+    assert worker.returncode == 0, err.decode()
+    assert "repris un par un" in err.decode()  # the batch of three failed, then each job was done alone
+    assert "repris par un autre worker" not in err.decode()  # nothing was taken over: one worker
+    engine = create_engine(shared)
+    with engine.connect() as connection:
+        jobs = dict(connection.execute(select(Job.document_id, Job.state)).all())
+        error = connection.execute(select(Job.error).where(Job.document_id == ids[0])).scalar_one()
+        states = dict(connection.execute(select(Document.id, Document.state)).all())
+    engine.dispose()
+    assert jobs == {ids[0]: "failed", ids[1]: "done", ids[2]: "done"}
+    assert "ne correspond plus à son empreinte" in error
+    assert states[ids[0]] == DocumentState.RECEIVED  # kept as stored, for a person to look at
+    assert all(states[i] != DocumentState.RECEIVED for i in ids[1:])
