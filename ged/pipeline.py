@@ -93,7 +93,7 @@ class Processed(Generic[T]):
     failure: OcrError | None = None
     """A tool failed on a page: keep what was read, ask for review."""
     copy: Path | None = None
-    """The searchable PDF/A copy, valid until the next document is asked for."""
+    """The searchable PDF/A copy, valid until the next batch is asked for."""
     copy_warning: str | None = None
     analysis: Analysis | None = None
     """Type and fields, when a worker could compute them (the recorder does it otherwise)."""
@@ -194,8 +194,10 @@ class OcrPool:
         enough that a crash leaves little to resume."""
         return self.workers * (2 * PAGES_PER_RUN + 1)
 
-    def process(self, documents: Iterable[tuple[T, Path, AnalysisJob | None]]) -> Iterator[Processed[T]]:
-        """Inspect, recognise, copy and analyse every document; yield each one when it is finished.
+    def process(self, documents: Iterable[tuple[T, Path, AnalysisJob | None]]) -> Iterator[list[Processed[T]]]:
+        """Inspect, recognise, copy and analyse every document; yield them as they are finished,
+        together those that finished while the caller was busy with the previous ones (so that it
+        can record them in one transaction: the busier it is, the larger its batches).
 
         ``documents`` is read lazily, one more each time one is finished: the parent stores
         the next file while the workers are busy, instead of batch after batch.
@@ -251,7 +253,9 @@ class OcrPool:
                 active.update((id(t), t) for t in finished)
             for tracking in finished:
                 del active[id(tracking)]
-                yield tracking.result
+            if finished:
+                yield [tracking.result for tracking in finished]
+            for tracking in finished:
                 shutil.rmtree(tracking.workdir, ignore_errors=True)
 
     def _restart(self, active: list[_Tracking[T]], futures: _Futures[T], waiting: list[tuple[PageJob, _Tracking[T]]],

@@ -32,7 +32,7 @@ def options(ged_home: Path) -> OcrOptions:
 
 
 def _process(pool: OcrPool, items: list[tuple[str, Path, AnalysisJob | None]]) -> dict[str, Processed[str]]:
-    return {p.key: p for p in pool.process(items)}
+    return {p.key: p for batch in pool.process(items) for p in batch}
 
 
 def test_workers_type_and_read_fields_as_the_recorder_would(classifier: Classifier, options: OcrOptions,
@@ -58,7 +58,7 @@ def test_without_a_usable_model_the_workers_leave_it_to_the_recorder(classifier:
                                                                      samples: Path, tmp_path: Path) -> None:
     missing = replace(classifier.spec(), model_path=tmp_path / "absent.npz")
     with OcrPool(options, 1, missing) as pool:
-        [processed] = pool.process([("x", samples / "facture_fournisseur.pdf", AnalysisJob(None, RECEIVED))])
+        [[processed]] = pool.process([("x", samples / "facture_fournisseur.pdf", AnalysisJob(None, RECEIVED))])
     assert processed.analysis is None and processed.failure is None and processed.copy is not None
 
 
@@ -70,11 +70,11 @@ def test_a_retrained_model_reaches_running_workers(classifier: Classifier, optio
     invoice = samples / "facture_fournisseur.pdf"
     job = AnalysisJob(None, RECEIVED)
     with OcrPool(options, 1, spec) as pool:
-        [before] = pool.process([("x", invoice, job)])
+        [[before]] = pool.process([("x", invoice, job)])
         small = generate(6, seed=5)
         retrained = train_model([s.text for s in small], [s.label for s in small], seed=5)
         retrained.save(model_path)
-        [after] = pool.process([("x", invoice, job)])
+        [[after]] = pool.process([("x", invoice, job)])
     assert before.analysis is not None and after.analysis is not None
     text = document_text([p.text for p in after.pages])
     assert before.analysis.decision.scores == analyse(spec, classifier.model, text, [], job=job,

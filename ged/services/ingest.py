@@ -308,44 +308,45 @@ class IngestService:
     def _process(self, received: Iterable[_Received], pool: OcrPool,
                  progress: Progress | None) -> list[IngestReport]:
         reports: list[IngestReport] = []
+        unindexed = 0
         try:
-            for processed in pool.process((r, r.blob, r.job) for r in received):
-                report = self._record(processed)
-                reports.append(report)
-                _notify(progress, report)
-                if len(reports) % _BATCH == 0:
+            for batch in pool.process((r, r.blob, r.job) for r in received):
+                recorded = self._record(batch)
+                reports += recorded
+                for report in recorded:
+                    _notify(progress, report)
+                unindexed += len(recorded)
+                if unindexed >= _BATCH:
                     indexing.index_pending(self.ctx)
+                    unindexed = 0
         except ocr.MissingDependency as exc:
             raise DependencyMissing(str(exc)) from exc
         indexing.index_pending(self.ctx)
         return reports
 
-    def _record(self, processed: Processed[_Received]) -> IngestReport:
-        report = processed.key.report
-        assert report.document_id is not None
-        if processed.rejection is not None:
-            rejection = processed.rejection
-            return self._quarantine(report.document_id, report, rejection.code, rejection.message)
-        assert processed.plan is not None
-        report.page_count = processed.plan.page_count
-        failure = str(processed.failure) if processed.failure else None
-        understood = recording.record_processed(self.ctx, report.document_id, processed.plan, processed.pages,
-                                                copy=processed.copy, copy_warning=processed.copy_warning,
-                                                failure=failure, analysis=processed.analysis, actor=self.actor)
-        if failure is not None:
-            report.outcome, report.reason, report.reason_code = Outcome.NEEDS_REVIEW, failure, "ocr_failed"
-            return report
-        if understood is not None:
-            report.doc_type, report.request = understood.doc_type, understood.request_number
-            if understood.uncertain:
-                report.outcome, report.reason_code = Outcome.NEEDS_REVIEW, "type_uncertain"
-                report.reason = "type incertain, à vérifier"
-        return report
+    def _record(self, batch: list[Processed[_Received]]) -> list[IngestReport]:
+        """Refused files go to quarantine one by one; the others are recorded in one transaction."""
+        recognised: list[tuple[IngestReport, recording.Recognised]] = []
+        for processed in batch:
+            report = processed.key.report
+            assert report.document_id is not None
+            if processed.rejection is not None:
+                self._quarantine(report.document_id, report, processed.rejection.code, processed.rejection.message)
+                continue
+            assert processed.plan is not None
+            report.page_count = processed.plan.page_count
+            recognised.append((report, recording.Recognised(
+                report.document_id, processed.plan, processed.pages, processed.copy, processed.copy_warning,
+                str(processed.failure) if processed.failure else None, processed.analysis)))
+        if recognised:
+            understood = recording.record_processed(self.ctx, [item for _, item in recognised], actor=self.actor)
+            for report, item in recognised:
+                _describe(report, item.failure, understood[item.document_id])
+        return [processed.key.report for processed in batch]
 
-    def _quarantine(self, document_id: int, report: IngestReport, code: str, reason: str) -> IngestReport:
+    def _quarantine(self, document_id: int, report: IngestReport, code: str, reason: str) -> None:
         recording.record_quarantined(self.ctx, document_id, code, reason, actor=self.actor)
         report.outcome, report.reason, report.reason_code = Outcome.QUARANTINED, reason, code
-        return report
 
     def _refuse_unstored(self, path: Path, size: int) -> IngestReport:
         """Too large for the store: kept in quarantine only, with its fingerprint."""
@@ -360,6 +361,17 @@ class IngestService:
                            payload={"source": str(path), "sha256": sha256, "size": size,
                                     "code": "too_large", "reason": reason})
         return IngestReport(str(path), Outcome.QUARANTINED, reason=reason, reason_code="too_large")
+
+
+def _describe(report: IngestReport, failure: str | None, understood: understanding.Understood | None) -> None:
+    """The report of a recorded document: needs review when a page could not be read or its type is uncertain."""
+    if failure is not None:
+        report.outcome, report.reason, report.reason_code = Outcome.NEEDS_REVIEW, failure, "ocr_failed"
+    elif understood is not None:
+        report.doc_type, report.request = understood.doc_type, understood.request_number
+        if understood.uncertain:
+            report.outcome, report.reason_code = Outcome.NEEDS_REVIEW, "type_uncertain"
+            report.reason = "type incertain, à vérifier"
 
 
 def _notify(progress: Progress | None, report: IngestReport) -> None:
