@@ -11,14 +11,16 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 import ocr
+from ged import journal
 from ged.context import Context
 from ged.db.models import Document, DocumentState, Event, FileRole, Page
 from ged.pipeline import OcrPool
 from ged.search import SearchRequest
-from ged.services.ingest import IngestService, Outcome
+from ged.services.ingest import IngestReport, IngestService, Outcome
+from ged.settings import load_settings
 
 
 def _sha(path: Path) -> str:
@@ -174,6 +176,62 @@ def test_two_processes_ingesting_the_same_file_store_it_once(context: Context, s
         assert session.scalar(select(func.count(Document.id))) == 1
     kinds = _events(context)
     assert kinds.count("document.received") == 1 and kinds.count("document.duplicate") == 1
+
+
+def test_the_same_bytes_twice_in_one_batch_are_stored_once(context: Context, samples: Path, tmp_path: Path) -> None:
+    """Files are received a few to a transaction: the second copy sees the first one's uncommitted row."""
+    batch = tmp_path / "lot"
+    batch.mkdir()
+    for name in ("a.pdf", "b.pdf"):
+        shutil.copy(samples / "facture_fournisseur.pdf", batch / name)
+    first, second = IngestService(context).ingest([batch])
+    assert first.outcome == Outcome.INGESTED
+    assert second.outcome == Outcome.DUPLICATE and second.duplicate_of == first.document_id
+    with context.db.session() as session:
+        assert session.scalar(select(func.count(Document.id))) == 1
+        assert not journal.verify(session)
+    assert not list((context.settings.blobs_path / "incoming").iterdir())
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite locks before the check
+def test_a_file_another_process_stores_first_is_a_duplicate_and_the_rest_of_its_batch_is_stored(
+        context: Context, samples: Path, tmp_path: Path) -> None:
+    """The other process commits the same bytes between our duplicate check and our insert: the batch's
+    transaction fails on the unique fingerprint, and each file is then stored in a transaction of its own."""
+    batch = tmp_path / "lot"
+    batch.mkdir()
+    for name in ("a_facture.pdf", "b_subvention.pdf", "c_courrier.pdf"):
+        source = {"a": "facture_fournisseur.pdf", "b": "demande_subvention.pdf", "c": "courrier_divers.pdf"}[name[0]]
+        shutil.copy(samples / source, batch / name)
+    other = Context.open(load_settings(workers={"enabled": True}))  # stores and enqueues only: no OCR
+    raced: list[IngestReport] = []
+
+    def another_process_first(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.startswith("INSERT INTO documents") and not raced:
+            raced.extend(IngestService(other).ingest([samples / "facture_fournisseur.pdf"]))
+
+    event.listen(context.db.engine, "before_cursor_execute", another_process_first)
+    try:
+        reports = {Path(r.source).name: r for r in IngestService(context).ingest([batch])}
+    finally:
+        event.remove(context.db.engine, "before_cursor_execute", another_process_first)
+        other.close()
+    [theirs] = raced
+    assert theirs.outcome == Outcome.QUEUED
+    assert reports["a_facture.pdf"].outcome == Outcome.DUPLICATE
+    assert reports["a_facture.pdf"].duplicate_of == theirs.document_id
+    assert {reports[n].outcome for n in ("b_subvention.pdf", "c_courrier.pdf")} <= {Outcome.INGESTED,
+                                                                                   Outcome.NEEDS_REVIEW}
+    with context.db.session() as session:
+        assert session.scalar(select(func.count(Document.id))) == 3
+        assert not journal.verify(session)
+    assert not list((context.settings.blobs_path / "incoming").iterdir())
+    for report in reports.values():
+        document_id = report.document_id or report.duplicate_of
+        with context.db.session() as session:
+            sha256 = session.get_one(Document, document_id).sha256
+        assert context.blobs.verified_path(sha256)
 
 
 @pytest.mark.slow

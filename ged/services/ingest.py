@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ from . import indexing, intake, integrity, queue, recording, splitting, understa
 
 _BATCH = 32
 """Documents recorded between two commits of the search index (and enqueued together for workers)."""
+_STORED_TOGETHER = 8
+"""Files received in one transaction (and staged ahead by the copying thread): few enough that
+the first documents reach the OCR workers at once."""
 
 
 class Outcome(StrEnum):
@@ -89,6 +93,16 @@ HintsFor = Callable[[Path], IntakeHints]
 
 _Staging = StagedBlob | int | OSError
 """A file copied into the store, or its size when over the limit, or why it could not be read."""
+
+
+@dataclass(frozen=True)
+class _Original:
+    """A file (or a segment of a batch scan) staged in the store, to be recorded as a document."""
+
+    path: Path
+    filename: str
+    staged: StagedBlob
+    hints: IntakeHints
 
 
 @dataclass
@@ -182,9 +196,11 @@ class IngestService:
 
     def _receive_each(self, files: list[Path], reports: list[IngestReport], progress: Progress | None,
                       hints_for: HintsFor | None) -> Iterator[_Received]:
-        """Store each file when asked for the next one; what needs no processing is reported at once."""
-        for path, staging in self._staged_ahead(files):
-            for outcome in self._receive(path, staging, hints_for(path) if hints_for else IntakeHints()):
+        """Store the files a few at a time, when asked for the next one; what needs no processing is
+        reported at once."""
+        staged = self._staged_ahead(files)
+        while chunk := list(islice(staged, _STORED_TOGETHER)):
+            for outcome in self._receive(chunk, hints_for):
                 if isinstance(outcome, _Received):
                     yield outcome
                 else:
@@ -192,8 +208,8 @@ class IngestService:
                     _notify(progress, outcome)
 
     def _staged_ahead(self, files: list[Path]) -> Iterator[tuple[Path, _Staging]]:
-        """Each file with its copy in the store's incoming area; the next file is copied, hashed and
-        fsynced by a thread while this one is recorded, so that the disk's waits overlap the work."""
+        """Each file with its copy in the store's incoming area; the next files are copied, hashed
+        and fsynced by a thread while these are recorded, so that the disk's waits overlap the work."""
         remaining = iter(files)
         ahead: deque[tuple[Path, Future[_Staging]]] = deque()
         with ThreadPoolExecutor(1, thread_name_prefix="ged-depot") as thread:
@@ -203,7 +219,8 @@ class IngestService:
                 if path is not None:
                     ahead.append((path, thread.submit(self._stage, path)))
 
-            stage_next()
+            for _ in range(_STORED_TOGETHER):
+                stage_next()
             try:
                 while ahead:
                     path, staging = ahead.popleft()
@@ -223,75 +240,91 @@ class IngestService:
         except OSError as exc:
             return exc
 
-    def _receive(self, path: Path, staging: _Staging, hints: IntakeHints) -> list[IngestReport | _Received]:
-        """Store one file; a batch scan with separator sheets becomes one document per segment."""
-        if isinstance(staging, OSError):
-            return [IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible ({staging.strerror})",
-                                 reason_code="unreadable")]
-        if isinstance(staging, int):
-            return [self._refuse_unstored(path, staging)]
-        batch = splitting.find_separators(staging.temp_path)
-        if batch is not None:
-            return self._receive_segments(path, staging, batch, hints)
-        return [self._store_or_report(path, path.name, staging, hints)]
-
-    def _store_or_report(self, path: Path, filename: str, staged: StagedBlob,
-                         hints: IntakeHints) -> IngestReport | _Received:
-        document = self._store_original(path, filename, staged, hints)
-        return document if isinstance(document, IngestReport) else self._received(document, str(path))
+    def _receive(self, chunk: list[tuple[Path, _Staging]],
+                 hints_for: HintsFor | None) -> list[IngestReport | _Received]:
+        """Store a few files in one transaction; a batch scan with separator sheets becomes one
+        document per segment."""
+        outcomes: list[IngestReport | _Received] = []
+        originals: list[_Original] = []
+        for path, staging in chunk:
+            if isinstance(staging, OSError):
+                outcomes.append(IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible "
+                                             f"({staging.strerror})", reason_code="unreadable"))
+            elif isinstance(staging, int):
+                outcomes.append(self._refuse_unstored(path, staging))
+            elif (batch := splitting.find_separators(staging.temp_path)) is not None:
+                outcomes += self._receive_segments(path, staging, batch,
+                                                   hints_for(path) if hints_for else IntakeHints())
+            else:
+                originals.append(_Original(path, path.name, staging, hints_for(path) if hints_for else IntakeHints()))
+        return outcomes + self._store_originals(originals)
 
     def _receive_segments(self, path: Path, staged: StagedBlob, batch: splitting.FoundBatch,
                           hints: IntakeHints) -> list[IngestReport | _Received]:
         """The batch is kept byte for byte; each segment between separator sheets is a document."""
         self.ctx.blobs.publish(staged)
-        outcomes: list[IngestReport | _Received] = []
         with splitting.segments(self.ctx.blobs.path_for(staged.sha256), batch, path.stem) as segments:
             with self.ctx.db.session() as session:
                 journal.append(session, "batch.split", at=self.ctx.clock(), actor=self.actor, payload={
                     "source": str(path), "sha256": staged.sha256, "size": staged.size, "pages": batch.page_count,
                     "separators": {str(n): s.kind for n, s in batch.separators.items()},
                     "segments": [list(s.pages) for s in segments]})
+            originals = []
             for segment in segments:
                 separator = segment.separator
                 segment_hints = replace(
                     hints, lot=staged.sha256, pages=segment.pages,
                     doc_type=(separator.doc_type if separator and separator.doc_type else hints.doc_type),
                     service=(separator.service if separator and separator.service else hints.service))
-                outcomes.append(self._store_or_report(path, segment.path.name, self.ctx.blobs.stage(segment.path),
-                                                      segment_hints))
-        return outcomes
+                originals.append(_Original(path, segment.path.name, self.ctx.blobs.stage(segment.path),
+                                           segment_hints))
+            return self._store_originals(originals)
 
-    def _store_original(self, path: Path, filename: str, staged: StagedBlob,
-                        hints: IntakeHints) -> Document | IngestReport:
-        """Publish the blob and commit its document, or report the duplicate it is."""
+    def _store_originals(self, originals: list[_Original]) -> list[IngestReport | _Received]:
+        """Publish the blobs and commit their documents in one transaction, or report the duplicates."""
+        if not originals:
+            return []
         try:
             with self.ctx.db.session() as session:
-                existing = session.scalar(select(Document).where(Document.sha256 == staged.sha256))
-                if existing is not None:
-                    return self._duplicate(session, existing, path, staged)
-                self.ctx.blobs.publish(staged)
-                now = self.ctx.clock()
-                attributes = hints.attributes()
-                document = Document(sha256=staged.sha256, filename=filename, source_path=str(path),
-                                    size=staged.size, state=DocumentState.RECEIVED, received_at=now,
-                                    service=hints.service, doc_type=hints.doc_type, attributes=attributes)
-                session.add(document)
-                session.flush()
-                session.add(StoredFile(document_id=document.id, role=FileRole.ORIGINAL, sha256=staged.sha256,
-                                       size=staged.size, media_type="application/octet-stream",
-                                       created_at=now))
-                journal.append(session, "document.received", at=now, actor=self.actor, document_id=document.id,
-                               payload={"source": str(path), "sha256": staged.sha256, "size": staged.size,
-                                        **({"service": hints.service} if hints.service else {}),
-                                        **({"doc_type": hints.doc_type} if hints.doc_type else {}),
-                                        **attributes})
-                return document
+                stored = [self._store_original(session, original) for original in originals]
         except IntegrityError:
-            # Another process stored the same bytes between our check and our insert.
-            with self.ctx.db.session() as session:
-                existing = session.scalar(select(Document).where(Document.sha256 == staged.sha256))
-                assert existing is not None
-                return self._duplicate(session, existing, path, staged)
+            # Another process stored some of the same bytes between our check and our insert: each
+            # file again in a transaction of its own (its blob, published or not, is published once).
+            stored = []
+            for original in originals:
+                try:
+                    with self.ctx.db.session() as session:
+                        stored.append(self._store_original(session, original))
+                except IntegrityError:
+                    with self.ctx.db.session() as session:
+                        existing = session.scalar(select(Document).where(Document.sha256 == original.staged.sha256))
+                        assert existing is not None
+                        stored.append(self._duplicate(session, existing, original.path, original.staged))
+        return [item if isinstance(item, IngestReport) else self._received(item, str(original.path))
+                for item, original in zip(stored, originals, strict=True)]
+
+    def _store_original(self, session: Session, original: _Original) -> Document | IngestReport:
+        """Publish the blob and add its document, or report the duplicate it is."""
+        path, staged, hints = original.path, original.staged, original.hints
+        existing = session.scalar(select(Document).where(Document.sha256 == staged.sha256))
+        if existing is not None:
+            return self._duplicate(session, existing, path, staged)
+        self.ctx.blobs.publish(staged)
+        now = self.ctx.clock()
+        attributes = hints.attributes()
+        document = Document(sha256=staged.sha256, filename=original.filename, source_path=str(path),
+                            size=staged.size, state=DocumentState.RECEIVED, received_at=now,
+                            service=hints.service, doc_type=hints.doc_type, attributes=attributes)
+        session.add(document)
+        session.flush()
+        session.add(StoredFile(document_id=document.id, role=FileRole.ORIGINAL, sha256=staged.sha256,
+                               size=staged.size, media_type="application/octet-stream", created_at=now))
+        journal.append(session, "document.received", at=now, actor=self.actor, document_id=document.id,
+                       payload={"source": str(path), "sha256": staged.sha256, "size": staged.size,
+                                **({"service": hints.service} if hints.service else {}),
+                                **({"doc_type": hints.doc_type} if hints.doc_type else {}),
+                                **attributes})
+        return document
 
     def _duplicate(self, session: Session, existing: Document, path: Path, staged: StagedBlob) -> IngestReport:
         self.ctx.blobs.discard(staged)
