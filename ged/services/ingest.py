@@ -285,7 +285,7 @@ class IngestService:
         if not originals:
             return []
         try:
-            with self.ctx.db.session() as session:
+            with self.ctx.db.session() as session, session.no_autoflush:
                 stored = [self._store_original(session, original) for original in originals]
         except IntegrityError:
             # Another process stored some of the same bytes between our check and our insert: each

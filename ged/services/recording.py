@@ -51,9 +51,10 @@ def record_processed(ctx: Context, documents: Sequence[Recognised], *,
         locked = {d.id: d for d in session.scalars(
             select(Document).where(Document.id.in_([d.document_id for d in documents]))
             .order_by(Document.id).with_for_update())}
-        return {d.document_id: _record(ctx, session, locked[d.document_id], d, stored.get(d.document_id),
-                                       actor=actor)
-                for d in documents}
+        with session.no_autoflush:
+            return {d.document_id: _record(ctx, session, locked[d.document_id], d, stored.get(d.document_id),
+                                           actor=actor)
+                    for d in documents}
 
 
 def _record(ctx: Context, session: Session, document: Document, recognised: Recognised, stored: StagedBlob | None,
