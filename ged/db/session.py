@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, insert, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
+
+from .models import Base
+
+M = TypeVar("M", bound=Base)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SCHEMA_HEAD = "0006"
@@ -90,3 +94,18 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def insert_now(session: Session, model: type[M], **values: Any) -> M:
+    """Insert one row at once and return it, loaded, without flushing what else the session holds.
+
+    For a row whose id is needed straight away (to point at it, to journal it) in a transaction
+    that writes many documents: a flush there would write the rows pending so far one document
+    at a time, where the commit writes them all together, several rows to a statement.
+    """
+    table = model.__table__
+    instance = model(**values)
+    instance.id = session.execute(insert(table).returning(table.c.id), values).scalar_one()
+    make_transient_to_detached(instance)  # what it holds is what was written: no query to load it back
+    session.add(instance)
+    return instance

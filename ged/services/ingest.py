@@ -27,6 +27,7 @@ from ..analysis import AnalysisJob
 from ..blobs import StagedBlob, file_sha256
 from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, StoredFile
+from ..db.session import insert_now
 from ..errors import DependencyMissing
 from ..pipeline import OcrPool, Processed
 from . import indexing, intake, integrity, queue, recording, splitting, understanding
@@ -312,11 +313,9 @@ class IngestService:
         self.ctx.blobs.publish(staged)
         now = self.ctx.clock()
         attributes = hints.attributes()
-        document = Document(sha256=staged.sha256, filename=original.filename, source_path=str(path),
-                            size=staged.size, state=DocumentState.RECEIVED, received_at=now,
-                            service=hints.service, doc_type=hints.doc_type, attributes=attributes)
-        session.add(document)
-        session.flush()
+        document = insert_now(session, Document, sha256=staged.sha256, filename=original.filename,
+                              source_path=str(path), size=staged.size, state=DocumentState.RECEIVED,
+                              received_at=now, service=hints.service, doc_type=hints.doc_type, attributes=attributes)
         session.add(StoredFile(document_id=document.id, role=FileRole.ORIGINAL, sha256=staged.sha256,
                                size=staged.size, media_type="application/octet-stream", created_at=now))
         journal.append(session, "document.received", at=now, actor=self.actor, document_id=document.id,

@@ -25,6 +25,7 @@ from .. import journal
 from ..acknowledgement import Acknowledgement
 from ..context import Context
 from ..db.models import STATUS_LABELS_FR, Document, FileRole, Request, RequestCounter, RequestStatus, StoredFile
+from ..db.session import insert_now
 from ..errors import InvalidValue, NotFound, Unavailable
 from ..taxonomy import DelaySettings, TypeSettings
 from .accounts import Principal
@@ -117,15 +118,13 @@ def _open(ctx: Context, session: Session, document: Document, fields: dict[str, 
     number = _next_number(session, received.year, settings.category)
     now = ctx.clock()
     reference = fields.get("numero_dossier")
-    request = Request(
-        number=number, year=received.year, category=settings.category, doc_type=document.doc_type,
+    request = insert_now(
+        session, Request, number=number, year=received.year, category=settings.category, doc_type=document.doc_type,
         service=document.service or settings.service, status=RequestStatus.NEW,
         requester=_first(fields, REQUESTER_FIELDS), contact=_text(fields.get("contact")),
         file_reference=reference if isinstance(reference, str) else None, received_on=received,
         due_on=due.due_date, silence=due.silence.value, silence_on=due.silence_date, basis=due.basis,
         created_at=now)
-    session.add(request)
-    session.flush()
     document.request_id = request.id
     set_committed_value(request, "documents", [document])  # a new request has this document only: no query
     payload: dict[str, Any] = {"number": number, "service": request.service, "due_on": _iso(due.due_date),
