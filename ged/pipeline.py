@@ -51,11 +51,14 @@ def start_fork_server() -> multiprocessing.context.ForkServerContext:
     """The context workers are made in, its fork server started if it was not.
 
     Not fork: the parent holds database and index threads. The fork server imports the OCR
-    libraries once (≈ 0.5 s) and forks every worker from that clean process; a command that
-    will process documents calls this first, so that those imports run beside its own.
+    libraries and the typing and field readers once (≈ 0.6 s) and forks every worker from that
+    clean process; a command that will process documents calls this first, so that those
+    imports run beside its own. (Without the readers, each worker imported them on its first
+    document: 0.14 CPU-s a worker.)
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ocr.inspection", "ocr.page", "ocr.pdfa", "ged.pipeline"])
+    context.set_forkserver_preload(["ocr.inspection", "ocr.page", "ocr.pdfa", "ocr.forms", "ged.pipeline",
+                                    "classifiers.decision", "classifiers.fields.extract", "classifiers.model"])
     # Python 3.11's fork server ignores the sys.path it is given and starts as ``python -c``, with
     # the current folder first: an ``ocr.py`` there would be imported by the workers instead of
     # ours. PYTHONSAFEPATH keeps that folder out; the server inherits it, nothing else does.
