@@ -48,9 +48,11 @@ def record_processed(ctx: Context, documents: Sequence[Recognised], *,
     with ctx.db.session() as session:
         # Every row locked up front, in id order: a process recording some of the same documents
         # (a resume racing this ingest) waits here rather than deadlocking with us later.
-        locked = {d.id: d for d in session.scalars(
+        locked = {row.id: row for row in session.scalars(
             select(Document).where(Document.id.in_([d.document_id for d in documents]))
             .order_by(Document.id).with_for_update())}
+        # What typing and routing query was written before this batch, or inserted at once for its
+        # id (insert_now): the batch's other rows are flushed together, at commit.
         with session.no_autoflush:
             return {d.document_id: _record(ctx, session, locked[d.document_id], d, stored.get(d.document_id),
                                            actor=actor)
