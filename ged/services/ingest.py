@@ -248,16 +248,16 @@ class IngestService:
         outcomes: list[IngestReport | _Received] = []
         originals: list[_Original] = []
         for path, staging in chunk:
+            hints = hints_for(path) if hints_for else IntakeHints()
             if isinstance(staging, OSError):
                 outcomes.append(IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible "
                                              f"({staging.strerror})", reason_code="unreadable"))
             elif isinstance(staging, int):
                 outcomes.append(self._refuse_unstored(path, staging))
             elif (batch := splitting.find_separators(staging.temp_path)) is not None:
-                outcomes += self._receive_segments(path, staging, batch,
-                                                   hints_for(path) if hints_for else IntakeHints())
+                outcomes += self._receive_segments(path, staging, batch, hints)
             else:
-                originals.append(_Original(path, path.name, staging, hints_for(path) if hints_for else IntakeHints()))
+                originals.append(_Original(path, path.name, staging, hints))
         return outcomes + self._store_originals(originals)
 
     def _receive_segments(self, path: Path, staged: StagedBlob, batch: splitting.FoundBatch,
