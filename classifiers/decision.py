@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .model import TypeModel
 from .rules import RuleSet
+
+if TYPE_CHECKING:  # a process that only receives decisions (the recorder) never loads numpy for them
+    from .model import TypeModel
 
 
 @dataclass(frozen=True)
