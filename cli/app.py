@@ -107,3 +107,20 @@ def main() -> None:
         logging.getLogger("ged").exception("erreur interne")
         fail(f"erreur interne : {exc}")
         sys.exit(ExitCode.INTERNAL)
+
+
+def run() -> None:
+    """The ``ged`` console script: ``main``, then a heap frozen for the interpreter's exit.
+
+    Tearing down the interpreter ran a last garbage collection over every object the command
+    made: 0.15 s after an ingest of 300 letters, and about 0.1 s after any command, paid by
+    every robot run. A frozen heap is left out of that collection; objects are still released
+    and exit handlers still run. ``main`` itself leaves the heap alone for callers that go on
+    living (the tests run it in-process).
+    """
+    import gc
+
+    try:
+        main()
+    finally:
+        gc.freeze()

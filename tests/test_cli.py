@@ -62,6 +62,17 @@ def test_workers_run_the_installed_code_whatever_the_current_folder(initialised:
     assert entry["outcome"] == "ingested" and entry["page_count"] == 1
 
 
+def test_the_console_script_keeps_the_exit_code_and_message_of_a_failure(initialised: Path) -> None:
+    """The installed script freezes the heap on its way out: the command's own exit code and
+    French message must come through untouched."""
+    ged = Path(sys.executable).with_name("ged")
+    if not ged.is_file():
+        pytest.skip(f"the ged console script is not installed beside {sys.executable}")
+    run = subprocess.run([str(ged), "show", "999999"], capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == ExitCode.NOT_FOUND
+    assert "999999" in run.stderr and run.stdout == ""
+
+
 def test_commands_need_an_initialised_home(ged_home: Path, run_cli) -> None:  # noqa: ANN001
     result = run_cli("search", "x")
     assert result.exit_code == ExitCode.NOT_INITIALISED and "ged init" in result.stderr
