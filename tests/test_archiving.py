@@ -156,6 +156,20 @@ def test_retention_due_propose_visa_eliminate_with_a_hold(ctx: Context, clock: C
     assert "AD44-2027-40" in attestation and f"GED-DOC-{civil}" in attestation
     assert integrity.verify(ctx).ok
 
+    # The citizen sends the same file again: a new document, not a "duplicate" of what was destroyed.
+    again_sent = tmp_path / "demande_acte_naissance.pdf"
+    [returned] = IngestService(ctx).ingest([again_sent])
+    assert returned.outcome == "ingested" and returned.document_id not in (None, civil)
+    [twice] = IngestService(ctx).ingest([again_sent])
+    assert twice.outcome == "duplicate" and twice.duplicate_of == returned.document_id
+    with ctx.db.session() as session:
+        assert session.get_one(Document, civil).state == DocumentState.ELIMINATED  # the tombstone stays
+        assert session.get_one(Document, returned.document_id).sha256 == tombstone.sha256
+        received = session.scalar(select(Event).where(Event.kind == "document.received",
+                                                      Event.document_id == returned.document_id))
+        assert received.payload["eliminated_before"] == [civil]
+    assert integrity.verify(ctx).ok
+
 
 def test_journal_seal_and_tampering(ctx: Context, tmp_path: Path) -> None:
     _ingest(ctx, tmp_path, "facture_fournisseur")

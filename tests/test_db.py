@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import pytest
+from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from ged.context import Context
 from ged.db.session import MIGRATIONS, SCHEMA_HEAD, Database
@@ -24,3 +29,40 @@ def test_migration_creates_every_table_and_is_idempotent(context: Context) -> No
     again.migrate()
     assert again.revision() == SCHEMA_HEAD
     again.dispose()
+
+
+def test_upgrade_keeps_documents_and_what_references_them(database_url: str) -> None:
+    """0007 rebuilds the documents table on SQLite (its only way to drop a constraint): the rows
+    that reference documents must come through, and afterwards the bytes of an eliminated
+    document may be stored again, those of a kept one still may not."""
+    database = Database(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+    document = ("INSERT INTO documents (id, sha256, filename, size, state, received_at, attributes) "
+                "VALUES (:id, :sha256, 'lettre.pdf', 3, :state, :at, '{}')")
+    at = datetime(2026, 11, 24, 9, 0)
+    with database.engine.begin() as connection:
+        connection.execute(text(document), {"id": 1, "sha256": "a" * 64, "state": "eliminated", "at": at})
+        connection.execute(text(document), {"id": 2, "sha256": "b" * 64, "state": "processed", "at": at})
+        connection.execute(text("INSERT INTO files (document_id, role, sha256, size, media_type, created_at) "
+                                "VALUES (2, 'original', :sha256, 3, 'application/pdf', :at)"),
+                           {"sha256": "b" * 64, "at": at})
+        connection.execute(text("INSERT INTO jobs (document_id, state, attempts, created_at) "
+                                "VALUES (2, 'done', 1, :at)"), {"at": at})
+    database.migrate()
+    assert database.revision() == SCHEMA_HEAD
+    with database.engine.begin() as connection:
+        assert connection.execute(text("SELECT id, state FROM documents ORDER BY id")).all() == [
+            (1, "eliminated"), (2, "processed")]
+        assert connection.execute(text("SELECT document_id FROM files")).scalars().all() == [2]
+        assert connection.execute(text("SELECT document_id FROM jobs")).scalars().all() == [2]
+        connection.execute(text(document), {"id": 3, "sha256": "a" * 64, "state": "received", "at": at})
+    with pytest.raises(IntegrityError), database.engine.begin() as connection:
+        connection.execute(text(document), {"id": 4, "sha256": "b" * 64, "state": "received", "at": at})
+    if database.dialect == "sqlite":
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # enforced again
+    database.dispose()

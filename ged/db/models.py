@@ -10,7 +10,20 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from ..analysis import document_text
@@ -54,11 +67,20 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
+_KEPT = text("state != 'eliminated'")
+
+
 class Document(Base):
     __tablename__ = "documents"
+    __table_args__ = (
+        # The same bytes are one document while it is kept. An eliminated document's row stays as a
+        # tombstone with its fingerprint (what was destroyed); the same bytes received later are a
+        # new document, not a "duplicate" of nothing.
+        Index("uq_documents_sha256_kept", "sha256", unique=True, sqlite_where=_KEPT, postgresql_where=_KEPT),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     filename: Mapped[str] = mapped_column(String(500))
     source_path: Mapped[str | None] = mapped_column(String(4000))
     media_type: Mapped[str | None] = mapped_column(String(100))

@@ -17,7 +17,7 @@ from .models import Base
 M = TypeVar("M", bound=Base)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 """The newest migration's revision (a test checks it against the migrations folder): when the
 database already carries it, opening skips Alembic, which costs ≈0.3 s of start-up per command."""
 
@@ -75,9 +75,22 @@ class Database:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        with self.engine.connect() as connection:
+            sqlite = self.dialect == "sqlite"
+            if sqlite:
+                # SQLite changes a table by rebuilding it; with foreign keys enforced, dropping the old
+                # table would fail on every row that references it. Off outside the transaction (a
+                # no-op inside one), checked before committing, on again for whoever reuses the connection.
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                    if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                        raise RuntimeError(f"migration : références rompues {broken[:5]}")
+            finally:
+                if sqlite:
+                    connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -16,7 +16,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -298,18 +298,18 @@ class IngestService:
                         stored.append(self._store_original(session, original))
                 except IntegrityError:
                     with self.ctx.db.session() as session:
-                        existing = session.scalar(select(Document).where(Document.sha256 == original.staged.sha256))
-                        assert existing is not None
-                        stored.append(self._duplicate(session, existing, original.path, original.staged))
+                        kept, _ = _same_bytes(session, original.staged.sha256)
+                        assert kept is not None
+                        stored.append(self._duplicate(session, kept, original.path, original.staged))
         return [item if isinstance(item, IngestReport) else self._received(item, str(original.path))
                 for item, original in zip(stored, originals, strict=True)]
 
     def _store_original(self, session: Session, original: _Original) -> Document | IngestReport:
         """Publish the blob and add its document, or report the duplicate it is."""
         path, staged, hints = original.path, original.staged, original.hints
-        existing = session.scalar(select(Document).where(Document.sha256 == staged.sha256))
-        if existing is not None:
-            return self._duplicate(session, existing, path, staged)
+        kept, eliminated = _same_bytes(session, staged.sha256)
+        if kept is not None:
+            return self._duplicate(session, kept, path, staged)
         self.ctx.blobs.publish(staged)
         now = self.ctx.clock()
         attributes = hints.attributes()
@@ -322,10 +322,12 @@ class IngestService:
                        payload={"source": str(path), "sha256": staged.sha256, "size": staged.size,
                                 **({"service": hints.service} if hints.service else {}),
                                 **({"doc_type": hints.doc_type} if hints.doc_type else {}),
+                                **({"eliminated_before": eliminated} if eliminated else {}),
                                 **attributes})
         return document
 
-    def _duplicate(self, session: Session, existing: Document, path: Path, staged: StagedBlob) -> IngestReport:
+    def _duplicate(self, session: Session, existing: Row[tuple[int, str, int | None]], path: Path,
+                   staged: StagedBlob) -> IngestReport:
         self.ctx.blobs.discard(staged)
         journal.append(session, "document.duplicate", at=self.ctx.clock(), actor=self.actor,
                        document_id=existing.id, payload={"source": str(path)})
@@ -393,6 +395,16 @@ class IngestService:
                            payload={"source": str(path), "sha256": sha256, "size": size,
                                     "code": "too_large", "reason": reason})
         return IngestReport(str(path), Outcome.QUARANTINED, reason=reason, reason_code="too_large")
+
+
+def _same_bytes(session: Session, sha256: str) -> tuple[Row[tuple[int, str, int | None]] | None, list[int]]:
+    """The kept document with these bytes, if any, and the eliminated ones that had them: a tombstone
+    keeps its fingerprint as a record of what was destroyed, but the bytes received again are a new
+    document, not a duplicate of nothing."""
+    rows = session.execute(select(Document.id, Document.state, Document.page_count)
+                           .where(Document.sha256 == sha256).order_by(Document.id)).all()
+    kept = next((row for row in rows if row.state != DocumentState.ELIMINATED), None)
+    return kept, [row.id for row in rows if row.state == DocumentState.ELIMINATED]
 
 
 def _describe(report: IngestReport, failure: str | None, understood: understanding.Understood | None) -> None:
