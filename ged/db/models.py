@@ -67,7 +67,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
-_KEPT = text("state != 'eliminated'")
+_KEPT = text(f"state != '{DocumentState.ELIMINATED.value}'")
 
 
 class Document(Base):
