@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -36,7 +37,7 @@ def read_text_layer(page: pdfium.PdfPage, number: int, min_chars: int) -> PageRe
         if usable_chars(text) < max(min_chars, 1):
             return None
         width, height = page.get_size()
-        words = tuple(_words(textpage, text, height))
+        words = tuple(_words(textpage, text, _Upright(page.get_cropbox(), page.get_rotation())))
     finally:
         textpage.close()
     return PageResult(
@@ -54,10 +55,29 @@ def _normalise_text(text: str) -> str:
     return "\n".join(lines).strip()
 
 
-def _words(textpage: pdfium.PdfTextPage, text: str, page_height: float) -> list[Word]:
+@dataclass(frozen=True)
+class _Upright:
+    """From PDF user space (origin bottom-left, before ``/Rotate``) to the page as displayed: points
+    from the top-left corner of the crop box, turned as ``/Rotate`` says (clockwise)."""
+
+    crop: tuple[float, float, float, float]
+    rotation: int
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        crop_left, crop_bottom, crop_right, crop_top = self.crop
+        if self.rotation == 90:
+            return bottom - crop_bottom, left - crop_left, top - crop_bottom, right - crop_left
+        if self.rotation == 180:
+            return crop_right - right, bottom - crop_bottom, crop_right - left, top - crop_bottom
+        if self.rotation == 270:
+            return crop_top - top, crop_right - right, crop_top - bottom, crop_right - left
+        return left - crop_left, crop_top - top, right - crop_left, crop_top - bottom
+
+
+def _words(textpage: pdfium.PdfTextPage, text: str, upright: _Upright) -> list[Word]:
     """Words are runs of characters between white space, numbered by line; each box is the union of
-    pdfium's rectangles for the run. Two C calls a word rather than two a character: a letter's
-    words take 1 ms instead of 4, which counts when born-digital PDFs arrive by the hundred."""
+    pdfium's rectangles for the run, turned upright. Two C calls a word rather than two a character:
+    a letter's words take 1 ms instead of 4, which counts when born-digital PDFs arrive by the hundred."""
     raw = textpage.raw
     count = pdfium_c.FPDFText_CountChars(raw)
     if len(text) != count:  # the text leaves out characters without Unicode: read it by character index
@@ -77,5 +97,5 @@ def _words(textpage: pdfium.PdfTextPage, text: str, page_height: float) -> list[
                 x0, y0 = min(x0, left.value), min(y0, bottom.value)
                 x1, y1 = max(x1, right.value), max(y1, top.value)
         if x0 < x1:  # a word with no visible glyph (zero-size text) has no place on the page
-            words.append(Word(match.group(), x0, page_height - y1, x1, page_height - y0, 100.0, line))
+            words.append(Word(match.group(), *upright.box(x0, y0, x1, y1), 100.0, line))
     return words

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
@@ -87,3 +88,25 @@ def test_characters_without_unicode_do_not_shift_the_words_after_them(tmp_path: 
         expected = _read_by_character(page)
     assert [text for text, _, _ in expected][-4:] == ["Référence", "2026-0042", "à", "rappeler"]
     _assert_same(_as_read(result.words), expected)
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_word_boxes_lie_on_the_ink_of_the_page_as_displayed(samples: Path, tmp_path: Path, rotation: int) -> None:
+    """Boxes are in points from the top-left corner of the page as a reader sees it: ``/Rotate``
+    applied and the crop box's origin taken away. Rendered upright, every word's box holds ink."""
+    path = tmp_path / f"tournee-{rotation}.pdf"
+    with pikepdf.open(samples / "facture_fournisseur.pdf") as pdf:
+        pdf.pages[0].obj.Rotate = rotation
+        pdf.pages[0].obj.CropBox = [15, 25, 580, 830]  # not at the origin: offsets must come off
+        pdf.save(path)
+    with pdfium.PdfDocument(path) as pdf:
+        page = pdf[0]
+        result = read_text_layer(page, 1, 20)
+        assert result is not None
+        image = page.render(scale=2, grayscale=True).to_pil()
+    assert image.size == (round(result.width_pt * 2), round(result.height_pt * 2))
+    assert len(result.words) > 100
+    for word in result.words:
+        assert 0 <= word.x0 < word.x1 <= result.width_pt and 0 <= word.y0 < word.y1 <= result.height_pt, word
+        crop = image.crop((int(word.x0 * 2), int(word.y0 * 2), int(word.x1 * 2) + 1, int(word.y1 * 2) + 1))
+        assert crop.getextrema()[0] < 100, word  # some dark pixel: the word is drawn there
