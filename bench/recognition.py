@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.mail import build, load
+from bench.mail import DEV_SEED, EVAL_SEED, build, load
 from bench.mail.score import Counts, Outcome, Report
 from bench.measure import Run, run
 
@@ -59,7 +59,7 @@ def outcomes(home: Path) -> dict[str, Outcome]:
         documents = db.execute("SELECT id, filename, doc_type, state FROM documents").fetchall()
         fields: dict[int, dict] = {}
         for document_id, code, value in db.execute("SELECT document_id, code, value FROM fields"):
-            fields.setdefault(document_id, {})[code] = json.loads(value)
+            fields.setdefault(document_id, {})[code] = json.loads(value) if isinstance(value, str) else value
     return {name: Outcome(doc_type, state == "needs_review", fields.get(i, {}))
             for i, name, doc_type, state in documents}
 
@@ -148,13 +148,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "ged-recognition-mail")
     parser.add_argument("--scale", type=float, default=1.0, help="share of the 320 documents (tests: 0.1)")
+    parser.add_argument("--dev", action="store_true",
+                        help=f"the development corpus (seed {DEV_SEED}) instead of the evaluation one ({EVAL_SEED})")
     parser.add_argument("--baseline", help="git revision whose code runs on the same corpus, in the same run")
     parser.add_argument("--keep", type=Path, help="keep the installations in this folder")
     args = parser.parse_args()
-    corpus = args.corpus.with_name(f"{args.corpus.name}-{args.scale:g}")
+    seed = DEV_SEED if args.dev else EVAL_SEED
+    corpus = args.corpus.with_name(f"{args.corpus.name}-{seed}-{args.scale:g}")
     if not (corpus / "truth.json").exists():
-        print(f"Building the evaluation corpus in {corpus} …", flush=True)
-        build(corpus, scale=args.scale)
+        print(f"Building the {'development' if args.dev else 'evaluation'} corpus in {corpus} …", flush=True)
+        build(corpus, seed=seed, scale=args.scale)
     entries = load(corpus)
     scans = sum(e.mode != "born_digital" for e in entries)
     print(f"{len(entries)} documents, {scans} scans ({scans / len(entries):.0%}), "

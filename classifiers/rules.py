@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from .text import fold
+from .text import fold, fold_lines
+
+_SUBJECT = re.compile(r"(?m)^[^\S\n]*(?:objet|concerne|subject)[^\S\n]*:[^\S\n]*(.+)$")
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,9 @@ class TypeRule:
     """Words or phrases (folded before matching, so accents do not matter); one point each."""
     patterns: tuple[str, ...] = ()
     """Regular expressions on the folded text; two points each (they are more specific)."""
+    excluded_by: tuple[str, ...] = ()
+    """Regular expressions that rule the type out whatever else the text says: the genre of the page
+    (a quote's ``Devis n°`` is not an invoice, however many amounts and VAT rates it lists)."""
 
 
 @dataclass(frozen=True)
@@ -36,11 +41,25 @@ class RuleSet:
             compiled[doc_type] = entries
         return compiled
 
+    @cached_property
+    def _exclusions(self) -> dict[str, list[re.Pattern[str]]]:
+        return {doc_type: [re.compile(p) for p in rule.excluded_by] for doc_type, rule in self.rules.items()
+                if rule.excluded_by}
+
     def points(self, text: str) -> dict[str, float]:
-        """Points per type: one per distinct keyword found, two per pattern."""
-        folded = fold(text)
-        return {doc_type: sum(weight for regex, weight in entries if regex.search(folded))
+        """Points per type: one per distinct keyword found, two per pattern; what the subject line
+        (``Objet :``) says counts twice, since a word in passing is weaker evidence than the subject."""
+        folded = fold_lines(text)
+        subject = " ".join(m.group(1) for m in _SUBJECT.finditer(folded))
+        flat = " ".join(folded.split())
+        return {doc_type: sum(weight * (1 + bool(subject and regex.search(subject)))
+                              for regex, weight in entries if regex.search(flat))
                 for doc_type, entries in self._compiled.items()}
+
+    def excluded(self, text: str) -> frozenset[str]:
+        """The types the text's genre rules out."""
+        folded = fold(text)
+        return frozenset(t for t, regexes in self._exclusions.items() if any(r.search(folded) for r in regexes))
 
     @staticmethod
     def shares(points: Mapping[str, float], *, fallback: str) -> dict[str, float]:

@@ -26,6 +26,11 @@ def fold(text: str) -> str:
     return collapse("".join(c for c in decomposed if not unicodedata.combining(c)).lower())
 
 
+def fold_lines(text: str) -> str:
+    """``fold`` line by line: the line breaks kept (a subject line is a line)."""
+    return "\n".join(fold(line) for line in text.splitlines())
+
+
 def fold_aligned(text: str) -> str:
     """``fold`` one character for one, so that positions in the result are positions in ``text``."""
     return "".join(_fold_char(c) for c in text.translate(_APOSTROPHES))

@@ -72,9 +72,12 @@ def from_results(results: Sequence[ocr.PageResult]) -> list[PageText]:
                      r.width_pt, r.height_pt) for r in sorted(results, key=lambda r: r.number)]
 
 
-def decide(spec: ClassifierSpec, model: TypeModel | None, text: str) -> classifiers.Classification:
+def decide(spec: ClassifierSpec, model: TypeModel | None, text: str,
+           pages: Sequence[PageText] = ()) -> classifiers.Classification:
+    words = [w for page in pages for w in page.words]
     return classifiers.classify(text, rules=spec.rules, model=model, threshold=spec.threshold,
-                                model_weight=spec.model_weight)
+                                model_weight=spec.model_weight,
+                                legible=classifiers.legibility(words) if words else 1.0)
 
 
 def analyse(spec: ClassifierSpec, model: TypeModel | None, text: str, pages: Sequence[PageText], *,
@@ -83,7 +86,7 @@ def analyse(spec: ClassifierSpec, model: TypeModel | None, text: str, pages: Seq
     if job.given_type in spec.types:
         decision = classifiers.Classification(job.given_type, 1.0, False, "dépôt", {job.given_type: 1.0})
     else:
-        decision = decide(spec, model, text)
+        decision = decide(spec, model, text, pages)
     fields = classifiers.extract_fields(decision.doc_type, pages, reference=job.received_on, form_fields=form_fields)
     return Analysis(decision, tuple(fields), job.given_type)
 

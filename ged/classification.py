@@ -25,11 +25,16 @@ if TYPE_CHECKING:  # NumPy and the corpus generator load when a model or a corpu
 
 MODEL_FILE = "classifier.npz"
 DEFAULT_SEED = 20260101
+SHIPPED_MODEL = Path(__file__).parent / "data" / "default-classifier.npz"
+"""``default_model`` of the default settings, trained once when the package is built
+(``python -m ged.classification``) so that a new installation starts in seconds, not after 30 CPU-s
+of training; ``tests/test_classification_shipped.py`` retrains it and checks that it is the same."""
 log = logging.getLogger(__name__)
 
 
 def rule_set(settings: Settings) -> RuleSet:
-    return RuleSet({code: TypeRule(tuple(t.keywords), tuple(t.patterns)) for code, t in settings.types.items()})
+    return RuleSet({code: TypeRule(tuple(t.keywords), tuple(t.patterns), tuple(t.excluded_by))
+                    for code, t in settings.types.items()})
 
 
 def training_corpus(settings: Settings) -> list[Sample]:
@@ -49,6 +54,17 @@ def default_model(settings: Settings) -> TypeModel:
     return classifiers.train_model([s.text for s in samples], [s.label for s in samples], seed=DEFAULT_SEED,
                                    info={"corpus": "généré", "generated": len(samples), "validated": 0,
                                          "seed": DEFAULT_SEED})
+
+
+def shipped_model(settings: Settings) -> TypeModel | None:
+    """The packaged default model, when the configuration is the one it was trained for."""
+    from .settings import ClassificationSettings
+    from .taxonomy import DEFAULT_TYPES
+
+    default_corpus = ClassificationSettings().corpus_per_type
+    if set(settings.types) != set(DEFAULT_TYPES) or settings.classification.corpus_per_type != default_corpus:
+        return None
+    return classifiers.TypeModel.load(SHIPPED_MODEL) if SHIPPED_MODEL.exists() else None
 
 
 @dataclass
@@ -83,7 +99,7 @@ class Classifier:
         return classifiers.TypeModel.load(self.model_path) if self.model_path.exists() else None
 
     def _train_default(self) -> TypeModel:
-        model = default_model(self.settings)
+        model = shipped_model(self.settings) or default_model(self.settings)
         model.save(self.model_path)
         return model
 
@@ -98,3 +114,10 @@ class Classifier:
 
     def classify(self, text: str) -> classifiers.Classification:
         return decide(self.spec(), self.model, text)
+
+
+if __name__ == "__main__":  # python -m ged.classification: (re)builds the shipped default model
+    from .settings import Settings as _Settings
+
+    default_model(_Settings()).save(SHIPPED_MODEL)
+    print(SHIPPED_MODEL)

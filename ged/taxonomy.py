@@ -31,6 +31,8 @@ class TypeSettings(BaseModel):
     """Rule layer: words that suggest the type (accents and case do not matter)."""
     patterns: list[str] = Field(default_factory=list)
     """Rule layer: regular expressions on the folded text (lower case, no accents)."""
+    excluded_by: list[str] = Field(default_factory=list)
+    """Rule layer: regular expressions that rule the type out (a quote is not an invoice)."""
     deadline: DelaySettings | None = None
     deadline_by_nature: dict[str, DelaySettings] = Field(default_factory=dict)
     """Legal delays by the ``nature`` field (urban planning: ``DP``, ``PC``, ``PC_MI`` …)."""
@@ -144,6 +146,10 @@ DEFAULT_TYPES: dict[str, dict[str, Any]] = {
         "label": "Facture fournisseur", "service": "finances", "category": "FAC",
         "keywords": ["facture", "montant ht", "tva", "ttc", "net a payer", "iban", "echeance", "siret"],
         "patterns": [r"\bfacture\s*(?:n\s*[°o]|numero)", r"\btotal\s+ttc"],
+        # A quote (devis) lists amounts and VAT like an invoice: its own number, with no invoice number, rules
+        # the type out, as do a quote's acceptance box and validity line.
+        "excluded_by": [r"^(?![\s\S]*\bfacture\s*(?:n\s*[°o]|numero))[\s\S]*\bdevis\s*(?:n\s*[°o]|numero)",
+                        r"\bbon pour accord\b", r"\bdevis (?:valable|gratuit)", r"\bvalidite du devis\b"],
         "deadline": _d(30, "jours"), "silence": "sans_objet", "acknowledge": False,
     },
     "subvention": {
@@ -162,7 +168,13 @@ DEFAULT_TYPES: dict[str, dict[str, Any]] = {
     },
     "autre": {
         "label": "Courrier divers", "service": "courrier", "category": None,
-        "keywords": [], "deadline": None, "silence": "sans_objet", "acknowledge": False,
+        # Genre cues: what newsletters, invitations, adverts, quotes and circulars say of themselves.
+        "keywords": ["lettre d'information", "newsletter", "desabonner", "vous inviter", "invitation", "rsvp",
+                     "catalogue", "appel gratuit", "offre reservee", "promotion", "remerciements", "felicitations",
+                     "mesdames et messieurs les maires", "circulaire", "candidature", "changement d'adresse",
+                     "bon pour accord", "devis valable"],
+        "patterns": [r"\bdevis\s*(?:n\s*[°o]|numero)", r"\ble prefet\b.{0,40}\ba mesdames et messieurs\b"],
+        "deadline": None, "silence": "sans_objet", "acknowledge": False,
     },
 }
 

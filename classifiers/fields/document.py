@@ -126,5 +126,34 @@ def _lines(page: PageText) -> list[Line]:
     for word in page.words:
         if word.text.strip():
             groups.setdefault(word.line, []).append(word)
-    lines = [Line(page.number, tuple(sorted(words, key=lambda w: w.x0))) for words in groups.values()]
+    lines = [Line(page.number, _join_combs(sorted(words, key=lambda w: w.x0))) for words in groups.values()]
     return sorted(lines, key=lambda line: (round(line.top / 4), line.words[0].x0))
+
+
+def _join_combs(words: Sequence[WordBox]) -> tuple[WordBox, ...]:
+    """Characters written one per box (comb fields of Cerfa and bank forms: ``W 4 9 1 …``, ``0 0 4 0``)
+    joined into the one value they are. A run of single characters closer than two character
+    heights is a comb when it has three or more, or when it is all the line holds (``Z H``);
+    French prose has no three one-letter words in a row, and a lone ``à`` is not a run."""
+    joined: list[WordBox] = []
+    run: list[WordBox] = []
+
+    def flush(whole_line: bool) -> None:
+        if len(run) >= 3 or (len(run) == 2 and whole_line):
+            joined.append(WordBox("".join(w.text for w in run), run[0].x0, min(w.y0 for w in run), run[-1].x1,
+                                  max(w.y1 for w in run), min(w.confidence for w in run), run[0].line))
+        else:
+            joined.extend(run)
+        run.clear()
+
+    for word in words:
+        single = len(word.text) == 1 and word.text.isalnum()
+        if single and run and word.x0 - run[-1].x1 > 2.0 * max(1.0, run[-1].y1 - run[-1].y0):
+            flush(False)
+        if single:
+            run.append(word)
+        else:
+            flush(False)
+            joined.append(word)
+    flush(len(joined) == 0)
+    return tuple(joined)

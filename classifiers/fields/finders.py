@@ -100,13 +100,19 @@ def _parse_in(reader: Reader, parse: FindValues, text: str) -> Iterator[str]:
 
 def _heading(line: Line, sections: Mapping[str, tuple[str, ...]]) -> str | None:
     """A short line that names a section of the form (``L'ENFANT``, ``RESPONSABLE LÉGAL``)."""
-    if len(line.words) > 6:
+    if len(line.words) > 6 or any(":" in word.text for word in line.words):
         return None
     folded = " ".join(line.folded)
+    if folded.split(" ")[0] in _FIELD_WORDS:  # "Nom de l'enfant" is a label, not the section "Enfant"
+        return None
     for name, titles in sections.items():
         if any(fold(title) in folded for title in titles):
             return name
     return None
+
+
+_FIELD_WORDS = frozenset({"nom", "prenom", "prenoms", "prenom(s)", "adresse", "date", "ne", "ne(e)", "nee", "lieu",
+                          "telephone", "courriel", "e-mail", "qualite", "code", "commune", "ecole", "niveau"})
 
 
 def _label_end(line: Line, label: tuple[str, ...]) -> int | None:
@@ -290,20 +296,95 @@ def sender_address() -> Finder:
     return find
 
 
+_RECIPIENT = re.compile(r"^(?:a l'attention|mairie|ville d|commune d|hotel de ville|monsieur le maire|"
+                        r"madame la maire|madame, monsieur|mesdames|service )")
+"""First words of the block a letter is addressed to (the commune itself), never its sender."""
+_MAIL_CHROME = re.compile(r"^(?:messagerie|outlook|zimbra|webmail|gmail|de|envoye|a|objet|date|cc)\b")
+
+
 def _sender_block(reader: Reader) -> list[Line]:
-    """Consecutive lines at the top-left of page one, down to the first blank band."""
-    first = [line for line in reader.document.lines if line.page == reader.document.lines[0].page] \
-        if reader.document.lines else []
-    if not first:
+    """The letterhead block: the top-most block of lines on page one that is not the commune's own
+    address (the recipient) nor a webmail's headers; left column first, as French letters put it.
+    Only the words of the block's column are kept, so a stamp or the date beside it stays out."""
+    lines = reader.document.lines
+    if not lines:
         return []
+    first = [line for line in lines if line.page == lines[0].page][:40]
     width = max(w.x1 for line in first for w in line.words)
-    left = [line for line in first if line.words[0].x0 < width * 0.45]
+    for column in ((0.0, 0.45), (0.45, 1.0)):
+        for block in _blocks(first, width * column[0], width * column[1]):
+            head = " ".join(fold(w.text) for w in block[0].words)
+            if _RECIPIENT.match(head) or _MAIL_CHROME.match(head) or len(block) < 2:
+                continue
+            if not any(_POSTCODE_LINE.match(line.text) for line in block[:6]):
+                continue
+            return block
+    return []
+
+
+def _blocks(lines: Sequence[Line], left: float, right: float) -> Iterator[list[Line]]:
+    """Runs of lines starting in [left, right), cut at blank bands, each cut to its column's words."""
     block: list[Line] = []
-    for line in left:
-        if block and line.top - block[-1].bottom > 1.2 * block[-1].height:
+    for line in lines:
+        words = tuple(w for w in line.words if left <= w.x0 < right)
+        if not words or not (left <= line.words[0].x0 < right or left > 0):
+            continue
+        part = Line(line.page, _column_words(words))
+        if block and (part.top - block[-1].bottom > 1.2 * block[-1].height):
+            yield block
+            block = []
+        block.append(part)
+    if block:
+        yield block
+
+
+def _column_words(words: Sequence[WordBox]) -> tuple[WordBox, ...]:
+    """The words up to the first gap wider than three character heights (the next column)."""
+    taken = [words[0]]
+    for word in words[1:]:
+        if word.x0 - taken[-1].x1 > 3 * max(1.0, taken[-1].y1 - taken[-1].y0):
             break
-        block.append(line)
-    return block
+        taken.append(word)
+    return tuple(taken)
+
+
+_MAIL_FROM = re.compile(r"^(?:de|from|expediteur)\s*:\s*(?P<name>[^<\n]+?)\s*<[^>\n]+@")
+
+
+def mail_sender() -> Finder:
+    """The name in a printed e-mail's ``De : Name <address>`` header."""
+
+    def find(reader: Reader) -> Candidate | None:
+        for line in reader.document.lines[:15]:
+            match = _MAIL_FROM.match(fold(line.text))
+            if match:
+                count = len(match["name"].split())
+                words = [w for w in line.words if w.text.strip(":")][1:1 + count]
+                if words and words[0].text.lower() in ("de", "from"):
+                    words = words[1:]
+                located = Located(line.page, tuple(words)) if words else None
+                name = collapse(" ".join(w.text for w in words)).strip(" :") if words else match["name"]
+                return Candidate(name, located, _PATTERN_NEAR_TRUST, "en-tête")
+        return None
+
+    return find
+
+
+def full_name(first: Finder, last: Finder) -> Finder:
+    """``Prénom`` and ``Nom`` read from two labels of a form, as one name."""
+
+    def find(reader: Reader) -> Candidate | None:
+        surname = last(reader)
+        if surname is None or not isinstance(surname.value, str):
+            return None
+        given = first(reader)
+        if given is None or not isinstance(given.value, str):
+            return surname
+        words = (given.located.words if given.located else ()) + (surname.located.words if surname.located else ())
+        located = Located(surname.located.page, words) if surname.located and words else surname.located
+        return Candidate(f"{given.value} {surname.value}", located, min(given.trust, surname.trust), surname.method)
+
+    return find
 
 
 def first_of(*finders: Finder) -> Finder:

@@ -7,7 +7,7 @@ pattern finds in the text, which beats a guess from the page layout.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..numbering import find_references
@@ -18,14 +18,17 @@ from .finders import (
     Reader,
     after,
     first_of,
+    full_name,
     keyword,
     labelled,
+    mail_sender,
     pattern,
     recoded,
     sender_address,
     sender_name,
 )
 from .values import (
+    Found,
     find_amounts,
     find_cadastral_references,
     find_contacts,
@@ -45,8 +48,33 @@ class TypeSpec:
 
 
 _OBJET = after(r"\bobjet\s*:\s*")
-_DEMANDEUR = first_of(labelled(("nom du demandeur", "demandeur", "nom et prenom", "nom")), sender_name())
-_ADRESSE = first_of(labelled(("adresse du demandeur", "adresse")), sender_address())
+_FULL_NAME_LABELS = ("nom du demandeur", "nom et prenom", "nom, prenom", "nom prenom", "nom et prenoms", "demandeur")
+_DEMANDEUR = first_of(labelled(_FULL_NAME_LABELS),
+                      full_name(labelled(("prenom", "prenoms", "prenom(s)")), labelled(("nom", "nom de famille"))),
+                      mail_sender(), sender_name())
+def _with_town(street: Finder) -> Finder:
+    """A form's street line completed by its ``Code postal et commune`` box (or the two boxes apart)."""
+    together = labelled(("code postal et commune", "code postal et ville", "cp et commune", "cp et ville"))
+    apart = labelled(("code postal",))
+    town = labelled(("commune", "ville", "localite"))
+
+    def find(reader: Reader) -> Candidate | None:
+        candidate = street(reader)
+        if candidate is None or not isinstance(candidate.value, str) or re.search(r"\b\d{5}\b", candidate.value):
+            return candidate
+        parts = [together(reader)]
+        if parts[0] is None:
+            parts = [apart(reader), town(reader)]
+        found = [p for p in parts if p is not None and isinstance(p.value, str)]
+        if not found:
+            return candidate
+        value = collapse(" ".join([candidate.value, *(str(p.value) for p in found)]))
+        return Candidate(value, candidate.located, candidate.trust, candidate.method)
+
+    return find
+
+
+_ADRESSE = first_of(_with_town(labelled(("adresse du demandeur", "adresse"))), sender_address())
 _CONTACT = first_of(labelled(("courriel", "e-mail", "email", "telephone", "tel"), parse=find_contacts),
                     pattern(find_contacts))
 _NAME_CAPTURE = r"[a-z][a-z\-']+(?:[^\S\n]+[a-z][a-z\-']+){1,3}"
@@ -63,6 +91,36 @@ def _numeric(finder: Finder) -> Finder:
         number = float(candidate.value)
         value = int(number) if number.is_integer() else number
         return Candidate(value, candidate.located, candidate.trust, candidate.method)  # type: ignore[arg-type]
+
+    return find
+
+
+def _square_metres(text: str) -> Iterator[Found]:
+    """A surface box's number (the unit is in its label)."""
+    for match in re.finditer(r"\d+(?:[,.]\d+)?", text):
+        yield match.start(), match.end(), match.group().replace(",", ".")
+
+
+def _year(text: str) -> Iterator[Found]:
+    for match in re.finditer(r"\b20\d{2}\b", text):
+        yield match.start(), match.end(), match.group()
+
+
+def _cadastre_boxes() -> Finder:
+    """A form's ``Section`` and ``Numéro de parcelle`` boxes, as one reference (``ZH 1612``)."""
+    section = labelled(("section cadastrale", "section"))
+    number = labelled(("numero de parcelle", "numero", "n° de parcelle", "parcelle"))
+
+    def find(reader: Reader) -> Candidate | None:
+        got_section, got_number = section(reader), number(reader)
+        if got_section is None or got_number is None:
+            return None
+        letters = re.sub(r"[^A-Za-z0-9]", "", str(got_section.value)).upper()
+        digits = re.sub(r"\D", "", str(got_number.value))
+        if not re.fullmatch(r"[A-Z]{1,2}|0[A-Z]", letters) or not 0 < len(digits) <= 4:
+            return None
+        return Candidate(f"{letters} {int(digits):04d}", got_number.located, min(got_section.trust, got_number.trust),
+                         "formulaire")
 
     return find
 
@@ -124,7 +182,10 @@ _EVENT = r"\b(?:ne|nee|nes|decede|decedee|marie|mariee|maries)\s+le\s+"
 _CHILD = after(r"\b(?:mon fils|ma fille|mon enfant|l'enfant)\s+", _NAME_CAPTURE + r"(?=,| ne | nee |\s*\n| en | a )",
                trust=0.8)
 _STREET = (r"(?:\d+\s*(?:bis|ter)?,?\s+)?(?:rue|avenue|boulevard|place|chemin|allee|impasse|route|quai|square|cours)"
-           r"\s+(?:de la |de l'|du |des |de |d')?[a-z][a-z\-']+(?:[^\S\n]+[a-z][a-z\-']+)?")
+           r"\s+(?:de la |de l'|du |des |de |d')?[a-z][a-z\-']+(?:[^\S\n]+(?!(?:a|au|depuis|le|la|et|sur|ne|n'|qui|"
+           r"pres|face)\b)[a-z][a-z\-']+){0,3}")
+_NEAR_PLACE = (r"(?:devant (?:le |la |l')?|face (?:au |a )|(?:a )?(?:hauteur|niveau|cote|l'angle) du |pres du |"
+               r"situee? (?:au |a )?|au |dans l[ae] |sur l[ae] )")
 
 SPECS: dict[str, TypeSpec] = {
     "etat_civil": TypeSpec(
@@ -147,7 +208,7 @@ SPECS: dict[str, TypeSpec] = {
                                                  "lieu du deces")),
                                        after(_EVENT + r"[^\n]{4,25}?\s+a\s+",
                                              r"[a-z][a-z\-' ]+?(?=[,.;\n]| de | le )")),
-            "demandeur_nom": _DEMANDEUR,
+            "demandeur_nom": first_of(labelled(_FULL_NAME_LABELS + ("nom",), section="demandeur"), _DEMANDEUR),
             "demandeur_adresse": _ADRESSE,
             "qualite_demandeur": keyword({
                 "titulaire": _OWN, "ascendant": ("mon fils", "ma fille", "mon enfant"),
@@ -164,13 +225,15 @@ SPECS: dict[str, TypeSpec] = {
                                     "CU": ("certificat d'urbanisme",), "PA": ("permis d'amenager",),
                                     "PD": ("permis de demolir",)})),
         "numero_dossier": pattern(find_dossier_numbers),
-        "reference_cadastrale": pattern(find_cadastral_references),
+        "reference_cadastrale": first_of(pattern(find_cadastral_references), _cadastre_boxes()),
         "adresse_terrain": first_of(labelled(("adresse du terrain", "localisation du terrain")),
                                     after(r"\bterrain (?:situe |sis )?(?:au |a |)",
                                           _STREET + r"(?:,? \d{5} [a-z\-]+)?")),
         "demandeur_nom": _DEMANDEUR,
-        "surface_plancher": _numeric(pattern(find_surfaces, near=("surface de plancher", "surface"),
-                                             rivals=("terrain",))),
+        "surface_plancher": _numeric(first_of(
+            labelled(("surface de plancher creee (m2)", "surface de plancher creee", "surface de plancher (m2)",
+                      "surface de plancher"), parse=_square_metres),
+            pattern(find_surfaces, near=("surface de plancher", "surface"), rivals=("terrain",)))),
     }),
     "voirie": TypeSpec({
         "nature": keyword({
@@ -181,8 +244,11 @@ SPECS: dict[str, TypeSpec] = {
             "espaces_verts": ("espaces verts", "arbre", "branche", "haie", "elagage", "tonte"),
         }),
         "localisation": first_of(labelled(("adresse du lieu", "localisation", "lieu")),
-                                 after(r"(?:objet|signal|panne|constat)[^\n]*?\b(?=(?:rue|avenue|boulevard|place|chemin|"
-                                       r"allee|impasse|route|quai|square|cours)\b)", _STREET)),
+                                 after(_NEAR_PLACE + r"(?=\d+\s*(?:bis|ter)?\s+(?:rue|avenue|boulevard|place|chemin|"
+                                       r"allee|impasse|route|quai|square|cours)\b)", _STREET),
+                                 after(r"(?:objet|signal|panne|constat)[^\n]*?\b(?=(?:\d+\s*(?:bis|ter)?\s+)?(?:rue|"
+                                       r"avenue|boulevard|place|chemin|allee|impasse|route|quai|square|cours)\b)",
+                                       _STREET)),
         "date_constat": first_of(labelled(("date du constat", "constate le"), parse=find_dates),
                                  pattern(find_dates, near=("depuis le", "constate le", "depuis", "le constat"),
                                          required=True, window=20)),
@@ -191,21 +257,26 @@ SPECS: dict[str, TypeSpec] = {
     }),
     "scolaire": TypeSpec(
         {
-            "enfant_nom": first_of(labelled(("nom",), section="enfant"), _split_name("nom", _CHILD)),
-            "enfant_prenom": first_of(labelled(("prenom",), section="enfant"), _split_name("prenoms", _CHILD)),
-            "enfant_date_naissance": first_of(labelled(("date de naissance", "ne le", "nee le"), parse=find_dates,
+            "enfant_nom": first_of(labelled(("nom de l'enfant", "nom"), section="enfant"),
+                                   labelled(("nom de l'enfant",)), _split_name("nom", _CHILD)),
+            "enfant_prenom": first_of(labelled(("prenom de l'enfant", "prenom"), section="enfant"),
+                                      labelled(("prenom de l'enfant",)), _split_name("prenoms", _CHILD)),
+            "enfant_date_naissance": first_of(labelled(("date de naissance", "ne le", "nee le", "ne(e) le"),
+                                                       parse=find_dates,
                                                        section="enfant"),
                                               pattern(find_dates, near=("nee le", "ne le", "date de naissance"),
                                                       required=True, window=20)),
-            "ecole": first_of(labelled(("ecole demandee", "ecole", "etablissement")),
+            "ecole": first_of(labelled(("ecole demandee", "ecole souhaitee", "ecole", "etablissement")),
                               after(r"(?=\becole (?:maternelle|elementaire|primaire)\b)",
                                     r"ecole [a-z]+ [a-z\-' ]+?(?= pour |[,.;\n])")),
             "niveau": first_of(recoded(labelled(("niveau", "classe")), _LEVELS), keyword(_LEVELS)),
             "prestations": keyword({"cantine": ("cantine", "restauration scolaire"),
                                     "garderie": ("garderie", "accueil periscolaire"),
                                     "etude": ("etude surveillee", "etude dirigee")}, many=True),
-            "responsable_nom": first_of(labelled(("nom et prenom", "nom"), section="responsable"), sender_name()),
-            "responsable_adresse": first_of(labelled(("adresse",), section="responsable"), sender_address()),
+            "responsable_nom": first_of(labelled(_FULL_NAME_LABELS + ("nom",), section="responsable"), mail_sender(),
+                                        sender_name()),
+            "responsable_adresse": first_of(_with_town(labelled(("adresse",), section="responsable")),
+                                            sender_address()),
             "contact": _CONTACT,
         },
         sections={"enfant": ("l'enfant", "enfant"), "responsable": ("responsable legal", "representant legal",
@@ -234,8 +305,12 @@ SPECS: dict[str, TypeSpec] = {
         "rna": pattern(find_rnas),
         "siret": pattern(find_sirets),
         "montant_demande": pattern(find_amounts, near=("subvention", "montant demande", "somme de", "montant")),
-        "objet": _OBJET,
-        "exercice": first_of(labelled(("exercice",)), after(r"\bexercice\s+", r"20\d{2}")),
+        "objet": first_of(labelled(("objet de la demande", "objet du projet", "intitule du projet", "projet")),
+                          after(r"(?:subvention|aide financiere|aide)[^.]{0,90}?\b(?:pour|destinee? a|afin d')\s+",
+                                r"[^.;,\n]+(?:\n[^.;,\n]+)?", trust=0.75), _OBJET),
+        "exercice": first_of(labelled(("exercice concerne", "exercice"), parse=_year),
+                             after(r"\bexercice\s+(?:concerne\s*:?\s*|budgetaire\s+)?", r"20\d{2}"),
+                             after(r"\bsubvention\s+(?:pour\s+)?(?:l'annee\s+)?", r"20\d{2}(?!\d)")),
     }),
     "reclamation": TypeSpec({
         "objet": _OBJET,

@@ -31,6 +31,8 @@ _WRITTEN_DATE = re.compile(
     r"\b(?P<day>[0-3]?\d|1er|1ER|ler)\s+" + _MONTH_WORD + r"(?:\s+(?P<year>(?:19|20)\d{2}))?\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)\s?[/.\-]\s?(?P<month>[01]?\d)\s?[/.\-]\s?(?P<year>\d{4}|\d{2})\b")
 _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+_COMB_DATE = re.compile(r"(?<![\d/.\-])(?P<day>[0-3]\d)(?P<month>[01]\d)(?P<year>(?:19|20)\d{2})(?![\d/.\-])")
+"""``JJMMAAAA`` as comb boxes give it once joined (``0 6 1 2 1 9 3 9``)."""
 
 
 def find_dates(text: str, *, reference: date) -> Iterator[Found]:
@@ -47,7 +49,7 @@ def find_dates(text: str, *, reference: date) -> Iterator[Found]:
         value = _date(year, month, day) if month else None
         if value:
             found.append((match.start(), match.end(), value.isoformat()))
-    for pattern in (_NUMERIC_DATE, _ISO_DATE):
+    for pattern in (_NUMERIC_DATE, _ISO_DATE, _COMB_DATE):
         for match in pattern.finditer(text):
             year = int(match["year"])
             if year < 100:

@@ -151,6 +151,8 @@ def _with_citation(session: Session, decision: classifiers.Classification, text:
 
 
 def _uncertain_reason(ctx: Context, decision: classifiers.Classification) -> str:
+    if decision.method == classifiers.ILLEGIBLE:
+        return "texte illisible (manuscrit ?) — type et champs à saisir"
     best = list(decision.scores.items())[:2]
     choices = " ou ".join(f"{ctx.settings.types[t].label.lower() if t in ctx.settings.types else t} "
                           f"({score:.0%})".replace("%", " %") for t, score in best)
