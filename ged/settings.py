@@ -112,7 +112,7 @@ class SearchSettings(BaseModel):
 
 
 class ClassificationSettings(BaseModel):
-    threshold: float = Field(default=0.75, gt=0, lt=1)
+    threshold: float = Field(default=0.6, gt=0, lt=1)
     """Under this confidence a document goes to review instead of being routed on a guess."""
     model_weight: float = Field(default=0.7, ge=0, le=1)
     """Share of the learned model in the decision; the rest is the keyword rules'."""
@@ -326,7 +326,7 @@ max_page_pixels = 120000000
 engine = "embedded"
 
 [classification]
-threshold = 0.75           # under this confidence a document goes to review
+threshold = 0.6            # under this confidence a document goes to review
 model_weight = 0.7         # learned model vs keyword rules
 field_threshold = 0.5      # a field read with less confidence is flagged for checking
 

@@ -54,13 +54,70 @@ def otsu_threshold(gray: Image.Image) -> int:
     return int(np.nanargmax(candidates))
 
 
-def bitonal_pbm(gray: Image.Image, threshold: int) -> bytes:
+def bitonal_pbm(gray: Image.Image, threshold: int, *, dpi: int | None = None) -> bytes:
     """The page in black and white as a binary PBM: what Tesseract's default (global Otsu)
     thresholding would make of it, done once here so that Tesseract skips its own pass
     (≈ 25 % less recognition time). Packed with NumPy: twice as fast as Pillow's "1" mode and
-    its PBM encoder on an A4 page at 300 dpi."""
-    ink = np.packbits(np.asarray(gray) <= threshold, axis=1)  # PBM: 1 is black, rows padded to a byte
-    return b"P4\n%d %d\n" % gray.size + ink.tobytes()
+    its PBM encoder on an A4 page at 300 dpi. With ``dpi``, form rules and box edges are taken out
+    (``without_rules``)."""
+    ink = np.asarray(gray) <= threshold
+    if dpi:
+        ink = without_rules(ink, dpi)
+    return b"P4\n%d %d\n" % gray.size + np.packbits(ink, axis=1).tobytes()  # PBM: 1 is black, rows padded
+
+
+_RULE_MM = 8.0
+"""A horizontal run of ink at least this long is a rule or a box edge: no letter is 8 mm wide."""
+_SIDE_MM = 3.0
+"""Vertical runs at least this tall that touch a rule are the sides of boxes (comb boxes of Cerfa forms)."""
+
+
+def without_rules(ink: np.ndarray, dpi: int) -> np.ndarray:
+    """The thresholded page (True = ink) without form rules and box edges.
+
+    Tesseract reads the sides of comb boxes as letters ("11[611|2!" for ``1612``) and drops text
+    that touches a rule; taking the lines out first is what makes a scanned form's boxes readable.
+    A vertical stroke is removed only when it touches a horizontal rule, so a tall letter of a
+    title stays. Pages without rules (letters) cost one pass over the rows.
+    """
+    # Found at half resolution (a 2×2 block with any ink is ink: a one-pixel rule survives), four
+    # times fewer pixels to sum; the masks are then enlarged back over the page.
+    height, width = (ink.shape[0] // 2) * 2, (ink.shape[1] // 2) * 2
+    half = _pooled(ink[:height, :width])
+    if not _runs(_pooled(half[:height // 4 * 2, :width // 4 * 2]), round(_RULE_MM * dpi / 4 / 25.4), axis=1).any():
+        return ink  # no rule even at quarter resolution: a letter, ≈ 15 ms spent
+    scale = dpi / 2 / 25.4
+    horizontal = _runs(half, round(_RULE_MM * scale), axis=1)
+    from scipy import ndimage
+
+    vertical = _runs(half, round(_SIDE_MM * scale), axis=0)
+    labels, count = ndimage.label(vertical, structure=np.ones((3, 3), dtype=bool))
+    if count:
+        near_rule = ndimage.binary_dilation(horizontal)
+        sides = np.unique(labels[near_rule & vertical])
+        vertical = np.isin(labels, sides[sides > 0])
+    lines = np.zeros(ink.shape, dtype=bool)
+    lines[:height, :width] = np.repeat(np.repeat(horizontal | vertical, 2, axis=0), 2, axis=1)
+    return ink & ~lines
+
+
+def _pooled(ink: np.ndarray) -> np.ndarray:
+    """Half the size; a 2×2 block with any ink is ink (even sides expected)."""
+    return ink[0::2, 0::2] | ink[1::2, 0::2] | ink[0::2, 1::2] | ink[1::2, 1::2]
+
+
+def _runs(ink: np.ndarray, length: int, *, axis: int) -> np.ndarray:
+    """Pixels that belong to a run of at least ``length`` ink pixels along ``axis`` (two cumulative sums)."""
+    data = ink if axis == 1 else ink.T
+    padded = np.zeros((data.shape[0], data.shape[1] + 1), dtype=np.int16)  # a run never exceeds a page side
+    np.cumsum(data, axis=1, out=padded[:, 1:])
+    starts = (padded[:, length:] - padded[:, :-length]) == length  # a full run begins at this column
+    covered = np.zeros((data.shape[0], data.shape[1] + 1), dtype=np.int16)
+    np.cumsum(np.pad(starts, ((0, 0), (0, length - 1))), axis=1, out=covered[:, 1:])
+    shifted = np.zeros_like(covered)
+    shifted[:, length:] = covered[:, :-length]
+    mask = (covered[:, 1:] - shifted[:, 1:]) > 0
+    return mask if axis == 1 else mask.T
 
 
 def _inks(gray: Image.Image) -> tuple[Image.Image, Image.Image]:

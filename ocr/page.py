@@ -43,7 +43,7 @@ def _prepare(job: PageJob) -> _Prepared:
     if job.options.thresholding_method == 0:
         image = job.workdir / "upright.pbm"
         image.write_bytes(cleanup.bitonal_pbm(cleanup.apply(gray, correction, nearest=True),
-                                              cleanup.otsu_threshold(gray)))
+                                              cleanup.otsu_threshold(gray), dpi=job.page.dpi))
     else:
         image = job.workdir / "upright.pgm"
         cleanup.apply(gray, correction, nearest=False).save(image)
