@@ -111,3 +111,23 @@ def test_upright_rotate_turns_the_page_back() -> None:
     assert geometry.upright_rotate(0, cleanup.Correction(1, 0.0)) == 270
     assert geometry.upright_rotate(90, cleanup.Correction(2, 0.0)) == 270
     assert geometry.upright_rotate(0, cleanup.Correction(0, 0.0)) == 0
+
+
+def test_rules_and_comb_box_sides_are_taken_out_letters_stay() -> None:
+    """A comb box row and an underline disappear; the digits inside and a tall title letter remain."""
+    from PIL import ImageDraw, ImageFont
+
+    page = Image.new("L", (1200, 600), 255)
+    draw = ImageDraw.Draw(page)
+    for i in range(5):  # five comb cells of 5 mm at 300 dpi, one digit in each
+        draw.rectangle((200 + 59 * i, 200, 259 + 59 * i, 266), outline=0, width=3)
+        draw.text((218 + 59 * i, 210), "12345"[i], font=ImageFont.truetype(
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 42), fill=0)
+    draw.line((100, 400, 1100, 400), fill=0, width=3)
+    draw.text((100, 450), "I", font=ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 90), fill=0)
+    ink = np.asarray(page) <= 128
+    clean = cleanup.without_rules(ink, 300)
+    assert not clean[398:403, 100:1100].any()  # the underline
+    assert not clean[200:267, 199:205].any()  # the first cell's left side
+    assert clean[210:262, 210:255].sum() > 0.6 * ink[210:262, 210:255].sum()  # the digit inside
+    assert clean[450:560, 100:160].sum() == ink[450:560, 100:160].sum()  # a tall letter touches no rule

@@ -2,9 +2,9 @@
 
 Identifiers, dates, amounts and codes must be equal to the letter. Names, addresses and
 other free text are compared after folding (case, accents, punctuation, civility) with a
-token-order-insensitive similarity of at least ``TEXT_SIMILARITY``: a reader who gets one
-character of a long address wrong by OCR still helps an agent, one who takes the label or
-drops the street number does not (20 → "cours des Jonquilles" scores about 80).
+token-order-insensitive similarity of at least ``TEXT_SIMILARITY``, and their numbers equal: a
+reader who gets one character of a long address wrong by OCR still helps an agent, one who
+takes the label or drops the street number does not.
 """
 
 from __future__ import annotations
@@ -42,7 +42,10 @@ def same(code: str, truth: Any, found: Any) -> bool:
         a, b = _fold(truth), _fold(found)
         if code == "numero_facture":
             return a.replace(" ", "") == b.replace(" ", "")
-        return bool(a) and fuzz.token_sort_ratio(a, b) >= TEXT_SIMILARITY
+        # Numbers (a street number, a postcode) must be there and right; the words around them may
+        # carry an OCR slip.
+        return bool(a) and re.findall(r"\d+", a) == re.findall(r"\d+", b) and \
+            fuzz.token_sort_ratio(a, b) >= TEXT_SIMILARITY
     return str(truth) == str(found)
 
 

@@ -136,7 +136,8 @@ def _etat_civil_form(p: Person, truth: dict[str, Any], when: date, copies: int) 
                 L.Checks("Document", [(label.capitalize(), code == truth["forme"]) for code, label in _FORMS.items()]),
                 L.FormField("Nombre d'exemplaires", str(copies), width=20)]),
             L.FormSection("Personne concernée par l'acte", [
-                L.FormField("Nom", truth["titulaire_nom"].upper()), L.FormField("Prénom(s)", truth["titulaire_prenoms"]),
+                L.FormField("Nom", truth["titulaire_nom"].upper()),
+                L.FormField("Prénom(s)", truth["titulaire_prenoms"]),
                 L.FormField("Date de l'événement", when.strftime("%d%m%Y"), comb=8),
                 L.FormField("Lieu de l'événement", truth["lieu_evenement"])]),
             L.FormSection("Demandeur", [
@@ -252,7 +253,8 @@ def voirie(r: Random) -> Specimen:
                              "demandeur_nom": p.name}
     written_seen = french_date(seen, r)
     body = [r.choice((f"Je souhaite vous signaler que {issue}.", f"Je me permets de vous alerter : {issue}.")),
-            r.choice((f"J'ai constaté le problème le {written_seen}.", f"Constaté le {written_seen} en rentrant du travail.",
+            r.choice((f"J'ai constaté le problème le {written_seen}.",
+                      f"Constaté le {written_seen} en rentrant du travail.",
                       f"Cela dure depuis le {written_seen}.")),
             r.choice(("Cette situation présente un danger pour les piétons et les enfants qui vont à l'école.",
                       "Merci de faire intervenir les services techniques dès que possible.",
@@ -313,8 +315,9 @@ def scolaire(r: Random) -> Specimen:
         return Specimen("scolaire", "form", truth, draw, can_be_handwritten=True)
     names = {"cantine": "la restauration scolaire", "garderie": "l'accueil périscolaire", "etude": "l'étude surveillée"}
     wanted = " et ".join(names[s] for s in services)
+    level = level_label if level_code in ("PS", "MS", "GS") else level_code
     body = [f"Nous venons d'emménager sur la commune et souhaitons inscrire notre enfant {child} {p.last}, "
-            f"né le {french_date(born, r)}, à l'{school} en {level_label if level_code in ('PS', 'MS', 'GS') else level_code}"
+            f"né le {french_date(born, r)}, à l'{school} en {level}"
             " pour la rentrée prochaine.",
             (f"Nous souhaiterions également qu'il bénéficie de {wanted}." if services else
              "Il rentrera déjeuner à la maison chaque midi."),
@@ -604,7 +607,8 @@ def circular(r: Random) -> Specimen:
                          "communes en la matière et le calendrier à respecter.",
                          "Je vous remercie de bien vouloir diffuser ces consignes à vos services et de me faire part "
                          "de toute difficulté. Mes services restent à votre disposition.",
-                         "Les modèles d'arrêtés et de factures types sont disponibles sur l'extranet des collectivités."],
+                         "Les modèles d'arrêtés et de factures types sont disponibles sur l'extranet des "
+                         "collectivités."],
                         "Pour le préfet et par délégation, le secrétaire général", greeting="",
                         closing="", recipient=("Mesdames et Messieurs les maires", "du département"))
         L.letter(sheet, item, rr)
