@@ -14,7 +14,7 @@ _EXPORTS = {
     "text": ("collapse", "fold"),
     "rules": ("RuleSet", "TypeRule"),
     "model": ("TypeModel", "train_model"),
-    "decision": ("Classification", "ILLEGIBLE", "classify", "legibility"),
+    "decision": ("Classification", "IDENTIFIED", "ILLEGIBLE", "classify", "legibility"),
     "evaluation": ("Evaluation", "evaluate"),
     "fields.document": ("PageText", "WordBox"),
     "fields.extract": ("ExtractedField", "extract_fields", "field_codes", "normalise_value"),

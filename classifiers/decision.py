@@ -20,10 +20,13 @@ class Classification:
     uncertain: bool
     """Below the threshold: the document goes to review rather than being routed on a guess."""
     method: str
-    """``règles``, ``modèle``, ``modèle+règles``, or ``illisible`` (text too poor to type)."""
+    """``règles``, ``modèle``, ``modèle+règles``, ``formulaire officiel`` (a Cerfa's number), or
+    ``illisible`` (text too poor to type)."""
     scores: dict[str, float]
 
 
+IDENTIFIED = "formulaire officiel"
+"""The method of a decision made by an official form's number (a Cerfa)."""
 ILLEGIBLE = "illisible"
 """The method of a decision made on text too poor to read: no type is proposed, a person decides."""
 MIN_LEGIBILITY = 0.5
@@ -48,6 +51,8 @@ def classify(text: str, *, rules: RuleSet, model: TypeModel | None, threshold: f
     """
     if legible < MIN_LEGIBILITY:
         return Classification(fallback, 0.0, True, ILLEGIBLE, {fallback: 0.0})
+    if (identified := rules.identified(text)) is not None:
+        return Classification(identified, 0.99, False, IDENTIFIED, {identified: 0.99})
     points = rules.points(text)
     by_rules = rules.shares(points, fallback=fallback)
     if model is None:

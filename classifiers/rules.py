@@ -22,6 +22,9 @@ class TypeRule:
     """Words or phrases (folded before matching, so accents do not matter); one point each."""
     patterns: tuple[str, ...] = ()
     """Regular expressions on the folded text; two points each (they are more specific)."""
+    identified_by: tuple[str, ...] = ()
+    """Regular expressions that identify the type outright, whatever the model says: an official
+    form's number (``13406*07`` is a Cerfa of building permit)."""
     excluded_by: tuple[str, ...] = ()
     """Regular expressions that rule the type out whatever else the text says: the genre of the page
     (a quote's ``Devis n°`` is not an invoice, however many amounts and VAT rates it lists)."""
@@ -55,6 +58,17 @@ class RuleSet:
         return {doc_type: sum(weight * (1 + bool(subject and regex.search(subject)))
                               for regex, weight in entries if regex.search(flat))
                 for doc_type, entries in self._compiled.items()}
+
+    @cached_property
+    def _identifiers(self) -> dict[str, list[re.Pattern[str]]]:
+        return {doc_type: [re.compile(p) for p in rule.identified_by] for doc_type, rule in self.rules.items()
+                if rule.identified_by}
+
+    def identified(self, text: str) -> str | None:
+        """The type an official form number in the text names, if exactly one type is named."""
+        folded = fold(text)
+        found = {t for t, regexes in self._identifiers.items() if any(r.search(folded) for r in regexes)}
+        return found.pop() if len(found) == 1 else None
 
     def excluded(self, text: str) -> frozenset[str]:
         """The types the text's genre rules out."""

@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 
 
 def rule_set(settings: Settings) -> RuleSet:
-    return RuleSet({code: TypeRule(tuple(t.keywords), tuple(t.patterns), tuple(t.excluded_by))
+    return RuleSet({code: TypeRule(tuple(t.keywords), tuple(t.patterns), identified_by=tuple(t.identified_by),
+                                   excluded_by=tuple(t.excluded_by))
                     for code, t in settings.types.items()})
 
 

@@ -31,6 +31,8 @@ class TypeSettings(BaseModel):
     """Rule layer: words that suggest the type (accents and case do not matter)."""
     patterns: list[str] = Field(default_factory=list)
     """Rule layer: regular expressions on the folded text (lower case, no accents)."""
+    identified_by: list[str] = Field(default_factory=list)
+    """Rule layer: regular expressions that decide the type outright (an official form's number)."""
     excluded_by: list[str] = Field(default_factory=list)
     """Rule layer: regular expressions that rule the type out (a quote is not an invoice)."""
     deadline: DelaySettings | None = None
@@ -124,6 +126,8 @@ DEFAULT_TYPES: dict[str, dict[str, Any]] = {
         "keywords": ["permis de construire", "declaration prealable", "certificat d'urbanisme",
                      "permis d'amenager", "permis de demolir", "surface de plancher", "cadastre", "cerfa"],
         "patterns": [r"\b(?:pc|dp|cu|pa|pd) ?\d{2,3} ?\d{3} ?\d{2} ?[a-z0-9]{5}\b", r"\bparcelle cadastree"],
+        # The Cerfa of building permits (13406, 13409), prior declarations (13703, 13404), demolition (13405).
+        "identified_by": [r"\b(?:1340[4569]|13703)\s?\*\s?\d{2}\b"],
         "deadline": _d(3, "mois"),
         "deadline_by_nature": {"DP": _d(1, "mois"), "CU": _d(1, "mois"), "CU_OPERATIONNEL": _d(2, "mois"),
                                "PC_MI": _d(2, "mois"), "PC": _d(3, "mois"), "PA": _d(3, "mois"),
@@ -157,6 +161,7 @@ DEFAULT_TYPES: dict[str, dict[str, Any]] = {
         "keywords": ["subvention", "association", "rna", "budget previsionnel", "assemblee generale", "exercice",
                      "cerfa 12156"],
         "patterns": [r"\bw\s?\d{9}\b"],
+        "identified_by": [r"\b12156\s?\*\s?\d{2}\b"],  # the Cerfa of grant requests from associations
         "deadline": _d(2, "mois"), "silence": "rejet",
     },
     "reclamation": {

@@ -54,16 +54,13 @@ def otsu_threshold(gray: Image.Image) -> int:
     return int(np.nanargmax(candidates))
 
 
-def bitonal_pbm(gray: Image.Image, threshold: int, *, dpi: int | None = None) -> bytes:
-    """The page in black and white as a binary PBM: what Tesseract's default (global Otsu)
-    thresholding would make of it, done once here so that Tesseract skips its own pass
+def bitonal_pbm(ink: np.ndarray) -> bytes:
+    """The page in black and white (True = ink) as a binary PBM: what Tesseract's default (global
+    Otsu) thresholding would make of it, done once here so that Tesseract skips its own pass
     (≈ 25 % less recognition time). Packed with NumPy: twice as fast as Pillow's "1" mode and
-    its PBM encoder on an A4 page at 300 dpi. With ``dpi``, form rules and box edges are taken out
-    (``without_rules``)."""
-    ink = np.asarray(gray) <= threshold
-    if dpi:
-        ink = without_rules(ink, dpi)
-    return b"P4\n%d %d\n" % gray.size + np.packbits(ink, axis=1).tobytes()  # PBM: 1 is black, rows padded
+    its PBM encoder on an A4 page at 300 dpi."""
+    height, width = ink.shape
+    return b"P4\n%d %d\n" % (width, height) + np.packbits(ink, axis=1).tobytes()  # 1 is black, rows padded
 
 
 _RULE_MM = 8.0
@@ -83,14 +80,14 @@ def without_rules(ink: np.ndarray, dpi: int) -> np.ndarray:
     # Found at half resolution (a 2×2 block with any ink is ink: a one-pixel rule survives), four
     # times fewer pixels to sum; the masks are then enlarged back over the page.
     height, width = (ink.shape[0] // 2) * 2, (ink.shape[1] // 2) * 2
-    half = _pooled(ink[:height, :width])
-    if not _runs(_pooled(half[:height // 4 * 2, :width // 4 * 2]), round(_RULE_MM * dpi / 4 / 25.4), axis=1).any():
+    small = half(ink)
+    if not _runs(half(small), round(_RULE_MM * dpi / 4 / 25.4), axis=1).any():
         return ink  # no rule even at quarter resolution: a letter, ≈ 15 ms spent
     scale = dpi / 2 / 25.4
-    horizontal = _runs(half, round(_RULE_MM * scale), axis=1)
+    horizontal = _runs(small, round(_RULE_MM * scale), axis=1)
     from scipy import ndimage
 
-    vertical = _runs(half, round(_SIDE_MM * scale), axis=0)
+    vertical = _runs(small, round(_SIDE_MM * scale), axis=0)
     labels, count = ndimage.label(vertical, structure=np.ones((3, 3), dtype=bool))
     if count:
         near_rule = ndimage.binary_dilation(horizontal)
@@ -101,8 +98,10 @@ def without_rules(ink: np.ndarray, dpi: int) -> np.ndarray:
     return ink & ~lines
 
 
-def _pooled(ink: np.ndarray) -> np.ndarray:
-    """Half the size; a 2×2 block with any ink is ink (even sides expected)."""
+def half(ink: np.ndarray) -> np.ndarray:
+    """Half the size, odd last row and column dropped; a 2×2 block with any ink is ink (a one-pixel
+    line survives)."""
+    ink = ink[:ink.shape[0] // 2 * 2, :ink.shape[1] // 2 * 2]
     return ink[0::2, 0::2] | ink[1::2, 0::2] | ink[0::2, 1::2] | ink[1::2, 1::2]
 
 

@@ -15,9 +15,10 @@ from itertools import groupby
 from pathlib import Path
 from typing import cast
 
+import numpy as np
 from PIL import Image
 
-from . import cleanup, geometry, layers, raster, sniff, tesseract
+from . import checkboxes, cleanup, geometry, layers, raster, sniff, tesseract
 from .errors import EngineError, MissingDependency, OcrError
 from .plan import PageJob
 from .results import PageResult, TextSource, Word
@@ -30,6 +31,9 @@ class _Prepared:
     correction: cleanup.Correction
     image: Path
     """The upright page as Tesseract reads it, already on disk: a run of pages holds no page in memory."""
+    upright_size: tuple[int, int]
+    boxes: tuple[checkboxes.Checkbox, ...]
+    """Check boxes of the upright page, in pixels at half its resolution."""
 
 
 def _prepare(job: PageJob) -> _Prepared:
@@ -38,16 +42,17 @@ def _prepare(job: PageJob) -> _Prepared:
     job.workdir.mkdir(parents=True, exist_ok=True)
     gray = raster.load_gray(job.source, job.media_type, job.page)
     correction = cleanup.detect(gray)
+    ink = np.asarray(cleanup.apply(gray, correction, nearest=True)) <= cleanup.otsu_threshold(gray)
+    boxes = checkboxes.find(cleanup.half(ink), job.page.dpi / 2)
     # Tesseract's default thresholding is a global Otsu, done here (cleanup.bitonal_pbm); adaptive
     # methods (Sauvola) must see the grey page.
     if job.options.thresholding_method == 0:
         image = job.workdir / "upright.pbm"
-        image.write_bytes(cleanup.bitonal_pbm(cleanup.apply(gray, correction, nearest=True),
-                                              cleanup.otsu_threshold(gray), dpi=job.page.dpi))
+        image.write_bytes(cleanup.bitonal_pbm(cleanup.without_rules(ink, job.page.dpi)))
     else:
         image = job.workdir / "upright.pgm"
         cleanup.apply(gray, correction, nearest=False).save(image)
-    return _Prepared(job, gray.size, correction, image)
+    return _Prepared(job, gray.size, correction, image, (ink.shape[1], ink.shape[0]), tuple(boxes))
 
 
 def _read(job: PageJob, images: Sequence[Path], output_base: Path) -> list[tesseract.Reading]:
@@ -119,7 +124,12 @@ def _finish(page: _Prepared, first: tesseract.Reading) -> PageResult:
         mediabox=mediabox, rotate=geometry.upright_rotate(rotate, correction),
         image=None if is_pdf else (job.source, job.page.number, job.media_type == sniff.JPEG),
     )
-    words = _words(reading, job.page.dpi)
+    boxes = page.boxes
+    if correction != page.correction:  # read turned over: the boxes turn with the page
+        width, height = page.upright_size[0] / 2, page.upright_size[1] / 2
+        boxes = tuple(checkboxes.Checkbox(width - b.x1, height - b.y1, width - b.x0, height - b.y0, b.ticked)
+                      for b in boxes)
+    words = checkboxes.as_words(_words(reading, job.page.dpi), boxes, 2 * 72.0 / job.page.dpi)
     width, height = page.raster_size
     upright_size = (height, width) if correction.quarter_turns % 2 else (width, height)
     return PageResult(

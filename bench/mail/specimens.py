@@ -186,7 +186,7 @@ def urbanisme(r: Random) -> Specimen:
         f"Je me permets de vous adresser mon dossier de {_NATURES[nature]} relatif à {works}.",
         f"Vous trouverez ci-joint les pièces de ma demande de {_NATURES[nature]} pour {works}.",
     ))]
-    where = (f"Le projet se situe {land} à Rochefort-sur-Loire, sur la parcelle cadastrée section {section} "
+    where = (f"Le projet se situe au {land}, 49190 Rochefort-sur-Loire, sur la parcelle cadastrée section {section} "
              f"n° {parcel}." if r.random() < 0.5 else
              f"Terrain concerné : {land}, 49190 Rochefort-sur-Loire — cadastre {section} {parcel}.")
     parts.append(where)
@@ -261,7 +261,7 @@ def voirie(r: Random) -> Specimen:
                       "Plusieurs voisins se plaignent également."))]
     if r.random() < 0.35:
         contact = p.email if r.random() < 0.6 else p.phone
-        truth["contact"] = p.email if contact == p.email else p.phone_e164
+        truth["contact"] = p.email  # the message's own sender address comes first, a phone in the text is extra
         body.append(f"Vous pouvez me joindre au {contact}." if contact != p.email else
                     f"Vous pouvez me répondre à {contact}.")
         sent = f"{french_date(_today(r), r)} {r.randint(7, 21)}:{r.randint(0, 59):02d}"
@@ -568,7 +568,7 @@ def invitation(r: Random) -> Specimen:
         sheet.text(105, 100, "Salle du Conseil", font=font, size=12, align="center")
         sheet.text(105, 120, "Réponse souhaitée avant le 15 — RSVP protocole@exemple.fr", font="arial", size=9,
                    align="center")
-    return Specimen("autre", "invitation", {}, draw)
+    return Specimen("autre", "invitation", {"expediteur": host}, draw)
 
 
 def advert(r: Random) -> Specimen:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..numbering import find_references
 from ..text import collapse, fold
+from . import cerfa
 from .document import Box, DocumentText, PageText
 from .finders import Candidate, Reader
 from .specs import SPECS
@@ -60,8 +61,11 @@ def extract_fields(doc_type: str, pages: Sequence[PageText], *, reference: date,
     spec = SPECS.get(doc_type)
     if spec is None:
         return []
+    document = DocumentText(pages)
     from_form = _from_form_fields(tuple(spec.fields), form_fields or {}, reference)
-    reader = Reader(DocumentText(pages), reference, spec.sections)
+    if doc_type == "urbanisme" and (form := cerfa.identify(document.text, form_fields or {})) is not None:
+        from_form = _cerfa_fields(form, form_fields or {}, reference) | from_form
+    reader = Reader(document, reference, spec.sections)
     fields: list[ExtractedField] = []
     for code, finder in spec.fields.items():
         if code in from_form:
@@ -91,6 +95,16 @@ def _from_form_fields(codes: tuple[str, ...], form_fields: Mapping[str, str],
         value = normalise_value(key, raw, reference=reference)
         if value is not None:
             found[key] = ExtractedField(key, value, 0.99, None, None, "champ PDF")
+    return found
+
+
+def _cerfa_fields(form: cerfa.CerfaForm, form_fields: Mapping[str, str],
+                 reference: date) -> dict[str, ExtractedField]:
+    found: dict[str, ExtractedField] = {}
+    for code, raw in cerfa.read_fields(form, form_fields).items():
+        value = raw if code in ("nature", "reference_cadastrale") else normalise_value(code, raw, reference=reference)
+        if value is not None:
+            found[code] = ExtractedField(code, value, 0.99, None, None, f"Cerfa {form.number}")
     return found
 
 

@@ -79,7 +79,9 @@ def labelled(labels: Sequence[str], *, parse: FindValues | None = None, section:
                 if not value_words:
                     continue
                 located = Located(line.page, tuple(value_words))
-                text = collapse(located.text.lstrip(":").strip())
+                text = collapse(located.text.lstrip(":").strip(" _|"))
+                if not any(c.isalnum() for c in text):
+                    continue  # an empty box's edge read as "|"
                 if parse is not None:
                     parsed = next(iter(_parse_in(reader, parse, text)), None)
                     if parsed is None:
@@ -103,11 +105,11 @@ def _heading(line: Line, sections: Mapping[str, tuple[str, ...]]) -> str | None:
     if len(line.words) > 6 or any(":" in word.text for word in line.words):
         return None
     folded = " ".join(line.folded)
-    if folded.split(" ")[0] in _FIELD_WORDS:  # "Nom de l'enfant" is a label, not the section "Enfant"
-        return None
+    label_like = folded.split(" ")[0] in _FIELD_WORDS  # "Nom de l'enfant" is a label, not the section "Enfant"
     for name, titles in sections.items():
-        if any(fold(title) in folded for title in titles):
-            return name
+        for title in map(fold, titles):
+            if title in folded and (not label_like or folded.startswith(title)):
+                return name
     return None
 
 
@@ -117,11 +119,13 @@ _FIELD_WORDS = frozenset({"nom", "prenom", "prenoms", "prenom(s)", "adresse", "d
 
 def _label_end(line: Line, label: tuple[str, ...]) -> int | None:
     """Index after the label's words if the line holds the label as a label (followed by ``:`` or a gap)."""
-    tokens = [token.rstrip(":").strip() for token in line.folded]
+    tokens = [token.rstrip(":").strip("_|[] ") for token in line.folded]
     for start in range(len(tokens) - len(label) + 1):
         if tuple(tokens[start:start + len(label)]) != label:
             continue
         end = start + len(label)
+        if any(w.text.endswith(":") for w in line.words[start:end - 1]):
+            continue  # "Nom : Prénom :" is two labels, not the label "nom prénom"
         last = line.words[end - 1]
         if last.text.endswith(":"):
             return end
@@ -143,8 +147,10 @@ def _right_of(reader: Reader, line: Line, end: int) -> list[WordBox]:
                   and w.text.strip() not in (":", "")), key=lambda w: w.x0)
     taken: list[WordBox] = []
     for word in row:
-        if taken and word.x0 - taken[-1].x1 > 6 * height:
-            break
+        if taken and (word.x0 - taken[-1].x1 > 6 * height or word.text.endswith(":")):
+            break  # the next column, or the next label on the row ("Nom : Toto  Prénom : Tata")
+        if taken and row.index(word) + 1 < len(row) and row[row.index(word) + 1].text == ":":
+            break  # a label whose colon OCR set apart ("Localité :")
         taken.append(word)
     return taken
 
@@ -224,19 +230,37 @@ def _spaced(words: str) -> str:
 
 
 # -- keywords ----------------------------------------------------------------------------------
+TICKED, EMPTY = "☒", "☐"
+"""The words ``ocr.checkboxes`` puts where a form's box is, ticked or not."""
+
+
 def keyword(choices: Mapping[str, Sequence[str]], *, many: bool = False) -> Finder:
-    """An enumerated value told by words (``lampadaire`` → ``eclairage``); ``many`` gives every one found."""
+    """An enumerated value told by words (``lampadaire`` → ``eclairage``); ``many`` gives every one found.
+    When the options are check boxes (``☒ Cantine ☐ Garderie``), only the ticked ones count."""
     compiled = {value: [re.compile(r"(?<![a-z])" + _spaced(w) + (r"(?![a-z0-9])" if len(w) <= 3 else ""))
                         for w in words]
                 for value, words in choices.items()}
 
     def find(reader: Reader) -> Candidate | None:
         hits: list[tuple[int, int, str]] = []
+        boxed: list[tuple[int, int, str, bool]] = []
         for value, regexes in compiled.items():
             positions = [m.span() for regex in regexes for m in regex.finditer(reader.folded)]
+            for start, end in positions:
+                mark = reader.folded[max(0, start - 3):start]
+                if TICKED in mark or EMPTY in mark:
+                    boxed.append((start, end, value, TICKED in mark))
             if positions:
                 start, end = min(positions)
                 hits.append((start, end, value))
+        if boxed:  # the options are check boxes: only what is ticked counts, whatever else is printed
+            hits = sorted({value: (start, end, value) for start, end, value, ticked in sorted(boxed, reverse=True)
+                           if ticked}.values())
+            if not hits:
+                return None
+            located = reader.document.locate(hits[0][0], hits[0][1])
+            values = [value for _, _, value in hits]
+            return Candidate(values if many else values[0], located, _LABEL_TRUST, "case cochée")
         if not hits:
             return None
         hits.sort()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..numbering import find_references
 from ..text import collapse
+from .document import Located
 from .finders import (
     Candidate,
     Finder,
@@ -47,7 +48,7 @@ class TypeSpec:
     sections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-_OBJET = after(r"\bobjet\s*:\s*")
+_OBJET = after(r"\b(?:objet|concerne)\s*:\s*")
 _FULL_NAME_LABELS = ("nom du demandeur", "nom et prenom", "nom, prenom", "nom prenom", "nom et prenoms", "demandeur")
 _DEMANDEUR = first_of(labelled(_FULL_NAME_LABELS),
                       full_name(labelled(("prenom", "prenoms", "prenom(s)")), labelled(("nom", "nom de famille"))),
@@ -106,12 +107,41 @@ def _year(text: str) -> Iterator[Found]:
         yield match.start(), match.end(), match.group()
 
 
+def _cerfa_land() -> Finder:
+    """The land's address printed on a Cerfa: ``Numéro``, ``Voie``, ``Lieu-dit``, ``Code postal``,
+    ``Localité`` under the heading ``Adresse du (ou des) terrain(s)``."""
+    parts = [labelled((label,), section="terrain") for label in ("numero", "voie", "lieu-dit", "code postal",
+                                                                  "localite")]
+
+    def find(reader: Reader) -> Candidate | None:
+        found = [part(reader) for part in parts]
+        if found[1] is None:  # no street: not this layout
+            return None
+        values = [str(c.value) for c in found if c is not None]
+        if found[3] is not None and not re.fullmatch(r"\d{5}", values[[c for c in found if c].index(found[3])]):
+            values.remove(str(found[3].value))  # a postcode that OCR could not read out of its comb
+        return Candidate(collapse(" ".join(values)), found[1].located, 0.85, "formulaire")
+
+    return find
+
+
+_SECTION_ROW = re.compile(r"\bsection\s*:?\s*(?P<section>[a-z]{1,2}|0[a-z])\W*\s+(?:n(?:umero|°)|no)\.?\s*:?\s*"
+                          r"(?P<number>[\d ]{1,8})")
+
+
 def _cadastre_boxes() -> Finder:
     """A form's ``Section`` and ``Numéro de parcelle`` boxes, as one reference (``ZH 1612``)."""
     section = labelled(("section cadastrale", "section"))
     number = labelled(("numero de parcelle", "numero", "n° de parcelle", "parcelle"))
 
     def find(reader: Reader) -> Candidate | None:
+        for line in reader.document.lines:  # "Section : CT  Numéro : 0099" on one row (Cerfa)
+            match = _SECTION_ROW.search(" ".join(line.folded))
+            if match:
+                digits = re.sub(r"\D", "", match["number"])
+                if 0 < len(digits) <= 4:
+                    return Candidate(f"{match['section'].upper()} {int(digits):04d}", Located(line.page, line.words),
+                                     0.9, "formulaire")
         got_section, got_number = section(reader), number(reader)
         if got_section is None or got_number is None:
             return None
@@ -178,8 +208,15 @@ def _if_own(source: Finder, *phrases: str) -> Finder:
 _LEVELS = {"PS": ("petite section",), "MS": ("moyenne section",), "GS": ("grande section",),
            "CP": ("cp", "cours preparatoire"), "CE1": ("ce1",), "CE2": ("ce2",), "CM1": ("cm1",), "CM2": ("cm2",)}
 _OWN = ("mon acte", "ma naissance", "je suis ne", "je suis nee", "mon mariage", "mon propre acte")
+_RECORDED = ("enregistre", "enregistree", "celebre", "survenu", "survenue", "a eu lieu", "intervenu")
+"""How letters say where and when an event took place ("le mariage a été célébré à Angers le …")."""
+_HOLDER = after(r"\b(?:de|d')\s*(?:mon|ma)\s+(?:pere|mere|fils|fille|epoux|epouse|mari|femme|conjoint|grand-pere|"
+                r"grand-mere|frere|soeur)\s*,?\s+", _NAME_CAPTURE + r"(?=,|\s+de\s|\s+ne\s|\s+nee\s|\s*\n|\.)",
+                trust=0.8)
+"""The holder of a record named after the requester's relation to them ("l'acte de mon père, Marcel Besnard,")."""
 _EVENT = r"\b(?:ne|nee|nes|decede|decedee|marie|mariee|maries)\s+le\s+"
-_CHILD = after(r"\b(?:mon fils|ma fille|mon enfant|l'enfant)\s+", _NAME_CAPTURE + r"(?=,| ne | nee |\s*\n| en | a )",
+_CHILD = after(r"\b(?:mon fils|ma fille|mon enfant|l'enfant|notre fils|notre fille|notre enfant)\s+",
+               _NAME_CAPTURE + r"(?=,| ne | nee |\s*\n| en | a )",
                trust=0.8)
 _STREET = (r"(?:\d+\s*(?:bis|ter)?,?\s+)?(?:rue|avenue|boulevard|place|chemin|allee|impasse|route|quai|square|cours)"
            r"\s+(?:de la |de l'|du |des |de |d')?[a-z][a-z\-']+(?:[^\S\n]+(?!(?:a|au|depuis|le|la|et|sur|ne|n'|qui|"
@@ -195,25 +232,33 @@ SPECS: dict[str, TypeSpec] = {
             "forme": keyword({"copie_integrale": ("copie integrale",),
                               "extrait_filiation": ("extrait avec filiation", "extrait de naissance avec"),
                               "extrait_sans_filiation": ("extrait sans filiation",)}),
-            "titulaire_nom": first_of(labelled(("nom",), section="titulaire"),
+            "titulaire_nom": first_of(labelled(("nom",), section="titulaire"), _split_name("nom", _HOLDER),
                                       _if_own(_split_name("nom", sender_name()), *_OWN)),
-            "titulaire_prenoms": first_of(labelled(("prenoms", "prenom"), section="titulaire"),
+            "titulaire_prenoms": first_of(labelled(("prenoms", "prenom", "prenom(s)"), section="titulaire"),
+                                          _split_name("prenoms", _HOLDER),
                                           _if_own(_split_name("prenoms", sender_name()), *_OWN)),
             "date_evenement": first_of(labelled(("date de l'evenement", "date de naissance", "date du mariage",
                                                  "date du deces"), parse=find_dates),
                                        pattern(find_dates, near=("ne le", "nee le", "decede le", "decedee le",
                                                                  "marie le", "maries le"), required=True,
-                                               window=12)),
+                                               window=12),
+                                       pattern(find_dates, near=_RECORDED, rivals=("le present", "courrier"),
+                                               required=True, window=45)),
             "lieu_evenement": first_of(labelled(("lieu de l'evenement", "lieu de naissance", "lieu du mariage",
                                                  "lieu du deces")),
                                        after(_EVENT + r"[^\n]{4,25}?\s+a\s+",
-                                             r"[a-z][a-z\-' ]+?(?=[,.;\n]| de | le )")),
+                                             r"[a-z][a-z\-' ]+?(?=[,.;\n]| de | le )"),
+                                       after(r"\b(?:" + "|".join(_RECORDED) + r")\s+a\s+",
+                                             r"[a-z][a-z\-']+(?: [a-z][a-z\-']+){0,3}?(?=[,.;\n]| le | en )")),
             "demandeur_nom": first_of(labelled(_FULL_NAME_LABELS + ("nom",), section="demandeur"), _DEMANDEUR),
             "demandeur_adresse": _ADRESSE,
             "qualite_demandeur": keyword({
-                "titulaire": _OWN, "ascendant": ("mon fils", "ma fille", "mon enfant"),
-                "descendant": ("mon pere", "ma mere", "mon grand-pere", "ma grand-mere"),
-                "conjoint": ("mon epoux", "mon epouse", "mon mari", "ma femme", "mon conjoint"),
+                "titulaire": (*_OWN, "la personne elle-meme", "l'interesse", "l'interessee"),
+                "ascendant": ("mon fils", "ma fille", "mon enfant", "son pere", "sa mere"),
+                "descendant": ("mon pere", "ma mere", "mon grand-pere", "ma grand-mere", "son enfant", "son fils",
+                               "sa fille", "mes parents"),
+                "conjoint": ("mon epoux", "mon epouse", "mon mari", "ma femme", "mon conjoint", "son conjoint",
+                             "son epoux", "son epouse"),
                 "representant_legal": ("tuteur", "curateur", "representant legal")}),
             "nombre_exemplaires": _copies(),
         },
@@ -226,7 +271,10 @@ SPECS: dict[str, TypeSpec] = {
                                     "PD": ("permis de demolir",)})),
         "numero_dossier": pattern(find_dossier_numbers),
         "reference_cadastrale": first_of(pattern(find_cadastral_references), _cadastre_boxes()),
-        "adresse_terrain": first_of(labelled(("adresse du terrain", "localisation du terrain")),
+        "adresse_terrain": first_of(labelled(("adresse du terrain", "localisation du terrain", "terrain concerne")),
+                                    _cerfa_land(),
+                                    after(r"\b(?:projet se situe|se situe|situe|sis)\s+(?:au\s+|a\s+)?(?=\d)",
+                                          _STREET + r"(?:,?\s+\d{5}\s+[a-z][a-z\-']+)?"),
                                     after(r"\bterrain (?:situe |sis )?(?:au |a |)",
                                           _STREET + r"(?:,? \d{5} [a-z\-]+)?")),
         "demandeur_nom": _DEMANDEUR,
@@ -234,7 +282,9 @@ SPECS: dict[str, TypeSpec] = {
             labelled(("surface de plancher creee (m2)", "surface de plancher creee", "surface de plancher (m2)",
                       "surface de plancher"), parse=_square_metres),
             pattern(find_surfaces, near=("surface de plancher", "surface"), rivals=("terrain",)))),
-    }),
+    
+    }, sections={"terrain": ("adresse du (ou des) terrain", "le terrain", "adresse du terrain"),
+                 "declarant": ("vous etes un particulier", "identite du demandeur", "identite du declarant")}),
     "voirie": TypeSpec({
         "nature": keyword({
             "eclairage": ("eclairage", "lampadaire", "candelabre", "luminaire", "ampoule"),
@@ -268,10 +318,11 @@ SPECS: dict[str, TypeSpec] = {
                                                       required=True, window=20)),
             "ecole": first_of(labelled(("ecole demandee", "ecole souhaitee", "ecole", "etablissement")),
                               after(r"(?=\becole (?:maternelle|elementaire|primaire)\b)",
-                                    r"ecole [a-z]+ [a-z\-' ]+?(?= pour |[,.;\n])")),
+                                    r"ecole [a-z]+ [a-z\-' ]+?(?= pour | en | a la | a partir |[,.;\n])")),
             "niveau": first_of(recoded(labelled(("niveau", "classe")), _LEVELS), keyword(_LEVELS)),
-            "prestations": keyword({"cantine": ("cantine", "restauration scolaire"),
-                                    "garderie": ("garderie", "accueil periscolaire"),
+            "prestations": keyword({"cantine": ("cantine", "restauration scolaire", "restaurant scolaire"),
+                                    "garderie": ("garderie", "accueil periscolaire", "accueil du matin",
+                                                 "accueil du soir"),
                                     "etude": ("etude surveillee", "etude dirigee")}, many=True),
             "responsable_nom": first_of(labelled(_FULL_NAME_LABELS + ("nom",), section="responsable"), mail_sender(),
                                         sender_name()),
@@ -305,7 +356,7 @@ SPECS: dict[str, TypeSpec] = {
         "rna": pattern(find_rnas),
         "siret": pattern(find_sirets),
         "montant_demande": pattern(find_amounts, near=("subvention", "montant demande", "somme de", "montant")),
-        "objet": first_of(labelled(("objet de la demande", "objet du projet", "intitule du projet", "projet")),
+        "objet": first_of(labelled(("objet de la demande", "objet du projet", "intitule du projet")),
                           after(r"(?:subvention|aide financiere|aide)[^.]{0,90}?\b(?:pour|destinee? a|afin d')\s+",
                                 r"[^.;,\n]+(?:\n[^.;,\n]+)?", trust=0.75), _OBJET),
         "exercice": first_of(labelled(("exercice concerne", "exercice"), parse=_year),
