@@ -9,7 +9,7 @@ from typing import Any
 
 from ..numbering import find_references
 from ..text import collapse, fold
-from . import cerfa
+from . import cerfa, checks
 from .document import Box, DocumentText, PageText
 from .finders import Candidate, Reader
 from .specs import SPECS
@@ -74,7 +74,7 @@ def extract_fields(doc_type: str, pages: Sequence[PageText], *, reference: date,
         candidate = finder(reader)
         if candidate is not None:
             fields.append(_field(code, candidate))
-    return fields
+    return checks.reconcile_totals(fields) if doc_type == "facture" else fields
 
 
 def _field(code: str, candidate: Candidate) -> ExtractedField:

@@ -160,7 +160,8 @@ def _below(reader: Reader, line: Line, end: int) -> list[WordBox]:
     label_x0, bottom = line.words[0].x0, line.bottom
     below = [candidate for candidate in reader.document.lines
              if candidate.page == line.page and 0 < candidate.top - bottom < 1.6 * line.height
-             and abs(candidate.words[0].x0 - label_x0) < 3 * line.height]
+             and abs(candidate.words[0].x0 - label_x0) < 3 * line.height
+             and not any(w.text.endswith(":") for w in candidate.words[:6])]  # another label, not a value
     return list(min(below, key=lambda c: c.top).words) if below else []
 
 
@@ -256,8 +257,10 @@ def keyword(choices: Mapping[str, Sequence[str]], *, many: bool = False) -> Find
         if boxed:  # the options are check boxes: only what is ticked counts, whatever else is printed
             hits = sorted({value: (start, end, value) for start, end, value, ticked in sorted(boxed, reverse=True)
                            if ticked}.values())
-            if not hits:
-                return None
+            if not hits:  # none ticked: for a list, an answer (nothing asked for); for a choice, none
+                start, end, _value, _ticked = boxed[0]
+                located = reader.document.locate(start, end)
+                return Candidate([], located, _LABEL_TRUST, "case cochée") if many else None
             located = reader.document.locate(hits[0][0], hits[0][1])
             values = [value for _, _, value in hits]
             return Candidate(values if many else values[0], located, _LABEL_TRUST, "case cochée")
@@ -314,7 +317,7 @@ def sender_address() -> Finder:
             return None
         lines = block[1:postcode + 1]
         words = tuple(w for line in lines for w in line.words)
-        value = collapse(", ".join(line.text for line in lines))
+        value = re.sub(r"^[^\d,:]{2,20}:\s*", "", collapse(", ".join(line.text for line in lines)))  # "Siège : …"
         return Candidate(value, Located(lines[0].page, words), _LAYOUT_TRUST, "mise en page")
 
     return find
@@ -335,8 +338,11 @@ def _sender_block(reader: Reader) -> list[Line]:
         return []
     first = [line for line in lines if line.page == lines[0].page][:40]
     width = max(w.x1 for line in first for w in line.words)
+    heights = sorted(line.height for line in first)
+    pitch = 2.6 * heights[len(heights) // 2]
+    """Lines of one block are closer than this, top to top (glyph boxes vary, line pitch does not)."""
     for column in ((0.0, 0.45), (0.45, 1.0)):
-        for block in _blocks(first, width * column[0], width * column[1]):
+        for block in _blocks(first, width * column[0], width * column[1], pitch):
             head = " ".join(fold(w.text) for w in block[0].words)
             if _RECIPIENT.match(head) or _MAIL_CHROME.match(head) or len(block) < 2:
                 continue
@@ -346,7 +352,7 @@ def _sender_block(reader: Reader) -> list[Line]:
     return []
 
 
-def _blocks(lines: Sequence[Line], left: float, right: float) -> Iterator[list[Line]]:
+def _blocks(lines: Sequence[Line], left: float, right: float, pitch: float) -> Iterator[list[Line]]:
     """Runs of lines starting in [left, right), cut at blank bands, each cut to its column's words."""
     block: list[Line] = []
     for line in lines:
@@ -354,7 +360,7 @@ def _blocks(lines: Sequence[Line], left: float, right: float) -> Iterator[list[L
         if not words or not (left <= line.words[0].x0 < right or left > 0):
             continue
         part = Line(line.page, _column_words(words))
-        if block and (part.top - block[-1].bottom > 1.2 * block[-1].height):
+        if block and part.top - block[-1].top > pitch:
             yield block
             block = []
         block.append(part)

@@ -107,6 +107,25 @@ def _year(text: str) -> Iterator[Found]:
         yield match.start(), match.end(), match.group()
 
 
+_TOWN_END = re.compile(r"^(.*?\b\d{5}\s+[A-ZÀ-Ý][\w'’]*"
+                       r"(?:[ -](?:sur|sous|les|la|le|en|de|du|des|lès|[A-ZÀ-Ý][\w'’]*))*)")
+
+
+def _to_town(finder: Finder) -> Finder:
+    """An address cut after its postcode and town: what a sentence adds after it is not the address
+    ("… 49190 Rochefort-sur-Loire — cadastre C 606")."""
+
+    def find(reader: Reader) -> Candidate | None:
+        candidate = finder(reader)
+        if candidate is None or not isinstance(candidate.value, str):
+            return candidate
+        match = _TOWN_END.match(candidate.value)
+        value = match.group(1) if match else candidate.value
+        return Candidate(value, candidate.located, candidate.trust, candidate.method)
+
+    return find
+
+
 def _cerfa_land() -> Finder:
     """The land's address printed on a Cerfa: ``Numéro``, ``Voie``, ``Lieu-dit``, ``Code postal``,
     ``Localité`` under the heading ``Adresse du (ou des) terrain(s)``."""
@@ -178,18 +197,35 @@ def _copies() -> Finder:
     return find
 
 
+_PARTICLES = frozenset({"le", "la", "de", "du", "des", "da", "di", "van", "von", "del", "dos", "ben", "el", "mac"})
+
+
+def split_name(name: str) -> tuple[str, str] | None:
+    """(first names, surname) of a full name: the surname in capitals if it is written so
+    ("Élise LE GOFF"), else the last word with the particles before it ("Élise Le Goff", "Ana Da Silva")."""
+    words = [w for w in collapse(name).split(" ") if w.rstrip(".").lower() not in
+             ("m", "mme", "mlle", "madame", "monsieur", "et")]
+    if len(words) < 2:
+        return None
+    capitals = [i for i, w in enumerate(words) if len(w) > 1 and w.isupper()]
+    if capitals and len(capitals) < len(words) and capitals == list(range(capitals[0], capitals[-1] + 1)):
+        surname = words[capitals[0]:capitals[-1] + 1]
+        given = words[:capitals[0]] + words[capitals[-1] + 1:]
+        return " ".join(given), " ".join(surname)
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in _PARTICLES:
+        start -= 1
+    return " ".join(words[:start]), " ".join(words[start:])
+
+
 def _split_name(part: str, source: Finder) -> Finder:
-    """First names or surname out of a full name ("Jean-Pierre Martin"): the surname is the last word."""
+    """First names or surname out of a full name found by ``source``."""
 
     def find(reader: Reader) -> Candidate | None:
         candidate = source(reader)
-        if candidate is None or not isinstance(candidate.value, str):
+        if candidate is None or not isinstance(candidate.value, str) or (split := split_name(candidate.value)) is None:
             return None
-        words = [w for w in collapse(candidate.value).split(" ") if w.rstrip(".").lower() not in
-                 ("m", "mme", "mlle", "madame", "monsieur", "et")]
-        if len(words) < 2:
-            return None
-        value = words[-1] if part == "nom" else " ".join(words[:-1])
+        value = split[1] if part == "nom" else split[0]
         return Candidate(value, candidate.located, candidate.trust * 0.9, candidate.method)
 
     return find
@@ -210,8 +246,9 @@ _LEVELS = {"PS": ("petite section",), "MS": ("moyenne section",), "GS": ("grande
 _OWN = ("mon acte", "ma naissance", "je suis ne", "je suis nee", "mon mariage", "mon propre acte")
 _RECORDED = ("enregistre", "enregistree", "celebre", "survenu", "survenue", "a eu lieu", "intervenu")
 """How letters say where and when an event took place ("le mariage a été célébré à Angers le …")."""
-_HOLDER = after(r"\b(?:de|d')\s*(?:mon|ma)\s+(?:pere|mere|fils|fille|epoux|epouse|mari|femme|conjoint|grand-pere|"
-                r"grand-mere|frere|soeur)\s*,?\s+", _NAME_CAPTURE + r"(?=,|\s+de\s|\s+ne\s|\s+nee\s|\s*\n|\.)",
+_HOLDER = after(r"\b(?:de|d')\s*(?:mon|ma|mes)\s+(?:pere|mere|fils|fille|epoux|epouse|mari|femme|conjoint|"
+                r"grand-pere|grand-mere|frere|soeur|parents)\s*,?\s+",
+                r"[a-z][a-z\-']+(?:\s+[a-z][a-z\-']+){1,3}?(?=,|\s+de\s|\s+ne\s|\s+nee\s|\.)",
                 trust=0.8)
 """The holder of a record named after the requester's relation to them ("l'acte de mon père, Marcel Besnard,")."""
 _EVENT = r"\b(?:ne|nee|nes|decede|decedee|marie|mariee|maries)\s+le\s+"
@@ -271,7 +308,8 @@ SPECS: dict[str, TypeSpec] = {
                                     "PD": ("permis de demolir",)})),
         "numero_dossier": pattern(find_dossier_numbers),
         "reference_cadastrale": first_of(pattern(find_cadastral_references), _cadastre_boxes()),
-        "adresse_terrain": first_of(labelled(("adresse du terrain", "localisation du terrain", "terrain concerne")),
+        "adresse_terrain": first_of(_to_town(labelled(("adresse du terrain", "localisation du terrain",
+                                                       "terrain concerne"))),
                                     _cerfa_land(),
                                     after(r"\b(?:projet se situe|se situe|situe|sis)\s+(?:au\s+|a\s+)?(?=\d)",
                                           _STREET + r"(?:,?\s+\d{5}\s+[a-z][a-z\-']+)?"),
@@ -344,11 +382,12 @@ SPECS: dict[str, TypeSpec] = {
         "montant_ht": pattern(find_amounts, near=("hors taxes", "hors taxe", "ht", "total ht"),
                               rivals=("tva", "ttc"), required=True),
         "montant_tva": pattern(find_amounts, near=("tva",), rivals=("hors taxes", "hors taxe", "ht", "ttc"),
-                               required=True),
+                               required=True, choose="last"),  # "Total TVA" after the lines of each rate
         "montant_ttc": pattern(find_amounts, near=("ttc", "net a payer", "total a payer"),
                                rivals=("hors taxes", "hors taxe", "ht", "tva"), required=True),
         "iban": pattern(find_ibans),
-        "date_echeance": pattern(find_dates, near=("echeance", "payable le", "a payer avant", "date limite"),
+        "date_echeance": pattern(find_dates, near=("echeance", "payable le", "a payer avant", "date limite",
+                                                   "regler avant", "reglement avant", "payer avant"),
                                  rivals=("facture",), required=True, window=30),
     }),
     "subvention": TypeSpec({
@@ -358,7 +397,7 @@ SPECS: dict[str, TypeSpec] = {
         "montant_demande": pattern(find_amounts, near=("subvention", "montant demande", "somme de", "montant")),
         "objet": first_of(labelled(("objet de la demande", "objet du projet", "intitule du projet")),
                           after(r"(?:subvention|aide financiere|aide)[^.]{0,90}?\b(?:pour|destinee? a|afin d')\s+",
-                                r"[^.;,\n]+(?:\n[^.;,\n]+)?", trust=0.75), _OBJET),
+                                r"[^.;,\n]+(?:\n[^.;,\n]+)?", trust=0.75)),  # what it is for, not the subject
         "exercice": first_of(labelled(("exercice concerne", "exercice"), parse=_year),
                              after(r"\bexercice\s+(?:concerne\s*:?\s*|budgetaire\s+)?", r"20\d{2}"),
                              after(r"\bsubvention\s+(?:pour\s+)?(?:l'annee\s+)?", r"20\d{2}(?!\d)")),

@@ -68,7 +68,7 @@ def _date(year: int, month: int, day: int) -> date | None:
 
 
 _AMOUNT = re.compile(
-    r"(?<![\d,.])(?P<number>\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d{1,2})?|\d+(?:[,.]\d{1,2})?)"
+    r"(?<![\d,.])(?P<number>\d{1,3}(?:[ \u00a0\u202f.\n]\d{3})+(?:,\d{1,2})?|\d+(?:[,.]\d{1,2})?)"
     r"\s?(?:€|EUR\b|euros?\b)", re.IGNORECASE)
 
 
@@ -82,7 +82,7 @@ def find_amounts(text: str) -> Iterator[Found]:
 
 def parse_amount(written: str) -> str | None:
     """A written amount in the normal form: a dot and two decimals."""
-    number = re.sub(r"[ \u00a0\u202f]", "", written.strip().rstrip("€").strip())
+    number = re.sub(r"[ \u00a0\u202f\n]", "", written.strip().rstrip("€").strip())
     if "," in number:
         number = number.replace(".", "").replace(",", ".")
     elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):

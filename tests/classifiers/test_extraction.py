@@ -132,3 +132,32 @@ def test_read_form_fields_of_a_pdf_without_form_or_not_a_pdf(tmp_path: Path) -> 
     canvas.Canvas(str(plain)).save()
     (tmp_path / "junk.pdf").write_bytes(b"not a pdf")
     assert read_form_fields(plain) == {} and read_form_fields(tmp_path / "junk.pdf") == {}
+
+
+@pytest.mark.parametrize(("read", "expected", "method"), [
+    pytest.param({"montant_ht": "1234.00", "montant_tva": "246.80", "montant_ttc": "1430.80"},
+                 {"montant_ttc": "1480.80"}, "calcul", id="ttc-one-digit-misread"),
+    pytest.param({"montant_ht": "1284.00", "montant_tva": "246.80", "montant_ttc": "1480.80"},
+                 {"montant_ht": "1234.00"}, "calcul", id="ht-one-digit-misread"),
+    pytest.param({"montant_ht": "100.00", "montant_ttc": "120.00"}, {"montant_tva": "20.00"}, "calcul",
+                 id="missing-vat-computed"),
+    pytest.param({"montant_ht": "100.00", "montant_tva": "20.00", "montant_ttc": "120.00"},
+                 {"montant_ttc": "120.00"}, "texte", id="consistent-untouched"),
+])
+def test_invoice_totals_reconciled(read: dict[str, str], expected: dict[str, str], method: str) -> None:
+    from classifiers.fields.checks import reconcile_totals
+
+    confidence = {"montant_ht": 0.9, "montant_tva": 0.8, "montant_ttc": 0.7}
+    fields = [ExtractedField(code, value, confidence[code], 1, (0, 0, 1, 1), "texte") for code, value in read.items()]
+    result = {f.code: f for f in reconcile_totals(fields)}
+    for code, value in expected.items():
+        assert result[code].value == value and result[code].method == method
+
+
+def test_totals_that_cannot_be_mended_lose_confidence() -> None:
+    from classifiers.fields.checks import reconcile_totals
+
+    fields = [ExtractedField("montant_ht", "100.00", 0.9), ExtractedField("montant_tva", "20.00", 0.9),
+              ExtractedField("montant_ttc", "999.00", 0.9)]
+    assert [f.value for f in reconcile_totals(fields)] == ["100.00", "20.00", "999.00"]
+    assert all(f.confidence == 0.45 for f in reconcile_totals(fields))
