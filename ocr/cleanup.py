@@ -35,8 +35,9 @@ class Correction:
     uncertain: bool = False
     """The text lines did not tell which way up the page is."""
 
-    def turned_over(self) -> Correction:
-        return Correction((self.quarter_turns + 2) % 4, self.skew)
+    def turned(self, clockwise_degrees: int) -> Correction:
+        """Turned further, as orientation detection says; the skew stays (rotations about the centre commute)."""
+        return Correction((self.quarter_turns - clockwise_degrees // 90) % 4, self.skew)
 
 
 def otsu_threshold(gray: Image.Image) -> int:

@@ -24,7 +24,4 @@ class OcrOptions:
     min_text_chars: int = 20
     """Letters or digits a PDF text layer needs on a page to be used instead of OCR."""
     thresholding_method: int = 0
-    retry_upside_down_below: float = 55.0
-    """When the text lines did not tell which way up a page is, a mean word confidence under which
-    it is also read turned by 180° (the better reading wins)."""
     limits: Limits = Limits()
