@@ -18,6 +18,7 @@ _EXPORTS = {
     "evaluation": ("Evaluation", "evaluate"),
     "fields.document": ("PageText", "WordBox"),
     "fields.extract": ("ExtractedField", "extract_fields", "field_codes", "normalise_value"),
+    "fields.streets": ("StreetList", "parse_ban_csv"),
     "deadlines": ("DeadlineRule", "Delay", "Due", "Silence", "Unit", "WorkingCalendar", "compute_due"),
     "numbering": ("find_references", "format_number"),
 }

@@ -26,6 +26,7 @@ _COMMANDS: dict[str, tuple[str, str, bool]] = {
     "archive": ("archive", "app", True),
     "retention": ("retention", "app", True),
     "hold": ("hold", "app", True),
+    "streets": ("streets", "app", True),
     "journal": ("journal", "app", True),
     "robots": ("robots", "app", True),
     "daemon": ("robots", "daemon", False),

@@ -37,6 +37,8 @@ class ClassifierSpec:
     model_weight: float
     types: frozenset[str]
     """The configured types: a type given at intake counts only if it is one of them."""
+    streets: tuple[str, ...] = ()
+    """The commune's street names, to snap addresses in the commune to."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def analyse(spec: ClassifierSpec, model: TypeModel | None, text: str, pages: Seq
         decision = classifiers.Classification(job.given_type, 1.0, False, "dépôt", {job.given_type: 1.0})
     else:
         decision = decide(spec, model, text, pages)
-    fields = classifiers.extract_fields(decision.doc_type, pages, reference=job.received_on, form_fields=form_fields)
+    fields = classifiers.extract_fields(decision.doc_type, pages, reference=job.received_on, form_fields=form_fields,
+                                        streets=classifiers.StreetList(spec.streets))
     return Analysis(decision, tuple(fields), job.given_type)
 
 

@@ -111,7 +111,15 @@ class Classifier:
     def spec(self) -> ClassifierSpec:
         settings = self.settings.classification
         return ClassifierSpec(self.rules, self.model_path, settings.threshold, settings.model_weight,
-                              frozenset(self.settings.types))
+                              frozenset(self.settings.types), self.streets)
+
+    @cached_property
+    def streets(self) -> tuple[str, ...]:
+        """The commune's street list (``commune.streets_file``), empty until one is imported."""
+        path = self.settings.resolve(self.settings.commune.streets_file)
+        if not path.exists():
+            return ()
+        return tuple(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
 
     def classify(self, text: str) -> classifiers.Classification:
         return decide(self.spec(), self.model, text)

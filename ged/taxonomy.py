@@ -7,6 +7,7 @@ what it leaves out keeps its default, so one changed key never erases a whole ta
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -62,6 +63,9 @@ class CommuneSettings(BaseModel):
     mandate_end: date = date(2032, 3, 31)
     """End of the municipal mandate, start of the DUA of administrative mail (``fin_mandat``)."""
     identifier: str = "FRCOMMUNE-44162"
+    streets_file: Path = Path("voies.txt")
+    """The commune's street names, one a line (``ged streets import`` writes it from a BAN extract);
+    relative to the home. Reported places and land addresses are snapped to it."""
     """The commune as a SEDA organisation (transferring and originating agency)."""
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,7 @@ from . import cerfa, checks
 from .document import Box, DocumentText, PageText
 from .finders import Candidate, Reader
 from .specs import SPECS
+from .streets import StreetList
 from .values import (
     find_cadastral_references,
     find_contacts,
@@ -52,11 +53,13 @@ def field_codes(doc_type: str) -> tuple[str, ...]:
 
 
 def extract_fields(doc_type: str, pages: Sequence[PageText], *, reference: date,
-                   form_fields: Mapping[str, str] | None = None) -> list[ExtractedField]:
+                   form_fields: Mapping[str, str] | None = None,
+                   streets: StreetList | None = None) -> list[ExtractedField]:
     """Every field of the type found in the document; a filled PDF form's values win over the text.
 
     ``reference`` is the date the document was received: it completes dates written without
-    a year and decides the century of two-digit years.
+    a year and decides the century of two-digit years. ``streets``, the commune's street list,
+    corrects the spelling of addresses in the commune (a reported place, the land of a permit).
     """
     spec = SPECS.get(doc_type)
     if spec is None:
@@ -74,7 +77,19 @@ def extract_fields(doc_type: str, pages: Sequence[PageText], *, reference: date,
         candidate = finder(reader)
         if candidate is not None:
             fields.append(_field(code, candidate))
+    if streets is not None and streets.names:
+        fields = [_snapped(f, streets) if f.code in _IN_THE_COMMUNE else f for f in fields]
     return checks.reconcile_totals(fields) if doc_type == "facture" else fields
+
+
+_IN_THE_COMMUNE = frozenset({"localisation", "adresse_terrain"})
+
+
+def _snapped(found: ExtractedField, streets: StreetList) -> ExtractedField:
+    official = streets.snap(str(found.value))
+    if official is None or official == found.value:
+        return found
+    return replace(found, value=official, method=f"{found.method}, voie de la BAN")
 
 
 def _field(code: str, candidate: Candidate) -> ExtractedField:

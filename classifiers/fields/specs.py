@@ -255,9 +255,10 @@ _EVENT = r"\b(?:ne|nee|nes|decede|decedee|marie|mariee|maries)\s+le\s+"
 _CHILD = after(r"\b(?:mon fils|ma fille|mon enfant|l'enfant|notre fils|notre fille|notre enfant)\s+",
                _NAME_CAPTURE + r"(?=,| ne | nee |\s*\n| en | a )",
                trust=0.8)
+# A digit inside a word is an OCR slip ("Jonqu1lles") that the street list mends.
 _STREET = (r"(?:\d+\s*(?:bis|ter)?,?\s+)?(?:rue|avenue|boulevard|place|chemin|allee|impasse|route|quai|square|cours)"
-           r"\s+(?:de la |de l'|du |des |de |d')?[a-z][a-z\-']+(?:[^\S\n]+(?!(?:a|au|depuis|le|la|et|sur|ne|n'|qui|"
-           r"pres|face)\b)[a-z][a-z\-']+){0,3}")
+           r"\s+(?:de la |de l'|du |des |de |d')?[a-z][a-z0-9\-']+(?:[^\S\n]+(?!(?:a|au|depuis|le|la|et|sur|ne|n'|qui|"
+           r"pres|face)\b)[a-z][a-z0-9\-']+){0,3}")
 _NEAR_PLACE = (r"(?:devant (?:le |la |l')?|face (?:au |a )|(?:a )?(?:hauteur|niveau|cote|l'angle) du |pres du |"
                r"situee? (?:au |a )?|au |dans l[ae] |sur l[ae] )")
 

@@ -129,7 +129,8 @@ def _analyse_here(ctx: Context, document: Document) -> Analysis:
 
 def _extract(ctx: Context, document: Document, doc_type: str) -> list[classifiers.ExtractedField]:
     return classifiers.extract_fields(doc_type, page_texts(list(document.pages)),
-                                      reference=document.received_at.date(), form_fields=_form_fields(ctx, document))
+                                      reference=document.received_at.date(), form_fields=_form_fields(ctx, document),
+                                      streets=classifiers.StreetList(ctx.classifier.streets))
 
 
 def _form_fields(ctx: Context, document: Document) -> dict[str, str]:
