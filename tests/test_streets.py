@@ -28,7 +28,8 @@ def test_snapping_keeps_number_and_town_and_refuses_strangers() -> None:
 
 
 def test_a_reported_place_read_with_an_ocr_slip_is_named_as_the_ban_names_it() -> None:
-    words = ["Je", "signale", "un", "lampadaire", "en", "panne", "devant", "le", "14", "rue", "des", "Jonqu1lles", "depuis", "le", "2", "mars", "2026"]
+    sentence = "Je signale un lampadaire en panne devant le 14 rue des Jonqu1lles depuis le 2 mars 2026"
+    words = sentence.split()
     page = PageText(1, tuple(WordBox(w, 40 + 30 * i, 300, 65 + 30 * i, 311, 88.0, 0) for i, w in enumerate(words)))
     without = {f.code: f for f in extract_fields("voirie", [page], reference=date(2026, 3, 5))}
     snapped = {f.code: f for f in extract_fields("voirie", [page], reference=date(2026, 3, 5),
