@@ -96,11 +96,13 @@ of text, under 1 on a page of a few words)."""
 def orientation(image: Path, *, dpi: int, timeout: int) -> int | None:
     """Clockwise degrees (0, 90, 180, 270) that make the page upright, by Tesseract's orientation and
     script detection (``--psm 0``, needs ``osd.traineddata``); None when it cannot tell (too little text).
-    It costs 0.5–1 CPU-s a page here, about a reading: it is asked only when cheaper cues fail."""
+    Stopping after 15 characters (Tesseract tries 50) halves its cost to ≈ 0.6 CPU-s a page with an
+    orientation confidence of 4 on a letter; still more than half a reading, so it is asked only
+    when cheaper cues fail."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
-        output = pytesseract.pytesseract.run_and_get_output(str(image), "osd", "osd", f"--psm 0 --dpi {dpi}",
-                                                            timeout=timeout)
+        output = pytesseract.pytesseract.run_and_get_output(
+            str(image), "osd", "osd", f"--psm 0 --dpi {dpi} -c min_characters_to_try=15", timeout=timeout)
     except RuntimeError as exc:
         raise EngineError(f"Tesseract a dépassé le délai de {timeout} s par page") from exc
     except pytesseract.TesseractError:
