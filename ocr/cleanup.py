@@ -82,14 +82,78 @@ def without_rules(ink: np.ndarray, dpi: int) -> np.ndarray:
     # times fewer pixels to sum; the masks are then enlarged back over the page.
     height, width = (ink.shape[0] // 2) * 2, (ink.shape[1] // 2) * 2
     small = half(ink)
-    if not _runs(half(small), round(_RULE_MM * dpi / 4 / 25.4), axis=1).any():
-        return ink  # no rule even at quarter resolution: a letter, ≈ 15 ms spent
     scale = dpi / 2 / 25.4
+    brackets = _bracket_cells(small, scale)
+    if not _runs(half(small), round(_RULE_MM * dpi / 4 / 25.4), axis=1).any() and not brackets.any():
+        return ink  # no rule even at quarter resolution, no comb: a letter, ≈ 25 ms spent
     horizontal = _runs(small, round(_RULE_MM * scale), axis=1)
     vertical = _sides(_runs(small, round(_SIDE_MM * scale), axis=0), horizontal)
     lines = np.zeros(ink.shape, dtype=bool)
-    lines[:height, :width] = np.repeat(np.repeat(horizontal | vertical, 2, axis=0), 2, axis=1)
+    lines[:height, :width] = np.repeat(np.repeat(horizontal | vertical | brackets, 2, axis=0), 2, axis=1)
     return ink & ~lines
+
+
+_CELL_MM = (2.5, 6.5)
+_TICK_MM = (0.4, 1.8)
+
+
+def _bracket_cells(small: np.ndarray, scale: float) -> np.ndarray:
+    """Comb cells drawn as open brackets (⌴⌴⌴, the Cerfa way): a thin horizontal run of 2–6.5 mm with,
+    at both ends, a short stroke up (0.4–1.8 mm) whose top is free. Tesseract read their ticks as
+    "1" or ":" between the digits ("14 114 115" for ``44500``). No letter has that shape: an L has a
+    tall stem and no second tick, a T its stem in the middle."""
+    height, width = small.shape
+    low, high = round(_CELL_MM[0] * scale), round(_CELL_MM[1] * scale)
+    tick_low, tick_high = max(1, round(_TICK_MM[0] * scale)), round(_TICK_MM[1] * scale)
+    padded = np.zeros((height, width + 2), dtype=np.int8)
+    padded[:, 1:-1] = small
+    steps = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(steps == 1)
+    _rows, ends = np.nonzero(steps == -1)
+    length = ends - starts
+    keep = (length >= low) & (length <= high) & (rows > tick_high + 1) & (rows < height - 3)
+    rows, starts, ends = rows[keep], starts[keep], ends[keep] - 1
+    if rows.size == 0:
+        return np.zeros_like(small)
+    quarter = (ends - starts) // 4
+    over = np.zeros(rows.size)
+    for k in range(4):  # the row just above the middle half is white on a line, inked on a glyph's foot
+        over += small[rows - 1, starts + quarter + k * np.maximum(1, quarter) // 2]
+    thin = ~small[rows + 3, (starts + ends) // 2] & (over <= 3)  # a digit may sit on its cell's line
+
+    def ticked(column: np.ndarray) -> np.ndarray:
+        near = [np.clip(column + d, 0, width - 1) for d in (-1, 0, 1)]
+        up = np.ones(rows.size, dtype=bool)
+        for k in range(1, tick_low + 1):
+            up &= small[rows - k, near[0]] | small[rows - k, near[1]] | small[rows - k, near[2]]
+        free = ~(small[rows - tick_high - 1, near[0]] | small[rows - tick_high - 1, near[1]]
+                 | small[rows - tick_high - 1, near[2]])
+        slim = np.ones(rows.size, dtype=bool)  # a hairline tick, not the thick edge of a bold glyph
+        for k in range(1, tick_low + 1):
+            slim &= ~small[rows - k, np.clip(column - 3, 0, width - 1)] & ~small[rows - k, np.clip(column + 3, 0,
+                                                                                                   width - 1)]
+        return up & free & slim
+
+    cells = thin & ticked(starts) & ticked(ends)
+    # A comb is a row of equal cells that nearly touch: a lone bracket-like shape, or two of different
+    # widths, are the feet of glyphs ("e" of a serif font).
+    index = np.nonzero(cells)[0]
+    gap = max(2, round(1.0 * scale))
+    lengths = ends - starts
+    kept = np.zeros_like(cells)
+    for i in index:
+        beside = (np.abs(starts[index] - ends[i]) <= gap) | (np.abs(ends[index] - starts[i]) <= gap)
+        alike = np.abs(lengths[index] - lengths[i]) <= 0.2 * lengths[i]
+        if np.count_nonzero((np.abs(rows[index] - rows[i]) <= 1) & beside & alike & (index != i)):
+            kept[i] = True
+    cells = kept
+    mask = np.zeros_like(small)
+    for row, start, end in zip(rows[cells], starts[cells], ends[cells], strict=True):
+        mask[row:row + 2, start:end + 1] = small[row:row + 2, start:end + 1]
+        for column in (start, end):
+            left, right = max(0, column - 1), min(width, column + 2)
+            mask[row - tick_high:row, left:right] = small[row - tick_high:row, left:right]
+    return mask
 
 
 def _sides(vertical: np.ndarray, horizontal: np.ndarray) -> np.ndarray:

@@ -129,7 +129,7 @@ def _label_end(line: Line, label: tuple[str, ...]) -> int | None:
         last = line.words[end - 1]
         if last.text.endswith(":"):
             return end
-        if end < len(line.words) and line.words[end].text == ":":
+        if end < len(line.words) and _is_colon(line.words[end]):
             return end + 1
         if end == len(line.words) or line.words[end].x0 - last.x1 > 2.5 * (last.y1 - last.y0):
             return end
@@ -143,16 +143,24 @@ def _right_of(reader: Reader, line: Line, end: int) -> list[WordBox]:
     height = max(w.y1 - w.y0 for w in label)
     middle = sum((w.y0 + w.y1) / 2 for w in label) / len(label)
     row = sorted((w for w in _page_words(reader, line.page)
-                  if w.x0 >= right - 1 and abs((w.y0 + w.y1) / 2 - middle) < 0.6 * height
-                  and w.text.strip() not in (":", "")), key=lambda w: w.x0)
+                  if w.x0 >= right - 1 and abs((w.y0 + w.y1) / 2 - middle) < 0.6 * height and w.text.strip()),
+                 key=lambda w: w.x0)
     taken: list[WordBox] = []
-    for word in row:
+    for index, word in enumerate(row):
+        if _is_colon(word):
+            if taken:
+                break  # the colon of the next label ("Lieu-dit :  Localité : Nantes")
+            continue
         if taken and (word.x0 - taken[-1].x1 > 6 * height or word.text.endswith(":")):
             break  # the next column, or the next label on the row ("Nom : Toto  Prénom : Tata")
-        if taken and row.index(word) + 1 < len(row) and row[row.index(word) + 1].text == ":":
-            break  # a label whose colon OCR set apart ("Localité :")
+        if index + 1 < len(row) and _is_colon(row[index + 1]):
+            break  # a label whose colon OCR set apart
         taken.append(word)
     return taken
+
+
+def _is_colon(word: WordBox) -> bool:
+    return word.text.strip("_|. ") == ":"
 
 
 def _below(reader: Reader, line: Line, end: int) -> list[WordBox]:

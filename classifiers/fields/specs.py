@@ -126,6 +126,16 @@ def _to_town(finder: Finder) -> Finder:
     return find
 
 
+_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Q": "0", "q": "0", "D": "0", "I": "1", "l": "1", "|": "1",
+                             "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2"})
+
+
+def digits_read(text: str) -> str:
+    """A field that holds only digits, with the letters OCR takes for digits in comb boxes mended
+    ("445QO" → "44500")."""
+    return text.translate(_LOOKALIKES)
+
+
 def _cerfa_land() -> Finder:
     """The land's address printed on a Cerfa: ``Numéro``, ``Voie``, ``Lieu-dit``, ``Code postal``,
     ``Localité`` under the heading ``Adresse du (ou des) terrain(s)``."""
@@ -137,15 +147,18 @@ def _cerfa_land() -> Finder:
         if found[1] is None:  # no street: not this layout
             return None
         values = [str(c.value) for c in found if c is not None]
-        if found[3] is not None and not re.fullmatch(r"\d{5}", values[[c for c in found if c].index(found[3])]):
-            values.remove(str(found[3].value))  # a postcode that OCR could not read out of its comb
+        if found[3] is not None:  # a postcode in a comb: letters OCR takes for digits mended, or left out
+            postcode = digits_read(str(found[3].value).replace(" ", ""))
+            values[values.index(str(found[3].value))] = postcode
+            if not re.fullmatch(r"\d{5}", postcode):
+                values.remove(postcode)
         return Candidate(collapse(" ".join(values)), found[1].located, 0.85, "formulaire")
 
     return find
 
 
-_SECTION_ROW = re.compile(r"\bsection\s*:?\s*(?P<section>[a-z]{1,2}|0[a-z])\W*\s+(?:n(?:umero|°)|no)\.?\s*:?\s*"
-                          r"(?P<number>[\d ]{1,8})")
+_SECTION_ROW = re.compile(r"\bsection\s*:?\s*(?P<section>[a-z](?: ?[a-z])?|0[a-z])\W*\s+(?:n(?:umero|°)|no)\.?\s*"
+                          r":?\s*(?P<number>[\doq][\doq ]{0,7})")
 
 
 def _cadastre_boxes() -> Finder:
@@ -157,16 +170,19 @@ def _cadastre_boxes() -> Finder:
         for line in reader.document.lines:  # "Section : CT  Numéro : 0099" on one row (Cerfa)
             match = _SECTION_ROW.search(" ".join(line.folded))
             if match:
-                digits = re.sub(r"\D", "", match["number"])
+                digits = re.sub(r"\D", "", digits_read(match["number"]))
                 if 0 < len(digits) <= 4:
-                    return Candidate(f"{match['section'].upper()} {int(digits):04d}", Located(line.page, line.words),
-                                     0.9, "formulaire")
+                    letters = match["section"].replace(" ", "").upper()
+                    return Candidate(f"{letters} {int(digits):04d}", Located(line.page, line.words), 0.9,
+                                     "formulaire")
         got_section, got_number = section(reader), number(reader)
-        if got_section is None or got_number is None:
+        if got_section is None or got_number is None or got_section.located is None or got_number.located is None:
             return None
+        if not 0 <= got_number.located.box[1] - got_section.located.box[1] < 40:
+            return None  # the number box belongs with the section: on its row or just under it, not anywhere
         letters = re.sub(r"[^A-Za-z0-9]", "", str(got_section.value)).upper()
         digits = re.sub(r"\D", "", str(got_number.value))
-        if not re.fullmatch(r"[A-Z]{1,2}|0[A-Z]", letters) or not 0 < len(digits) <= 4:
+        if not re.fullmatch(r"[A-Z]{1,2}|0[A-Z]", letters) or not 0 < len(digits) <= 4 or int(digits) == 0:
             return None
         return Candidate(f"{letters} {int(digits):04d}", got_number.located, min(got_section.trust, got_number.trust),
                          "formulaire")

@@ -188,7 +188,8 @@ def find_cadastral_references(text: str) -> Iterator[Found]:
         section = match["section"]
         if section in ("N", "NO") or not section.isupper():
             continue
-        yield match.start(), match.end(), f"{section} {int(match['number']):04d}"
+        if int(match["number"]) > 0:  # parcels are numbered from 1
+            yield match.start(), match.end(), f"{section} {int(match['number']):04d}"
 
 
 _SURFACE = re.compile(r"(?P<number>\d{1,3}(?:[ \u00a0]\d{3})*(?:[,.]\d+)?)\s?(?:m[²°2]|m\s?carr[eé]s?)", re.IGNORECASE)
