@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -42,16 +43,11 @@ def ingest(code: Path, corpus: Path, home: Path) -> tuple[Run, int]:
     """``ged init`` then ``ged ingest`` of the corpus with the code in ``code``; the ingest's run and pages."""
     shutil.rmtree(home, ignore_errors=True)
     env = {"GED_HOME": str(home), "PYTHONPATH": str(code)}
-    subprocess.run(_ged(code) + ["init"], env={**_environ(), **env}, cwd=code, check=True, capture_output=True)
+    subprocess.run(_ged(code) + ["init"], env={**os.environ, **env}, cwd=code, check=True, capture_output=True)
     measured = run(_ged(code) + ["ingest", "--json", str(corpus / "files")], env=env, cwd=code)
     with sqlite3.connect(home / "ged.sqlite3") as db:
         pages = db.execute("SELECT COALESCE(SUM(page_count), 0) FROM documents").fetchone()[0]
     return measured, int(pages)
-
-
-def _environ() -> dict[str, str]:
-    import os
-    return dict(os.environ)
 
 
 def outcomes(home: Path) -> dict[str, Outcome]:

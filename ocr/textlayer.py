@@ -11,10 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from . import checkboxes
+from .cleanup import otsu_threshold
 from .results import PageResult, TextSource, Word
 
 _GARBAGE_CATEGORIES = ("Co", "Cn", "Cs")  # private use, unassigned, surrogates: fonts without ToUnicode
@@ -121,9 +123,5 @@ def _has_square_paths(page: pdfium.PdfPage) -> bool:
 
 
 def _drawn_checkboxes(page: pdfium.PdfPage) -> list[checkboxes.Checkbox]:
-    from .cleanup import otsu_threshold
-
     image = page.render(scale=_BOX_DPI / 72, grayscale=True, may_draw_forms=False).to_pil().convert("L")
-    import numpy as np
-
     return checkboxes.find(np.asarray(image) <= otsu_threshold(image), _BOX_DPI)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,13 +186,3 @@ class Report:
         for t, p in zip(self.truth, self.predicted, strict=True):
             matrix[index[t]][index.get(p, len(self.labels))] += 1
         return matrix
-
-
-def summary_row(report: Report) -> tuple[float, float, float, float, float, float]:
-    fields = report.field_totals()["all"] if report.fields else Counts()
-    return (report.accuracy, report.macro_f1, fields.f1, report.review_rate, report.wrong_unreviewed,
-            float(report.size))
-
-
-def most_common_errors(reports: Sequence[tuple[str, str]], n: int = 10) -> list[tuple[tuple[str, str], int]]:
-    return Counter(reports).most_common(n)

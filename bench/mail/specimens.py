@@ -33,7 +33,7 @@ from .pools import (
     siret,
     street,
 )
-from .sheet import HANDS, Sheet
+from .sheet import Sheet
 
 Draw = Callable[[Sheet, Random, str | None], None]
 """Draws the specimen; the third argument is a handwriting font, or None for typed text."""
@@ -628,5 +628,3 @@ WRITERS: dict[str, tuple[Callable[[Random], Specimen], int]] = {
     "circulaire": (circular, 10),
 }
 """Kind of mail → (writer, how many in the corpus): 320 documents, 70 of them ``autre``."""
-
-HANDS_USED = HANDS
