@@ -53,7 +53,6 @@ _LABEL_TRUST = 0.95
 _PATTERN_NEAR_TRUST = 0.9
 _PATTERN_TRUST = 0.8
 _KEYWORD_TRUST = 0.75
-_LAYOUT_TRUST = 0.6
 
 
 # -- form labels -------------------------------------------------------------------------------
@@ -96,7 +95,7 @@ def labelled(labels: Sequence[str], *, parse: FindValues | None = None, section:
 
 def _parse_in(reader: Reader, parse: FindValues, text: str) -> Iterator[str]:
     if parse is find_dates:
-        return (value for _, _, value in find_dates(text, reference=reader.reference))
+        return (value for _, _, value in find_dates(text, reference=reader.reference, boxed=True))
     return (value for _, _, value in parse(text))
 
 
@@ -295,115 +294,6 @@ def recoded(finder: Finder, choices: Mapping[str, Sequence[str]]) -> Finder:
         folded = fold(candidate.value)
         code = next((value for value, rs in regexes.items() if any(r.search(folded) for r in rs)), None)
         return candidate if code is None else Candidate(code, candidate.located, candidate.trust, candidate.method)
-
-    return find
-
-
-# -- the layout of a letter ------------------------------------------------------------------
-_POSTCODE_LINE = re.compile(r"^(?:F-)?\d{5}\s+\S")
-
-
-def sender_name() -> Finder:
-    """The first line of the letterhead block, top-left of the first page (a person or an organisation)."""
-
-    def find(reader: Reader) -> Candidate | None:
-        block = _sender_block(reader)
-        if not block:
-            return None
-        return Candidate(collapse(block[0].text), Located(block[0].page, block[0].words), _LAYOUT_TRUST, "mise en page")
-
-    return find
-
-
-def sender_address() -> Finder:
-    """The lines of the letterhead block from the street to the postcode and town."""
-
-    def find(reader: Reader) -> Candidate | None:
-        block = _sender_block(reader)
-        postcode = next((i for i, line in enumerate(block) if _POSTCODE_LINE.match(line.text)), None)
-        if postcode is None or postcode == 0:
-            return None
-        lines = block[1:postcode + 1]
-        words = tuple(w for line in lines for w in line.words)
-        value = re.sub(r"^[^\d,:]{2,20}:\s*", "", collapse(", ".join(line.text for line in lines)))  # "Siège : …"
-        return Candidate(value, Located(lines[0].page, words), _LAYOUT_TRUST, "mise en page")
-
-    return find
-
-
-_RECIPIENT = re.compile(r"^(?:a l'attention|mairie|ville d|commune d|hotel de ville|monsieur le maire|"
-                        r"madame la maire|madame, monsieur|mesdames|service )")
-"""First words of the block a letter is addressed to (the commune itself), never its sender."""
-_MAIL_CHROME = re.compile(r"^(?:messagerie|outlook|zimbra|webmail|gmail|de|envoye|a|objet|date|cc)\b")
-
-
-def _sender_block(reader: Reader) -> list[Line]:
-    """The letterhead block: the top-most block of lines on page one that is not the commune's own
-    address (the recipient) nor a webmail's headers; left column first, as French letters put it.
-    Only the words of the block's column are kept, so a stamp or the date beside it stays out."""
-    lines = reader.document.lines
-    if not lines:
-        return []
-    first = [line for line in lines if line.page == lines[0].page][:40]
-    width = max(w.x1 for line in first for w in line.words)
-    heights = sorted(line.height for line in first)
-    pitch = 2.6 * heights[len(heights) // 2]
-    """Lines of one block are closer than this, top to top (glyph boxes vary, line pitch does not)."""
-    for column in ((0.0, 0.45), (0.45, 1.0)):
-        for block in _blocks(first, width * column[0], width * column[1], pitch):
-            head = " ".join(fold(w.text) for w in block[0].words)
-            if _RECIPIENT.match(head) or _MAIL_CHROME.match(head) or len(block) < 2:
-                continue
-            if not any(_POSTCODE_LINE.match(line.text) for line in block[:6]):
-                continue
-            return block
-    return []
-
-
-def _blocks(lines: Sequence[Line], left: float, right: float, pitch: float) -> Iterator[list[Line]]:
-    """Runs of lines starting in [left, right), cut at blank bands, each cut to its column's words."""
-    block: list[Line] = []
-    for line in lines:
-        words = tuple(w for w in line.words if left <= w.x0 < right)
-        if not words or not (left <= line.words[0].x0 < right or left > 0):
-            continue
-        part = Line(line.page, _column_words(words))
-        if block and part.top - block[-1].top > pitch:
-            yield block
-            block = []
-        block.append(part)
-    if block:
-        yield block
-
-
-def _column_words(words: Sequence[WordBox]) -> tuple[WordBox, ...]:
-    """The words up to the first gap wider than three character heights (the next column)."""
-    taken = [words[0]]
-    for word in words[1:]:
-        if word.x0 - taken[-1].x1 > 3 * max(1.0, taken[-1].y1 - taken[-1].y0):
-            break
-        taken.append(word)
-    return tuple(taken)
-
-
-_MAIL_FROM = re.compile(r"^(?:de|from|expediteur)\s*:\s*(?P<name>[^<\n]+?)\s*<[^>\n]+@")
-
-
-def mail_sender() -> Finder:
-    """The name in a printed e-mail's ``De : Name <address>`` header."""
-
-    def find(reader: Reader) -> Candidate | None:
-        for line in reader.document.lines[:15]:
-            match = _MAIL_FROM.match(fold(line.text))
-            if match:
-                count = len(match["name"].split())
-                words = [w for w in line.words if w.text.strip(":")][1:1 + count]
-                if words and words[0].text.lower() in ("de", "from"):
-                    words = words[1:]
-                located = Located(line.page, tuple(words)) if words else None
-                name = collapse(" ".join(w.text for w in words)).strip(" :") if words else match["name"]
-                return Candidate(name, located, _PATTERN_NEAR_TRUST, "en-tête")
-        return None
 
     return find
 

@@ -22,12 +22,10 @@ from .finders import (
     full_name,
     keyword,
     labelled,
-    mail_sender,
     pattern,
     recoded,
-    sender_address,
-    sender_name,
 )
+from .letterhead import dateline, invitation_host, mail_sender, masthead, sender_address, sender_name
 from .values import (
     Found,
     find_amounts,
@@ -429,8 +427,9 @@ SPECS: dict[str, TypeSpec] = {
                                             r"[a-z0-9]*\d[a-z0-9\-/]{3,}")),
     }),
     "autre": TypeSpec({
-        "expediteur": sender_name(),
-        "date_courrier": pattern(find_dates),
+        "expediteur": first_of(mail_sender(), sender_name(), invitation_host(), masthead(),
+                               sender_name(postal=False)),
+        "date_courrier": first_of(dateline(), labelled(("date", "date du devis"), parse=find_dates)),
         "objet": _OBJET,
     }),
 }

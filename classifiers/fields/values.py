@@ -35,12 +35,25 @@ _COMB_DATE = re.compile(r"(?<![\d/.\-])(?P<day>[0-3]\d)(?P<month>[01]\d)(?P<year
 """``JJMMAAAA`` as comb boxes give it once joined (``0 6 1 2 1 9 3 9``)."""
 
 
-def find_dates(text: str, *, reference: date) -> Iterator[Found]:
+_BOXED_RUN = re.compile(r"^[\s|]*(?P<run>\d[\d\s,.'|/\-]{6,20}\d)")
+"""A value that starts as digits and cell walls: a date in comb boxes as OCR reads it ("2,3 0,7 1 954")."""
+
+
+def find_dates(text: str, *, reference: date, boxed: bool = False) -> Iterator[Found]:
     """Dates written the French way; a date without a year takes the reference's year.
 
-    Two-digit years pivot on the reference: up to next year they are this century.
+    Two-digit years pivot on the reference: up to next year they are this century. ``boxed``
+    is for a form's value next to its label: there, eight digits separated by whatever the
+    cell walls became under OCR are still a ``JJMMAAAA`` date.
     """
     found: list[Found] = []
+    run = _BOXED_RUN.match(text) if boxed else None
+    if run is not None:
+        digits = re.sub(r"\D", "", run["run"])
+        value = _date(int(digits[4:]), int(digits[2:4]), int(digits[:2])) if len(digits) == 8 else None
+        if value is not None:
+            yield run.start("run"), run.end("run"), value.isoformat()
+            return
     for match in _WRITTEN_DATE.finditer(text):
         month = _MONTHS.get(fold(match["month"]))
         day_text = match["day"].lower()

@@ -130,3 +130,52 @@ def test_illegible_text_goes_to_review_without_a_type() -> None:
     assert decision.uncertain and decision.method == ILLEGIBLE
     clean = [WordBox("Facture", 0, 0, 1, 1, confidence=93), WordBox("TTC", 0, 0, 1, 1, confidence=91)]
     assert not classify("Facture TTC", rules=RULES, model=None, threshold=0.5, legible=legibility(clean)).uncertain
+
+
+def _mail(tmp_path: Path, name: str, draw) -> dict[str, object]:  # noqa: ANN001 - a callable drawing on the sheet
+    return _values("autre", read_pages(_draw(tmp_path / f"{name}.pdf", draw)))
+
+
+def test_who_sent_mail_that_is_no_request(tmp_path: Path) -> None:
+    """A newsletter's masthead, an invitation's host, a prefecture's heading without a postcode,
+    a supplier's name in large type above its address: each is the sender, and only a letter's
+    own date line (not an event's date) is its date."""
+    def newsletter(sheet: Sheet) -> None:
+        sheet.text(20, 25, "Syndicat des Rivières", size=22)
+        sheet.text(20, 35, "Lettre d'information n° 12 — hiver")
+        sheet.y = 50
+        sheet.paragraph(20, "Les travaux de restauration des berges reprendront le lundi 11 janvier 2027 "
+                            "sur la commune, après la période de crue.")
+
+    def invitation(sheet: Sheet) -> None:
+        sheet.text(105, 40, "Le Comité des fêtes de Savennières", align="center", size=14)
+        sheet.text(105, 50, "a le plaisir de vous inviter", align="center")
+        sheet.text(105, 60, "au concert de la Sainte-Cécile le 22/11/2026 à 20 h", align="center")
+
+    def circular(sheet: Sheet) -> None:
+        for i, line in enumerate(("PRÉFECTURE DE LA SARTHE", "Service de la sécurité civile")):
+            sheet.text(120, 20 + 5.5 * i, line)
+        sheet.text(20, 50, "Mesdames et Messieurs les maires")
+        sheet.text(120, 65, "Le Mans, le 3 décembre 2026")
+        sheet.y = 80
+        sheet.paragraph(20, "Objet : exercice départemental de crise")
+        sheet.paragraph(20, "La présente note vous informe d'un exercice de sécurité civile, sans incidence "
+                            "sur les services municipaux et sans public à prévenir.")
+        sheet.paragraph(20, "Je vous remercie de relayer cette information auprès de vos équipes.")
+
+    def quote(sheet: Sheet) -> None:
+        sheet.text(20, 22, "Menuiserie Gaudin Frères", size=16)
+        for i, line in enumerate(("5 impasse du Moulin", "72000 Le Mans")):
+            sheet.text(20, 32 + 5.5 * i, line)
+        sheet.text(150, 32, "DEVIS")
+        sheet.text(20, 50, "Tél. 02 43 00 00 00")
+        sheet.text(150, 50, "Date : 02/12/2026")
+
+    assert _mail(tmp_path, "newsletter", newsletter)["expediteur"] == "Syndicat des Rivières"
+    invited = _mail(tmp_path, "invitation", invitation)
+    assert invited["expediteur"] == "Le Comité des fêtes de Savennières"
+    assert "date_courrier" not in invited  # the concert's date is no letter date
+    sent = _mail(tmp_path, "circular", circular)
+    assert sent["expediteur"] == "PRÉFECTURE DE LA SARTHE" and sent["date_courrier"] == "2026-12-03"
+    quoted = _mail(tmp_path, "quote", quote)
+    assert quoted["expediteur"] == "Menuiserie Gaudin Frères" and quoted["date_courrier"] == "2026-12-02"

@@ -79,3 +79,12 @@ def test_a_persons_correction_is_normalised_and_validated() -> None:
     assert normalise_value("reference_cadastrale", "AB 12", reference=REFERENCE) == "AB 0012"
     assert normalise_value("contact", "06 12 34 56 78", reference=REFERENCE) == "+33612345678"
     assert normalise_value("demandeur_nom", "  Jean   Martin ", reference=REFERENCE) == "Jean Martin"
+
+
+def test_a_date_in_comb_boxes_survives_the_cell_walls() -> None:
+    """Next to a form's label, OCR turns comb cell walls into commas or bars; eight digits are still a date."""
+    reference = date(2026, 11, 20)
+    assert [v for _, _, v in values.find_dates("2,3 0,7 1 954", reference=reference, boxed=True)] == ["1954-07-23"]
+    assert [v for _, _, v in values.find_dates("| 06 12 1939", reference=reference, boxed=True)] == ["1939-12-06"]
+    assert not list(values.find_dates("0512202 |", reference=reference, boxed=True))  # a digit lost: no guess
+    assert not list(values.find_dates("2,3 0,7 1 954", reference=reference))  # in running text, not a date
