@@ -17,6 +17,7 @@ temporary worktree, same virtual environment), so that before and after sit side
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -140,6 +141,14 @@ def print_fields(reports: dict[str, Report]) -> None:
         print(f"| {key} | " + " | ".join(cells) + " |")
 
 
+def _generator_version() -> str:
+    """A digest of the mail generator's code: a corpus built by an older generator is never reused."""
+    digest = hashlib.sha256()
+    for source in sorted((ROOT / "bench" / "mail").glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "ged-recognition-mail")
@@ -150,7 +159,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the installations in this folder")
     args = parser.parse_args()
     seed = DEV_SEED if args.dev else EVAL_SEED
-    corpus = args.corpus.with_name(f"{args.corpus.name}-{seed}-{args.scale:g}")
+    corpus = args.corpus.with_name(f"{args.corpus.name}-{seed}-{args.scale:g}-{_generator_version()}")
     if not (corpus / "truth.json").exists():
         print(f"Building the {'development' if args.dev else 'evaluation'} corpus in {corpus} …", flush=True)
         build(corpus, seed=seed, scale=args.scale)

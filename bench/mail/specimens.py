@@ -466,8 +466,8 @@ def reclamation(r: Random) -> Specimen:
          "mes précédents courriers, la situation n'a pas changé. Je vous demande d'agir."),
     ))
     subject, complaint = topic
-    truth: dict[str, Any] = {"objet": subject, "demandeur_nom": p.name,
-                             "demandeur_adresse": f"{p.street} {p.postcode} {p.town}"}
+    truth: dict[str, Any] = {"objet": subject, "demandeur_nom": p.name}
+    address = f"{p.street} {p.postcode} {p.town}"
     if ref:
         truth["reference_dossier"] = ref
     body = [complaint]
@@ -478,9 +478,14 @@ def reclamation(r: Random) -> Specimen:
     if r.random() < 0.3:
         truth["contact"] = p.email
         sent = f"{french_date(_today(r), r)} {r.randint(7, 21)}:{r.randint(0, 59):02d}"
+        signature = [p.name]
+        if r.random() < 0.6:  # an e-mail carries a postal address only when its writer signs with one
+            truth["demandeur_adresse"] = address
+            signature += [p.street, f"{p.postcode} {p.town}"]
         return Specimen("reclamation", "email", truth,
                         lambda s, rr, hand: L.email(s, sender=p.name, address=p.email, sent=sent, subject=subject,
-                                                    body=["Madame, Monsieur,", *body, p.name], r=rr))
+                                                    body=["Madame, Monsieur,", *body, *signature], r=rr))
+    truth["demandeur_adresse"] = address
     block = _sender_block(p, r)
     if contact := _contact_truth(block, p):
         truth["contact"] = contact
