@@ -23,6 +23,7 @@ from .values import (
     find_rnas,
     find_sirets,
     parse_amount,
+    tidy_address,
 )
 
 Value = str | int | float | list[str]
@@ -92,10 +93,16 @@ def _snapped(found: ExtractedField, streets: StreetList) -> ExtractedField:
     return replace(found, value=official, method=f"{found.method}, voie de la BAN")
 
 
+_ADDRESSES = frozenset({"demandeur_adresse", "responsable_adresse", "adresse_terrain", "localisation"})
+
+
 def _field(code: str, candidate: Candidate) -> ExtractedField:
     located = candidate.located
     ocr_confidence = located.confidence if located else 1.0
-    return ExtractedField(code, candidate.value, round(candidate.trust * ocr_confidence, 3),
+    value = candidate.value
+    if code in _ADDRESSES and isinstance(value, str):
+        value = tidy_address(value)
+    return ExtractedField(code, value, round(candidate.trust * ocr_confidence, 3),
                           located.page if located else None, located.box if located else None, candidate.method)
 
 

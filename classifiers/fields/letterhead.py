@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterator, Sequence
+from itertools import pairwise
 
 from ..text import collapse, fold
 from .document import Line, Located, WordBox
@@ -228,6 +229,25 @@ def dateline() -> Finder:
             for start, end, value in find_dates(text, reference=reader.reference):
                 if _DATELINE_REST.match(fold(text[:start]).strip()) and not text[end:].strip(" .,"):
                     return Candidate(value, Located(line.page, line.words), _HEADER_TRUST, "mise en page")
+        return None
+
+    return find
+
+
+_STREET_LINE = re.compile(r"^\d{1,4}\s*(?:bis|ter|quater|[a-d])?\b[\s,]+\S")
+
+
+def signature_address() -> Finder:
+    """A street line followed by a postcode line, the lowest on the page: where an e-mail's writer
+    signs with a postal address (no letterhead block at the top to read it from)."""
+
+    def find(reader: Reader) -> Candidate | None:
+        lines = reader.document.lines
+        for above, below in reversed(list(pairwise(lines))):
+            if (above.page == below.page and _STREET_LINE.match(above.text) and _POSTCODE_LINE.match(below.text)
+                    and below.top - above.top < 4 * _glyph_height(above)):
+                value = collapse(f"{above.text}, {below.text}")
+                return Candidate(value, Located(above.page, above.words + below.words), _LAYOUT_TRUST, "mise en page")
         return None
 
     return find

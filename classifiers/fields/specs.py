@@ -25,7 +25,15 @@ from .finders import (
     pattern,
     recoded,
 )
-from .letterhead import dateline, invitation_host, mail_sender, masthead, sender_address, sender_name
+from .letterhead import (
+    dateline,
+    invitation_host,
+    mail_sender,
+    masthead,
+    sender_address,
+    sender_name,
+    signature_address,
+)
 from .values import (
     Found,
     find_amounts,
@@ -73,7 +81,7 @@ def _with_town(street: Finder) -> Finder:
     return find
 
 
-_ADRESSE = first_of(_with_town(labelled(("adresse du demandeur", "adresse"))), sender_address())
+_ADRESSE = first_of(_with_town(labelled(("adresse du demandeur", "adresse"))), sender_address(), signature_address())
 _CONTACT = first_of(labelled(("courriel", "e-mail", "email", "telephone", "tel"), parse=find_contacts),
                     pattern(find_contacts))
 _NAME_CAPTURE = r"[a-z][a-z\-']+(?:[^\S\n]+[a-z][a-z\-']+){1,3}"

@@ -214,3 +214,28 @@ def find_surfaces(text: str) -> Iterator[Found]:
         number = re.sub(r"[ \u00a0]", "", match["number"]).replace(",", ".")
         value = Decimal(number)
         yield match.start(), match.end(), str(value.normalize()) if value != value.to_integral() else str(int(value))
+
+
+_POSTCODE = re.compile(r"\b\d{5}\b")
+_TOWN_PARTICLES = frozenset({"le", "la", "les", "l'", "sur", "sous", "en", "de", "du", "des", "d'", "lès", "lez",
+                             "aux"})
+
+
+def tidy_address(text: str) -> str:
+    """An address without what OCR adds around it: a stray mark before the number, and after the
+    town, the bits of a box's edge, a stamp or a signature ("49190 Rochefort-sur-Loire EL L 7 7").
+    The town is the words after the postcode while they are words (three letters or more, or a
+    particle such as "les" or "sur")."""
+    text = re.sub(r"^[^\w]+", "", text.strip())
+    postcodes = list(_POSTCODE.finditer(text))
+    if not postcodes:
+        return text.rstrip(" _|.,;:")
+    head, tail = text[:postcodes[-1].end()], text[postcodes[-1].end():].lstrip(" :,;.").split()
+    town: list[str] = []
+    for word in tail:
+        letters = sum(c.isalpha() for c in word)
+        cedex = word.isdigit() and town and town[-1].lower() == "cedex"
+        if not cedex and word.lower() not in _TOWN_PARTICLES and (letters < 3 or letters < len(word.strip(".,;:")) - 2):
+            break
+        town.append(word)
+    return " ".join([head, *town]).rstrip(" _|.,;:")

@@ -179,3 +179,15 @@ def test_who_sent_mail_that_is_no_request(tmp_path: Path) -> None:
     assert sent["expediteur"] == "PRÉFECTURE DE LA SARTHE" and sent["date_courrier"] == "2026-12-03"
     quoted = _mail(tmp_path, "quote", quote)
     assert quoted["expediteur"] == "Menuiserie Gaudin Frères" and quoted["date_courrier"] == "2026-12-02"
+
+
+def test_an_emails_writer_signs_with_the_address(tmp_path: Path) -> None:
+    def draw(sheet: Sheet) -> None:
+        L.email(sheet, sender="Odile Marchand", address="o.marchand@free.fr", sent="2 décembre 2026 08:14",
+                subject="Réclamation", r=Random(4), body=[
+                    "Madame, Monsieur,", "Je conteste la majoration appliquée sur ma facture d'eau de novembre.",
+                    "Odile Marchand", "7 bis rue du Pressoir", "72300 Sablé-sur-Sarthe"])
+
+    values = _values("reclamation", read_pages(_draw(tmp_path / "mail.pdf", draw)))
+    assert values["demandeur_nom"] == "Odile Marchand"
+    assert values["demandeur_adresse"] == "7 bis rue du Pressoir, 72300 Sablé-sur-Sarthe"

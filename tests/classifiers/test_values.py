@@ -88,3 +88,13 @@ def test_a_date_in_comb_boxes_survives_the_cell_walls() -> None:
     assert [v for _, _, v in values.find_dates("| 06 12 1939", reference=reference, boxed=True)] == ["1939-12-06"]
     assert not list(values.find_dates("0512202 |", reference=reference, boxed=True))  # a digit lost: no guess
     assert not list(values.find_dates("2,3 0,7 1 954", reference=reference))  # in running text, not a date
+
+
+def test_an_address_loses_what_ocr_added_around_it() -> None:
+    assert values.tidy_address("“61 bis cours des Acacias 49190 Rochefort-sur-Loire") == \
+        "61 bis cours des Acacias 49190 Rochefort-sur-Loire"
+    assert values.tidy_address("83 avenue des Écoles 49190: Rochefort-sur-Loire EL L 7 7") == \
+        "83 avenue des Écoles 49190 Rochefort-sur-Loire"
+    assert values.tidy_address("11 route du Port 49130 Les Ponts-de-Cé") == "11 route du Port 49130 Les Ponts-de-Cé"
+    assert values.tidy_address("4 rue Lenepveu 49100 Angers Cedex 01") == "4 rue Lenepveu 49100 Angers Cedex 01"
+    assert values.tidy_address("69 bis avenue des Jonquilles _") == "69 bis avenue des Jonquilles"
