@@ -80,11 +80,10 @@ def _sender_block(reader: Reader, *, postal: bool = True) -> list[Line]:
             head = " ".join(fold(w.text) for w in block[0].words)
             if _RECIPIENT.match(head) or _MAIL_CHROME.match(head) or len(block) < 2:
                 continue
-            if postal and not any(_POSTCODE_LINE.match(line.text) for line in block[:6]):
-                continue
             if postal:
-                return block
-            if block[0].top < body:
+                if any(_POSTCODE_LINE.match(line.text) for line in block[:6]):
+                    return block
+            elif block[0].top < body:
                 found.append(block)
     # Without a postcode to go by, only the page's heading counts, whichever side it stands.
     return min(found, key=lambda block: block[0].top, default=[])
