@@ -65,10 +65,9 @@ def _sender_block(reader: Reader, *, postal: bool = True) -> list[Line]:
     """The letterhead block: the top-most block of lines on page one that is not the commune's own
     address (the recipient) nor a webmail's headers; left column first, as French letters put it.
     Only the words of the block's column are kept, so a stamp or the date beside it stays out."""
-    lines = reader.document.lines
-    if not lines:
+    first = _page_one(reader)[:40]
+    if not first:
         return []
-    first = [line for line in lines if line.page == lines[0].page][:40]
     width = max(w.x1 for line in first for w in line.words)
     heights = sorted(line.height for line in first)
     pitch = 2.6 * heights[len(heights) // 2]
@@ -154,6 +153,12 @@ def mail_sender() -> Finder:
     return find
 
 
+def _page_one(reader: Reader) -> list[Line]:
+    """The lines of the document's first page with text: where a letter's head stands."""
+    lines = reader.document.lines
+    return [line for line in lines if line.page == lines[0].page] if lines else []
+
+
 def _glyph_height(line: Line) -> float:
     """The line's type size, from its words' median height (a skewed scan inflates the line's box)."""
     return statistics.median(w.y1 - w.y0 for w in line.words)
@@ -194,10 +199,9 @@ def masthead() -> Finder:
     """The name a newsletter, an advert or a leaflet prints largest among the page's first lines."""
 
     def find(reader: Reader) -> Candidate | None:
-        lines = reader.document.lines
-        if not lines:
+        page = _page_one(reader)
+        if not page:
             return None
-        page = [line for line in lines if line.page == lines[0].page]
         body = statistics.median(_glyph_height(line) for line in page)
         top = max(page[:6], key=_glyph_height)
         if (_glyph_height(top) < _MASTHEAD_SCALE * body or sum(c.isalpha() for c in top.text) < 4
@@ -220,10 +224,7 @@ def dateline() -> Finder:
     ("jusqu'au 31 décembre") has other words around it, so an invitation gets no letter date."""
 
     def find(reader: Reader) -> Candidate | None:
-        lines = reader.document.lines
-        for line in lines[:30]:
-            if line.page != lines[0].page:
-                break
+        for line in _page_one(reader)[:30]:
             text = collapse(line.text)
             for start, end, value in find_dates(text, reference=reader.reference):
                 if _DATELINE_REST.match(fold(text[:start]).strip()) and not text[end:].strip(" .,"):

@@ -234,7 +234,7 @@ def tidy_address(text: str) -> str:
     town: list[str] = []
     for word in tail:
         letters = sum(c.isalpha() for c in word)
-        cedex = word.isdigit() and town and town[-1].lower() == "cedex"
+        cedex = word.isdigit() and bool(town) and town[-1].lower() == "cedex"
         if not cedex and word.lower() not in _TOWN_PARTICLES and (letters < 3 or letters < len(word.strip(".,;:")) - 2):
             break
         town.append(word)
