@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from sqlalchemy.orm import Session
+
 from ocr import Limits, OcrOptions
 
+from . import journal, witness
+from .anchors import Anchors
 from .blobs import BlobStore
 from .classification import Classifier
 from .clock import Clock, utc_now
@@ -33,7 +37,21 @@ class Context:
 
     @cached_property
     def db(self) -> Database:
-        return Database(self.settings.db_url)
+        database = Database(self.settings.db_url)
+        witness.watch(database, self.clock)
+        database.listen("after_commit", self._anchor_head)
+        database.listen("after_rollback", journal.forget_uncommitted)
+        return database
+
+    @cached_property
+    def anchors(self) -> Anchors:
+        copies = [self.settings.resolve(p) for p in self.settings.journal.seal_log_copies]
+        return Anchors(self.settings.anchor_path, copies)
+
+    def _anchor_head(self, session: Session) -> None:
+        head = journal.committed_head(session)
+        if head is not None:
+            self.anchors.record_head(*head)
 
     @cached_property
     def blobs(self) -> BlobStore:
@@ -56,6 +74,12 @@ class Context:
             limits=Limits(max_file_bytes=limits.max_file_bytes, max_pages=limits.max_pages,
                           max_page_pixels=limits.max_page_pixels),
         )
+
+    def __enter__(self) -> Context:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         if "db" in self.__dict__:

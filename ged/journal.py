@@ -20,6 +20,7 @@ from .db.models import Event
 GENESIS = "0" * 64
 _PG_JOURNAL_LOCK = 0x6765645F6A6E6C  # pg_advisory_xact_lock key reserved for the journal
 _HEAD = "journal_head"
+_LAST = "journal_last"
 
 
 def entry_hash(*, prev_hash: str, at: datetime, kind: str, actor: str, document_id: int | None,
@@ -51,7 +52,27 @@ def append(session: Session, kind: str, *, at: datetime, actor: str = "system",
                                                   document_id=document_id, payload=payload, request_id=request_id))
     session.add(event)
     session.info[_HEAD] = (session.get_transaction(), event.hash)
+    session.info[_LAST] = event
     return event
+
+
+def last_entry(session: Session) -> Event | None:
+    """The last entry this session wrote in its current transaction (who acted, for derived entries)."""
+    event = session.info.get(_LAST)
+    return event if isinstance(event, Event) else None
+
+
+def committed_head(session: Session) -> tuple[int, str] | None:
+    """After a commit: the id and hash of the last entry it wrote, for the anchor outside the database."""
+    event = session.info.pop(_LAST, None)
+    if event is None or event.id is None:
+        return None
+    return int(event.id), str(event.hash)
+
+
+def forget_uncommitted(session: Session) -> None:
+    """After a rollback: the entries written are gone, nothing to anchor."""
+    session.info.pop(_LAST, None)
 
 
 def _head(session: Session) -> str:

@@ -153,6 +153,18 @@ class ArchiveSettings(BaseModel):
     """``ged journal seal`` is due after this many journal entries (robots run it on a schedule)."""
 
 
+class JournalSettings(BaseModel):
+    """Where the journal is anchored outside the database, and how often it must be sealed."""
+
+    anchor_dir: Path | None = None
+    """Head anchor and seal log; defaults to ``<home>/journal``. Put it where the database administrator
+    cannot write (another host's share, a WORM volume): what it holds is the journal's evidence."""
+    seal_log_copies: list[Path] = Field(default_factory=list)
+    """Further append-only copies of the seal log (another disk, a WORM share)."""
+    max_seal_gap_hours: float = Field(default=0, ge=0)
+    """Longest time allowed between two seals (and since the last one); 0 checks no gap."""
+
+
 class SmtpSettings(BaseModel):
     """The mail server robots send notifications through."""
 
@@ -222,6 +234,7 @@ class Settings(BaseSettings):
     """The tableau de gestion, per document type."""
     signing: SigningSettings = SigningSettings()
     archive: ArchiveSettings = ArchiveSettings()
+    journal: JournalSettings = JournalSettings()
     smtp: SmtpSettings = SmtpSettings()
     robots: RobotSettings = RobotSettings()
     web: WebSettings = WebSettings()
@@ -281,6 +294,10 @@ class Settings(BaseSettings):
     @property
     def robots_path(self) -> Path:
         return self._under_home(self.robots.folder, "robots")
+
+    @property
+    def anchor_path(self) -> Path:
+        return self._under_home(self.journal.anchor_dir, "journal")
 
     @property
     def pki_path(self) -> Path:

@@ -175,7 +175,7 @@ def test_journal_seal_and_tampering(ctx: Context, tmp_path: Path) -> None:
     _ingest(ctx, tmp_path, "facture_fournisseur")
     sealed = integrity.seal(ctx, actor="robot")
     verification = integrity.verify(ctx)
-    assert verification.ok and [s[1] for s in verification.seals] == [True]
+    assert verification.ok and [s.valid for s in verification.seals] == [True]
     with ctx.db.session() as session:
         seal_event = session.get_one(Event, sealed.event_id)
         token = base64.b64decode(seal_event.payload["token"])

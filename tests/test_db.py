@@ -8,10 +8,12 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
+from ged import witness
 from ged.context import Context
+from ged.db.models import Event
 from ged.db.session import MIGRATIONS, SCHEMA_HEAD, Database
 
 
@@ -65,4 +67,31 @@ def test_upgrade_keeps_documents_and_what_references_them(database_url: str) -> 
     if database.dialect == "sqlite":
         with database.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # enforced again
+    database.dispose()
+
+
+def test_upgrade_witnesses_the_rows_written_before(database_url: str) -> None:
+    """0008 journals the accounts and holds that predate witnessing: verify finds them witnessed,
+    and a change made afterwards outside the application is still reported."""
+    database = Database(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0007")
+    at = datetime(2026, 11, 24, 9, 0)
+    with database.engine.begin() as connection:
+        connection.execute(text("INSERT INTO users (login, name, password_hash, role, services, disabled, created_at)"
+                                " VALUES ('archiviste', 'A. Rchiviste', 'x', 'archiviste', '[]', false, :at)"),
+                           {"at": at})
+    database.migrate()
+    with database.session() as session:
+        assert witness.check(session) == []
+        assert session.scalar(select(Event.payload).where(Event.kind == witness.KIND))["table"] == "users"
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE users SET role = 'admin'"))
+    with database.session() as session:
+        [mismatch] = witness.check(session)
+    assert (mismatch.table, mismatch.row) == ("users", 1) and "role (journal « archiviste », base « admin »)" in \
+        mismatch.problem
     database.dispose()
