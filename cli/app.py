@@ -28,6 +28,7 @@ _COMMANDS: dict[str, tuple[str, str, bool]] = {
     "hold": ("hold", "app", True),
     "streets": ("streets", "app", True),
     "journal": ("journal", "app", True),
+    "audit": ("audit", "app", True),
     "robots": ("robots", "app", True),
     "daemon": ("robots", "daemon", False),
     "serve": ("web", "serve", False),

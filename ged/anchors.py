@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .blobs import fsync_dir
+from .blobs import fsync_dir, write_whole
 
 HEAD_FILE = "head.json"
 SEAL_LOG = "seals.jsonl"
@@ -87,9 +87,7 @@ class Anchors:
             if current is not None and current.entry_id >= entry_id:
                 return
             seen = datetime.now(UTC).isoformat(timespec="seconds")
-            temporary = self.folder / f".{HEAD_FILE}.{os.getpid()}"
-            temporary.write_text(json.dumps(asdict(Head(entry_id, entry_hash, seen))))
-            os.replace(temporary, self.folder / HEAD_FILE)
+            write_whole(self.folder / HEAD_FILE, json.dumps(asdict(Head(entry_id, entry_hash, seen))).encode())
 
     def append_seal(self, line: SealLine) -> list[str]:
         """Append a seal to the log and to each copy, fsynced; the copies that failed, said in French."""

@@ -10,18 +10,25 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .errors import Damaged
+
 _CHUNK = 1024 * 1024
 
 
-class BlobCorrupted(Exception):
-    """A stored blob no longer matches its name."""
+class BlobDamaged(Damaged):
+    """A stored blob is missing, or no longer matches its name."""
+
+    def __init__(self, sha256: str, problem: str) -> None:
+        super().__init__(f"fichier {sha256[:12]}… {problem} : refusé, incident journalisé ; prévenez l'archiviste "
+                         "(ged audit fixity)")
+        self.sha256 = sha256
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,18 @@ def fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_whole(destination: Path, data: bytes) -> None:
+    """Write a file that appears complete under its name or not at all (temporary name, then rename)."""
+    descriptor, temp_name = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as writer:
+            writer.write(data)
+        os.replace(temp_name, destination)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
 
 
 def file_sha256(path: Path) -> str:
@@ -118,15 +137,41 @@ class BlobStore:
         self.publish(staged)
         return staged
 
+    def check(self, sha256: str) -> str | None:
+        """What is wrong with a blob (absent, changed), or None when its bytes still match its name."""
+        try:
+            actual = file_sha256(self.path_for(sha256))
+        except FileNotFoundError:
+            return "absent du stockage"
+        except OSError as exc:
+            return f"illisible ({exc.strerror})"
+        return None if actual == sha256 else "modifié (ne correspond plus à son empreinte)"
+
     def verified_path(self, sha256: str) -> Path:
         """The blob's path, after checking that its bytes still match its name."""
-        path = self.path_for(sha256)
-        if file_sha256(path) != sha256:
-            raise BlobCorrupted(f"le fichier {path} ne correspond plus à son empreinte")
-        return path
+        problem = self.check(sha256)
+        if problem is not None:
+            raise BlobDamaged(sha256, problem)
+        return self.path_for(sha256)
 
     def copy_out(self, sha256: str, destination: Path) -> None:
-        shutil.copyfile(self.verified_path(sha256), destination)
+        """Copy a blob out, hashing the bytes copied: the destination appears whole and right, or not at all."""
+        try:
+            reader = self.path_for(sha256).open("rb")
+        except FileNotFoundError as exc:
+            raise BlobDamaged(sha256, "absent du stockage") from exc
+        with reader:
+            descriptor, temp_name = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.")
+            temporary = Path(temp_name)
+            try:
+                with os.fdopen(descriptor, "wb") as writer:
+                    copied, _ = copy_hashing(reader, writer)
+                if copied != sha256:
+                    raise BlobDamaged(sha256, "modifié (ne correspond plus à son empreinte)")
+                os.replace(temporary, destination)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
 
     def clear_incoming(self, *, older_than: float = 3600.0) -> int:
         """Remove staging leftovers of a crash (never published, so nothing refers to them).

@@ -16,6 +16,8 @@ class ExitCode(IntEnum):
     NOT_FOUND = 5
     NOT_INITIALISED = 6
     """No GED_HOME: run ``ged init``."""
+    DAMAGED = 7
+    """A stored file is missing or no longer matches its fingerprint: refused, journaled as an incident."""
     INTERNAL = 70
     INTERRUPTED = 130
 
@@ -56,6 +58,12 @@ class NotConfigured(GedError):
     """Something the command needs is not configured (signing keys, timestamp authority)."""
 
     exit_code = ExitCode.MISSING_DEPENDENCY
+
+
+class Damaged(GedError):
+    """Stored bytes that are gone or changed: never handed out, and the archivist must be told."""
+
+    exit_code = ExitCode.DAMAGED
 
 
 class Transient(GedError):

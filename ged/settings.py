@@ -151,6 +151,8 @@ class ArchiveSettings(BaseModel):
     archival_agency_name: str = "Archives départementales de Loire-Atlantique"
     seal_every: int = Field(default=1000, ge=1)
     """``ged journal seal`` is due after this many journal entries (robots run it on a schedule)."""
+    fixity_cycle_days: int = Field(default=30, ge=1)
+    """The nightly fixity robot re-hashes a share of the store each day, the whole store over this many days."""
 
 
 class JournalSettings(BaseModel):

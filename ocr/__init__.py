@@ -19,7 +19,7 @@ _EXPORTS = {
     "tasks": ("INSPECT", "RECOGNISE_PAGES", "WRITE_SEARCHABLE_COPY"),
     "inspection": ("inspect",),
     "page": ("process_page", "process_pages"),
-    "pdfa": ("PdfaFailed", "build_searchable_pdf", "is_valid_pdfa", "write_searchable_copy"),
+    "pdfa": ("PdfaFailed", "build_searchable_pdf", "generated_pdfa", "is_valid_pdfa", "write_searchable_copy"),
     "tesseract": ("check_available",),
     "forms": ("read_form_fields",),
 }

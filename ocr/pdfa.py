@@ -7,6 +7,7 @@ go through Ghostscript first.
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -83,6 +84,16 @@ def build_searchable_pdf(source: Path, media_type: str, pages: Sequence[PageResu
                     pikepdf.pdfa.save(rescued, destination, FLAVOUR)
                 except pikepdf.pdfa.PdfaError as exc:
                     raise PdfaFailed(f"copie PDF/A non conforme même après Ghostscript ({str(exc)[:300]})") from exc
+
+
+def generated_pdfa(data: bytes, destination: Path) -> None:
+    """Write a PDF the toolkit generated (a report, a letter; fonts embedded) as PDF/A-2b, or raise ``PdfaFailed``."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        _drop_presentation(pdf)
+        try:
+            pikepdf.pdfa.save(pdf, destination, FLAVOUR)
+        except pikepdf.pdfa.PdfaError as exc:
+            raise PdfaFailed(f"copie PDF/A impossible ({str(exc)[:300]})") from exc
 
 
 def write_searchable_copy(source: Path, plan: DocumentPlan, pages: Sequence[PageResult], destination: Path,

@@ -26,7 +26,7 @@ from typing import Any
 
 from ged.context import Context
 from ged.errors import GedError, NotConfigured, NotFound, Transient
-from ged.services import archiving, automation, indexing, integrity, mail, requests, retention, selection
+from ged.services import archiving, automation, fixity, indexing, integrity, mail, requests, retention, selection
 
 from . import definitions as d
 from .mailbox import take_mailbox
@@ -202,6 +202,10 @@ def simple(run: Run, spec: d.Simple) -> None:
     elif spec.action == "sceller_journal":
         integrity.seal(run.ctx, actor=run.actor)
         run.counts["sceaux"] += 1
+    elif spec.action == "controle_fichiers":
+        checked = fixity.check_share(run.ctx, run.ctx.clock().date(), actor=run.actor)
+        run.counts["fichiers"] += checked.checked
+        run.counts["anomalies"] += len(checked.damaged) + len(checked.artefacts)
 
 
 def mailbox(run: Run, spec: d.Mailbox) -> None:

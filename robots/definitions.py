@@ -105,7 +105,8 @@ class SetStatus(_Strict):
 
 
 class Simple(_Strict):
-    action: Literal["retention_echeances", "retention_proposer", "audit_archives", "reindexer", "sceller_journal"]
+    action: Literal["retention_echeances", "retention_proposer", "audit_archives", "reindexer", "sceller_journal",
+                    "controle_fichiers"]
 
 
 class Mailbox(_Strict):

@@ -122,9 +122,11 @@ def test_retention_due_propose_visa_eliminate_with_a_hold(ctx: Context, clock: C
     assert [r.document_id for r in elimination.records] == [civil]  # held and C records are not proposed
     with pytest.raises(NotFound):
         retention.propose(ctx, actor="archiviste")  # nothing more to propose
-    request = ctx.blobs.verified_path(retention.export_file(ctx, elimination.number, "demande_seda")).read_bytes()
+    request = retention.export_file(ctx, elimination.number, "demande_seda", tmp_path / "demande.xml",
+                                    actor="archiviste").read_bytes()
     assert seda.validate(request) == [] and b"GED-DOC-%d" % civil in request
-    bordereau = ctx.blobs.verified_path(retention.export_file(ctx, elimination.number, "bordereau"))
+    bordereau = retention.export_file(ctx, elimination.number, "bordereau", tmp_path / "bordereau.pdf",
+                                      actor="archiviste")
     assert "Demandes d'actes d'état civil" in _pdf_text(bordereau)
 
     with pytest.raises(InvalidValue, match="autre personne"):
@@ -150,9 +152,11 @@ def test_retention_due_propose_visa_eliminate_with_a_hold(ctx: Context, clock: C
         assert session.scalar(select(Page).where(Page.document_id == civil)) is None
         assert session.scalar(select(ArchiveRecord).where(ArchiveRecord.document_id == civil)).status == "eliminee"
     assert civil not in [h.id for h in ctx.search.search(SearchRequest(text="acte de naissance")).hits]
-    notification = ctx.blobs.verified_path(retention.export_file(ctx, again.number, "notification_seda")).read_bytes()
+    notification = retention.export_file(ctx, again.number, "notification_seda", tmp_path / "notification.xml",
+                                         actor="archiviste").read_bytes()
     assert seda.validate(notification) == [] and b"AD44-2027-40" in notification
-    attestation = _pdf_text(ctx.blobs.verified_path(retention.export_file(ctx, again.number, "attestation")))
+    attestation = _pdf_text(retention.export_file(ctx, again.number, "attestation", tmp_path / "attestation.pdf",
+                                                  actor="archiviste"))
     assert "AD44-2027-40" in attestation and f"GED-DOC-{civil}" in attestation
     assert integrity.verify(ctx).ok
 
@@ -222,9 +226,9 @@ def test_transfer_package_and_reply(ctx: Context, clock: Clock, tmp_path: Path) 
 def test_journal_is_sealed_automatically_every_n_entries(context: Context, clock: Clock, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     assert install_demo_pki(context.settings)
-    monkeypatch.setenv("GED_ARCHIVE__SEAL_EVERY", "5")
+    monkeypatch.setenv("GED_ARCHIVE__SEAL_EVERY", "6")
     ctx = Context.open(load_settings(), clock=clock)
-    _ingest(ctx, tmp_path, "facture_fournisseur")  # 4 entries: received, processed, classified, request
+    _ingest(ctx, tmp_path, "facture_fournisseur")  # 5 entries: model, received, processed, classified, request
     with ctx.db.session() as session:
         assert session.scalar(select(Event).where(Event.kind == "journal.sealed")) is None
     _ingest(ctx, tmp_path, "signalement_eclairage")

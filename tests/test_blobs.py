@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ged.blobs import BlobCorrupted, BlobStore
+from ged.blobs import BlobDamaged, BlobStore
 
 
 @pytest.fixture
@@ -53,8 +53,12 @@ def test_damaged_blob_is_detected_on_read(store: BlobStore, tmp_path: Path) -> N
     path = store.path_for(stored.sha256)
     os.chmod(path, 0o644)
     path.write_bytes(b"tampered")
-    with pytest.raises(BlobCorrupted):
+    with pytest.raises(BlobDamaged, match="modifié"):
         store.copy_out(stored.sha256, tmp_path / "out")
+    assert list(tmp_path.glob("*out*")) == []  # no partial copy left behind
+    path.unlink()
+    with pytest.raises(BlobDamaged, match="absent du stockage"):
+        store.verified_path(stored.sha256)
 
 
 def test_crash_leftovers_are_cleared(store: BlobStore, tmp_path: Path) -> None:

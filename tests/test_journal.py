@@ -52,9 +52,12 @@ def test_inserted_entry_is_detected(filled: Context) -> None:
     with filled.db.session() as session:
         forged = journal.entry_hash(prev_hash="f" * 64, at=T0, kind="document.exported", actor="intrus",
                                     document_id=1, payload={})
-        session.add(Event(at=T0, kind="document.exported", actor="intrus", document_id=1, payload={},
-                          prev_hash="f" * 64, hash=forged))
-    assert _breaks(filled)[0].event_id == 6
+        intruder = Event(at=T0, kind="document.exported", actor="intrus", document_id=1, payload={},
+                         prev_hash="f" * 64, hash=forged)
+        session.add(intruder)
+        session.flush()
+        intruder_id = intruder.id
+    assert _breaks(filled)[0].event_id == intruder_id
 
 
 def test_reordered_entries_are_detected(filled: Context) -> None:
@@ -72,5 +75,5 @@ def test_reordered_entries_are_detected(filled: Context) -> None:
 
 def test_times_round_trip_exactly(filled: Context) -> None:
     with filled.db.session() as session:
-        event = session.get_one(Event, 1)
-        assert event.at == T0 and event.at.tzinfo is None
+        event = session.scalars(select(Event).where(Event.kind == "document.received").order_by(Event.id)).first()
+        assert event is not None and event.at == T0 and event.at.tzinfo is None

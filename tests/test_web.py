@@ -13,7 +13,7 @@ from sqlalchemy import select
 from examples.letters import by_name
 from examples.render import born_digital_pdf
 from ged.context import Context
-from ged.db.models import Event
+from ged.db.models import Document, Event, FileRole
 from ged.services import accounts
 from ged.services.ingest import IngestService
 from ged.settings import load_settings
@@ -138,3 +138,19 @@ def test_review_requests_dashboard_and_openapi(site: dict[str, object]) -> None:
     signed_out = admin.post("/deconnexion", data={"csrf": admin.get("/api/session").json()["csrf"]},
                             follow_redirects=False)
     assert signed_out.status_code == 303 and admin.get("/api/session").status_code == 401
+
+
+def test_a_damaged_file_is_refused_with_410_and_journaled(site: dict[str, object]) -> None:
+    ctx: Context = site["ctx"]  # type: ignore[assignment]
+    with ctx.db.session() as session:
+        copy = session.get_one(Document, site["urbanisme"]).file(FileRole.PDFA)
+        assert copy is not None
+        ctx.blobs.path_for(copy.sha256).unlink()
+    urba = _client(site, "urba")
+    pdf = urba.get(f"/documents/{site['urbanisme']}/pdf")
+    assert pdf.status_code == 410 and "absent du stockage" in pdf.text and not pdf.content.startswith(b"%PDF")
+    assert urba.get(f"/documents/{site['urbanisme']}/pages/1.png").status_code == 410
+    with ctx.db.session() as session:
+        incidents = [(e.payload["during"], e.actor) for e in session.scalars(
+            select(Event).where(Event.kind == "blob.incident"))]
+    assert incidents == [("téléchargement", "web:urba"), ("vignette", "web:urba")]

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
 from ged.context import Context
-from ged.errors import GedError, InvalidValue, NotFound, Unavailable
+from ged.errors import Damaged, GedError, InvalidValue, NotFound, Unavailable
 from ged.search import SearchRequest
 from ged.services import accounts, documents, indicators, requests, validation
 from ged.services import search as search_service
@@ -89,6 +89,14 @@ def create_app(ctx: Context) -> FastAPI:
             return JSONResponse({"detail": exc.message}, status_code=404)
         found = accounts.session_user(ctx, request.cookies.get(COOKIE))
         return page(request, "erreur.html", Signed(*found) if found else None, 404, message=exc.message)
+
+    @app.exception_handler(Damaged)
+    async def _damaged(request: Request, exc: Damaged) -> Response:
+        """A stored file gone or changed: 410, nothing of it served (the service journaled the incident)."""
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.message}, status_code=410)
+        found = accounts.session_user(ctx, request.cookies.get(COOKIE))
+        return page(request, "erreur.html", Signed(*found) if found else None, 410, message=exc.message)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Any) -> Response:

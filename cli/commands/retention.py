@@ -93,7 +93,6 @@ def export(
     output: Annotated[Path, typer.Option("-o", "--output", help="Fichier à écrire.")],
 ) -> None:
     """Exporter un document d'un bordereau (PDF ou message SEDA)."""
-    ctx = open_context()
-    ctx.blobs.copy_out(retention.export_file(ctx, number, kind), output)
-    ctx.close()
+    with open_context() as ctx:
+        retention.export_file(ctx, number, kind, output, actor=cli_actor())
     console.print(f"Exporté : {escape(str(output))}")

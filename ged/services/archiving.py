@@ -22,6 +22,7 @@ from archivage.retention import dua_end
 from archivage.signing import SignatureCheck, SigningError, check_signatures, keeps_pdfa, sign_pdf
 
 from .. import journal
+from ..blobs import BlobDamaged
 from ..context import Context
 from ..db.models import ArchiveRecord, Document, DocumentState, FileRole, Request, StoredFile
 from ..signing import signing_spec, validation_material
@@ -29,6 +30,8 @@ from ..taxonomy import RetentionRule
 from . import integrity
 
 ARCHIVABLE = (DocumentState.PROCESSED, DocumentState.VALIDATED)
+AUDITED = ("archive", "proposee", "en_versement")
+"""Records whose bytes the commune still answers for: a transfer awaiting the Archives' reply included."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,13 @@ def start_date(ctx: Context, session: Session, document: Document, rule: Retenti
 def archive(ctx: Context, document_ids: list[int], *, actor: str) -> list[Archived]:
     """Archive each document; one that cannot be (wrong state, no PDF/A copy) is reported, the rest go on."""
     spec = signing_spec(ctx.settings, archival=True)
-    results = [_archive_one(ctx, document_id, spec, actor=actor) for document_id in document_ids]
+    results = []
+    for document_id in document_ids:
+        try:
+            results.append(_archive_one(ctx, document_id, spec, actor=actor))
+        except BlobDamaged as exc:
+            integrity.record_incident(ctx, exc, during="archivage", actor=actor, document_id=document_id)
+            results.append(Archived(document_id, False, exc.message))
     integrity.seal_if_due(ctx, actor=actor)
     return results
 
@@ -141,7 +150,7 @@ def audit(ctx: Context, *, actor: str) -> list[RecordAudit]:
     material = validation_material(ctx.settings)
     results: list[RecordAudit] = []
     with ctx.db.session() as session:
-        records = list(session.scalars(select(ArchiveRecord).where(ArchiveRecord.status.in_(("archive", "proposee")))
+        records = list(session.scalars(select(ArchiveRecord).where(ArchiveRecord.status.in_(AUDITED))
                                        .order_by(ArchiveRecord.id)))
         for record in records:
             document = session.get_one(Document, record.document_id)

@@ -21,6 +21,7 @@ from ..context import Context
 from ..db.models import STATE_LABELS_FR, Document, DocumentState, FileRole, Request
 from ..errors import NotFound, Unavailable
 from ..signing import signing_spec
+from . import integrity
 from .accounts import Principal
 
 
@@ -121,7 +122,8 @@ def readable_file(ctx: Context, document_id: int, *, original: bool, viewer: Pri
     stored = document.file(role)
     if stored is None:
         raise Unavailable(f"le document {document_id} n'a pas de fichier « {role} »")
-    path = ctx.blobs.verified_path(stored.sha256)
+    with integrity.guarded(ctx, during="téléchargement", actor=viewer.actor, document_id=document_id):
+        path = ctx.blobs.verified_path(stored.sha256)
     _visible(ctx, document, viewer, "document.downloaded", {"role": str(role), "sha256": stored.sha256})
     return path, stored.media_type if original else "application/pdf"
 
@@ -136,7 +138,8 @@ def thumbnail(ctx: Context, document_id: int, page: int, *, viewer: Principal, w
     stored = document.file(FileRole.PDFA)
     if not viewer.may_see(document.service) or stored is None or not 1 <= page <= (document.page_count or 0):
         raise NotFound(f"page {page} du document {document_id} introuvable")
-    pdf = pypdfium2.PdfDocument(ctx.blobs.verified_path(stored.sha256))
+    with integrity.guarded(ctx, during="vignette", actor=viewer.actor, document_id=document_id):
+        pdf = pypdfium2.PdfDocument(ctx.blobs.verified_path(stored.sha256))
     try:
         sheet = pdf[page - 1]
         image = sheet.render(scale=width / sheet.get_width()).to_pil()
@@ -164,14 +167,16 @@ def export(ctx: Context, document_id: int, destination: Path, *, original: bool,
                               " exportez l'original avec --original")
         raise Unavailable(f"le document {document_id} n'a pas de fichier « {role} »")
     payload: dict[str, Any] = {"role": str(role), "sha256": stored.sha256, "destination": str(destination)}
-    if signed and role == FileRole.PDFA:
-        try:
-            sign_pdf(ctx.blobs.verified_path(stored.sha256), destination, signing_spec(ctx.settings, archival=False))
-        except SigningError as exc:
-            raise Unavailable(str(exc)) from exc
-        payload |= {"signature": "PAdES B-T", "signed_sha256": file_sha256(destination)}
-    else:
-        ctx.blobs.copy_out(stored.sha256, destination)
+    with integrity.guarded(ctx, during="export", actor=actor, document_id=document_id):
+        if signed and role == FileRole.PDFA:
+            try:
+                sign_pdf(ctx.blobs.verified_path(stored.sha256), destination,
+                         signing_spec(ctx.settings, archival=False))
+            except SigningError as exc:
+                raise Unavailable(str(exc)) from exc
+            payload |= {"signature": "PAdES B-T", "signed_sha256": file_sha256(destination)}
+        else:
+            ctx.blobs.copy_out(stored.sha256, destination)
     with ctx.db.session() as session:
         journal.append(session, "document.exported", at=ctx.clock(), actor=actor, document_id=document_id,
                        payload=payload)

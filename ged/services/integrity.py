@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -20,12 +22,34 @@ from archivage.signing import SigningError, ValidationMaterial, check_timestamp_
 
 from .. import journal, witness
 from ..anchors import SealLine
+from ..blobs import BlobDamaged
 from ..context import Context
 from ..db.models import Event
 from ..errors import NotConfigured
 from ..signing import tsa_spec, validation_material
 
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def guarded(ctx: Context, *, during: str, actor: str, document_id: int | None = None) -> Iterator[None]:
+    """Hand out stored bytes; a missing or changed blob met on the way is journaled as an incident.
+
+    The refusal itself goes on to the caller (exit 7, HTTP 410): nothing is handed out. Open it
+    outside any session of the caller: the incident is written in a transaction of its own.
+    """
+    try:
+        yield
+    except BlobDamaged as exc:
+        record_incident(ctx, exc, during=during, actor=actor, document_id=document_id)
+        raise
+
+
+def record_incident(ctx: Context, damaged: BlobDamaged, *, during: str, actor: str,
+                    document_id: int | None = None) -> None:
+    with ctx.db.session() as session:
+        journal.append(session, "blob.incident", at=ctx.clock(), actor=actor, document_id=document_id,
+                       payload={"sha256": damaged.sha256, "problem": damaged.problem, "during": during})
 
 
 @dataclass(frozen=True)
@@ -192,8 +216,7 @@ def _gaps(ctx: Context, session: Session, seals: list[SealCheck], last_id: int) 
     gap = timedelta(hours=hours)
     problems = []
     times = sorted((s.time, s.event_id) for s in seals if s.valid and s.time is not None)
-    first = session.scalar(select(func.min(Event.at)))
-    previous = first
+    previous: datetime | None = None  # between seals, the TSA's times; before the first, the journal's own
     for when, event_id in times:
         if previous is not None and when - previous > gap:
             problems.append(journal.ChainBreak(event_id, f"sceau {event_id} posé {when - previous} après le "

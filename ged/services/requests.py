@@ -28,6 +28,7 @@ from ..db.models import STATUS_LABELS_FR, Document, FileRole, Request, RequestCo
 from ..db.session import insert_now
 from ..errors import InvalidValue, NotFound, Unavailable
 from ..taxonomy import DelaySettings, TypeSettings
+from . import integrity
 from .accounts import Principal
 
 REQUESTER_FIELDS = ("demandeur_nom", "responsable_nom", "association", "fournisseur", "expediteur")
@@ -306,7 +307,10 @@ def export_acknowledgement(ctx: Context, number: str, destination: Path, *, emai
         stored = next((f for d in request.documents for f in d.files if f.role == role), None)
         if stored is None:
             raise Unavailable(f"la demande {request.number} n'a pas d'accusé de réception")
-        ctx.blobs.copy_out(stored.sha256, destination)
+        request_id, sha256, document_id = request.id, stored.sha256, stored.document_id
+    with integrity.guarded(ctx, during="export de l'accusé de réception", actor=actor, document_id=document_id):
+        ctx.blobs.copy_out(sha256, destination)
+    with ctx.db.session() as session:
         journal.append(session, "request.acknowledgement_exported", at=ctx.clock(), actor=actor,
-                       request_id=request.id, payload={"role": str(role), "destination": str(destination)})
+                       request_id=request_id, payload={"role": str(role), "destination": str(destination)})
     return destination

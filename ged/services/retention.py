@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -237,11 +238,14 @@ def lists(ctx: Context) -> list[dict[str, Any]]:
                                          .order_by(EliminationList.id))]
 
 
-def export_file(ctx: Context, number: str, kind: str) -> str:
-    """The SHA-256 of one of the list's documents (bordereau, demande_seda, attestation, notification_seda)."""
+def export_file(ctx: Context, number: str, kind: str, destination: Path, *, actor: str) -> Path:
+    """Copy one of the list's documents (bordereau, demande_seda, attestation, notification_seda) out."""
     with ctx.db.session() as session:
         elimination = _get(session, number)
         if kind not in elimination.files:
             raise NotFound(f"la liste {number} n'a pas de « {kind} » (disponibles : {', '.join(elimination.files)})")
-        return str(elimination.files[kind])
+        sha256 = str(elimination.files[kind])
+    with integrity.guarded(ctx, during=f"export de la liste {number}", actor=actor):
+        ctx.blobs.copy_out(sha256, destination)
+    return destination
 

@@ -9,6 +9,7 @@ from archivage.pki import create_demo_pki
 
 from ..context import Context
 from ..settings import CONFIG_FILE_NAME, DEFAULT_CONFIG_TOML, Settings, load_settings
+from . import fixity
 
 
 def init_home(home: Path, *, before_training: Callable[[], None] | None = None) -> tuple[Settings, bool]:
@@ -29,6 +30,7 @@ def init_home(home: Path, *, before_training: Callable[[], None] | None = None) 
     if not context.classifier.model_path.exists() and before_training is not None:
         before_training()
     context.classifier.prepare()
+    fixity.record_model(context, actor="init")
     context.close()
     return settings, written
 

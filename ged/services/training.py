@@ -25,6 +25,7 @@ from .. import journal
 from ..classification import DEFAULT_SEED, Classifier, training_corpus
 from ..context import Context
 from ..db.models import Document, DocumentState
+from . import fixity
 
 _VALIDATED = (DocumentState.VALIDATED, DocumentState.ARCHIVED, DocumentState.TRANSFERRED)
 _VALIDATED_WEIGHT = 3
@@ -65,7 +66,8 @@ def train(ctx: Context, *, actor: str) -> Trained:
     model = classifiers.train_model(texts, labels, seed=DEFAULT_SEED, info=info)
     ctx.classifier.replace_model(model)
     with ctx.db.session() as session:
-        journal.append(session, "classifier.trained", at=ctx.clock(), actor=actor, payload=info)
+        journal.append(session, "classifier.trained", at=ctx.clock(), actor=actor,
+                       payload=info | {"model_sha256": fixity.model_fingerprint(ctx)})
     return Trained(len(generated), len(validated), held_out, info)
 
 

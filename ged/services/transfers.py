@@ -18,9 +18,11 @@ from sqlalchemy.orm import selectinload
 from archivage import seda
 
 from .. import journal
+from ..blobs import BlobDamaged
 from ..context import Context
 from ..db.models import ArchiveRecord, Document, DocumentState, FileRole, Transfer
-from ..errors import InvalidValue, NotFound
+from ..errors import Damaged, InvalidValue, NotFound
+from . import integrity
 from .retention import releasable, unit_id
 
 ACCEPTED = ("OK", "000")
@@ -67,6 +69,18 @@ def _units(ctx: Context, records: list[ArchiveRecord]) -> tuple[list[seda.Transf
     return units, members
 
 
+def _refuse_damaged(ctx: Context, members: list[tuple[str, str]], *, actor: str) -> None:
+    """Every file of the package checked before a byte is written; each damaged one journaled."""
+    damaged = [(uri, BlobDamaged(sha256, problem)) for uri, sha256 in members
+               if (problem := ctx.blobs.check(sha256)) is not None]
+    for _, error in damaged:
+        integrity.record_incident(ctx, error, during="préparation d'un versement", actor=actor)
+    if damaged:
+        listed = "; ".join(f"{uri} {error.problem}" for uri, error in damaged)
+        raise Damaged(f"versement refusé, {len(damaged)} fichier(s) endommagé(s) : {listed} ; incident journalisé, "
+                      "lancez ged audit fixity")
+
+
 def send(ctx: Context, destination: Path, *, actor: str, include_triage: bool = False) -> Sent:
     """Package every due record to keep (C, and T with ``include_triage``) that is not held."""
     today = ctx.clock().date()
@@ -81,19 +95,21 @@ def send(ctx: Context, destination: Path, *, actor: str, include_triage: bool = 
     now = ctx.clock()
     number = f"VERS-{now.year}-{count + 1:04d}"
     units, members = _units(ctx, records)
+    _refuse_damaged(ctx, members, actor=actor)
     manifest = seda.archive_transfer(
         identifier=number, at=now, comment=f"Versement {number} de {ctx.settings.commune.name}", units=units,
         archival_agency=seda.Party(ctx.settings.archive.archival_agency),
         transferring_agency=seda.Party(ctx.settings.commune.identifier),
         originating_agency=seda.Party(ctx.settings.commune.identifier))
-    with tempfile.TemporaryDirectory(prefix="ged-versement-") as folder:
+    with (tempfile.TemporaryDirectory(prefix="ged-versement-") as folder,
+          integrity.guarded(ctx, during=f"versement {number}", actor=actor)):
         package = Path(folder) / f"{number}.zip"
         with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("manifest.xml", manifest)
             for uri, sha256 in members:
                 archive.write(ctx.blobs.verified_path(sha256), uri)
         stored = ctx.blobs.put(package)
-    ctx.blobs.copy_out(stored.sha256, destination)
+    ctx.blobs.copy_out(stored.sha256, destination)  # whole or not at all: never a partial package
     with ctx.db.session() as session:
         transfer = Transfer(number=number, status="envoye", created_by=actor, created_at=now,
                             package_sha256=stored.sha256)
