@@ -91,7 +91,7 @@ class Anchors:
 
     def append_seal(self, line: SealLine) -> list[str]:
         """Append a seal to the log and to each copy, fsynced; the copies that failed, said in French."""
-        text = json.dumps(asdict(line), sort_keys=True) + "\n"
+        text = line_text(line) + "\n"
         failures: list[str] = []
         with self._locked():
             for target in [self.seal_log, *self.copies]:
@@ -110,6 +110,11 @@ class Anchors:
         except FileNotFoundError:
             return []
         return [SealLine(**json.loads(line)) for line in lines if line.strip()]
+
+
+def line_text(line: SealLine) -> str:
+    """A seal as one line of the seal log."""
+    return json.dumps(asdict(line), sort_keys=True)
 
 
 def _append_durably(path: Path, text: str) -> None:

@@ -199,13 +199,29 @@ def simple(run: Run, spec: d.Simple) -> None:
         run.counts["anomalies"] += sum(not r.ok for r in results)
     elif spec.action == "reindexer":
         run.counts["indexes"] += indexing.reindex_all(run.ctx)
-    elif spec.action == "sceller_journal":
-        integrity.seal(run.ctx, actor=run.actor)
-        run.counts["sceaux"] += 1
     elif spec.action == "controle_fichiers":
         checked = fixity.check_share(run.ctx, run.ctx.clock().date(), actor=run.actor)
         run.counts["fichiers"] += checked.checked
         run.counts["anomalies"] += len(checked.damaged) + len(checked.artefacts)
+
+
+def seal(run: Run, spec: d.Seal) -> None:
+    """Seal the journal; mail the seal to the archivist, so that a copy of the log lives in another system."""
+    if run.dry_run:
+        run.counts["simule"] += 1
+        return
+    sealed = integrity.seal(run.ctx, actor=run.actor)
+    run.counts["sceaux"] += 1
+    if not spec.to:
+        return
+    body = "\n".join(["Bonjour,", "", f"Le journal de la GED a été scellé jusqu'à l'entrée {sealed.head_id} "
+                       f"({sealed.line.entries} entrées). Conservez ce courriel : il permet de prouver que le "
+                       "journal n'a pas été réécrit depuis (docs/evidence.md).", "",
+                       "Ligne du registre des sceaux :", sealed.log_text(), "", "— GED de "
+                       + run.ctx.settings.commune.name])
+    key = f"sceau:{sealed.event_id}"
+    if run.deliver(key, lambda: _mail(run, spec.to, f"[GED] Sceau du journal n° {sealed.event_id}", body, key)):
+        run.counts["courriels"] += 1
 
 
 def mailbox(run: Run, spec: d.Mailbox) -> None:
@@ -216,5 +232,5 @@ def mailbox(run: Run, spec: d.Mailbox) -> None:
 
 REGISTRY: dict[type[Any], Callable[[Run, Any], None]] = {
     d.Notify: notify, d.Digest: digest, d.Export: export, d.Webhook: webhook, d.Route: route,
-    d.SetStatus: set_status, d.Simple: simple, d.Mailbox: mailbox,
+    d.SetStatus: set_status, d.Simple: simple, d.Seal: seal, d.Mailbox: mailbox,
 }

@@ -105,8 +105,13 @@ class SetStatus(_Strict):
 
 
 class Simple(_Strict):
-    action: Literal["retention_echeances", "retention_proposer", "audit_archives", "reindexer", "sceller_journal",
-                    "controle_fichiers"]
+    action: Literal["retention_echeances", "retention_proposer", "audit_archives", "reindexer", "controle_fichiers"]
+
+
+class Seal(_Strict):
+    action: Literal["sceller_journal"]
+    to: list[str] = Field(default_factory=list)
+    """Addresses that receive each seal as the seal log writes it: one more copy out of the installation."""
 
 
 class Mailbox(_Strict):
@@ -126,7 +131,7 @@ class Mailbox(_Strict):
     service: str | None = None
 
 
-ActionSpec = Annotated[Notify | Digest | Export | Webhook | Route | SetStatus | Simple | Mailbox,
+ActionSpec = Annotated[Notify | Digest | Export | Webhook | Route | SetStatus | Simple | Seal | Mailbox,
                        Field(discriminator="action")]
 
 

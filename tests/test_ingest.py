@@ -125,7 +125,7 @@ def test_file_over_the_size_limit_is_kept_in_quarantine_only(context: Context, s
     assert report.document_id is None
     [copy] = [p for p in context.settings.quarantine_path.iterdir() if p.name.endswith(".pdf")]
     assert copy.read_bytes() == source.read_bytes() and copy.name.startswith(_sha(source)[:12])
-    assert _events(context) == ["document.refused"]
+    assert _events(context)[1:] == ["document.refused"]  # after the model installed by init
 
 
 def test_a_crash_after_storing_is_resumed_without_duplicates(context: Context, samples: Path,

@@ -21,6 +21,7 @@ from ged.context import Context
 from ged.db.models import Document, EliminationList
 from ged.services import automation, requests
 from ged.services.ingest import IngestService
+from ged.services.setup import install_demo_pki
 from ged.settings import load_settings
 from robots.definitions import load_robot, load_robots
 from robots.runner import Scheduler, run_robot
@@ -200,6 +201,22 @@ def test_monthly_retention_proposal(ctx: Context, clock: Clock) -> None:
     assert result.outcome == "ok" and result.counts["proposes"] == 0  # nothing archived yet: no empty list
     with ctx.db.session() as session:
         assert session.scalar(select(EliminationList)) is None
+
+
+def test_hourly_seal_is_mailed_to_the_archivist(ctx: Context, clock: Clock, smtp: SmtpServer,
+                                                 tmp_path: Path) -> None:
+    assert install_demo_pki(ctx.settings)
+    sealing = Context.open(load_settings(), clock=clock)
+    _ingest(sealing, tmp_path, "facture_fournisseur")
+    _robot(sealing, "sceau", '[trigger]\ninterval_minutes = 60\n[[actions]]\naction = "sceller_journal"\n'
+                             'to = ["archives@mairie.example.fr"]\n')
+    result = run_robot(sealing, load_robot(sealing.settings.robots_path / "sceau.toml"), trigger="manuel")
+    assert result.outcome == "ok" and result.counts["sceaux"] == 1 and result.counts["courriels"] == 1
+    [message] = smtp.messages
+    logged = sealing.anchors.seal_log.read_text().strip()
+    assert message["To"] == "archives@mairie.example.fr" and "Sceau du journal" in message["Subject"]
+    assert logged in message.get_content()  # the archivist's mailbox holds the seal log's very line
+    sealing.close()
 
 
 def _append(server: DovecotServer, message: EmailMessage) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from archivage.signing import SigningError, ValidationMaterial, check_timestamp_token, timestamp_token
 
 from .. import journal, witness
-from ..anchors import SealLine
+from ..anchors import SealLine, line_text
 from ..blobs import BlobDamaged
 from ..context import Context
 from ..db.models import Event
@@ -54,11 +54,21 @@ def record_incident(ctx: Context, damaged: BlobDamaged, *, during: str, actor: s
 
 @dataclass(frozen=True)
 class Seal:
-    event_id: int
-    head_id: int
-    head_hash: str
+    line: SealLine
     warnings: list[str] = field(default_factory=list)
     """Copies of the seal log that could not be written (the seal itself holds)."""
+
+    @property
+    def event_id(self) -> int:
+        return self.line.seal_id
+
+    @property
+    def head_id(self) -> int:
+        return self.line.head_id
+
+    def log_text(self) -> str:
+        """The seal as the seal log holds it (one JSON line)."""
+        return line_text(self.line)
 
 
 def seal(ctx: Context, *, actor: str) -> Seal:
@@ -80,7 +90,7 @@ def seal(ctx: Context, *, actor: str) -> Seal:
     warnings = ctx.anchors.append_seal(line)
     for warning in warnings:
         log.warning(warning)
-    return Seal(line.seal_id, line.head_id, line.head_hash, warnings)
+    return Seal(line, warnings)
 
 
 def seal_if_due(ctx: Context, *, actor: str) -> Seal | None:
