@@ -18,6 +18,7 @@ from typing import Any
 
 from .base import FACET_FIELDS, IndexedDocument, SearchHit, SearchRequest, SearchResult
 from .query import Clause, parse
+from .snippets import fold
 
 ELISIONS = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
 ANALYSIS = {
@@ -148,6 +149,8 @@ class ElasticEngine:
     def _clause(clause: Clause) -> dict[str, Any]:
         if clause.phrase:
             return {"match_phrase": {"text": {"query": clause.text}}}
+        if clause.text.endswith("*") and len(clause.text) > 1:  # typed as a prefix: lampad*
+            return {"prefix": {"text.plain": {"value": fold(clause.text[:-1])}}}
         return {"bool": {"should": [
             {"match": {"text": {"query": clause.text, "zero_terms_query": "all"}}},
             {"match": {"text.plain": {"query": clause.text, "fuzziness": "AUTO", "prefix_length": 1,
@@ -197,7 +200,9 @@ class ElasticEngine:
     def _hit(raw: dict[str, Any], by_date: bool) -> SearchHit:
         source = raw["_source"]
         highlights = raw.get("highlight", {})
-        fragments = highlights.get("text") or highlights.get("text.plain")
+        # The stemmed field marks "lampadaires" for "lampadaire", the folded one OCR-damaged words: the richer wins.
+        fragments = max((highlights.get("text") or [], highlights.get("text.plain") or []),
+                        key=lambda found: found[0].count("<mark>") if found else -1)
         if fragments:
             # The token "l'éclairage" is marked whole; the embedded engine marks the word: agree on that.
             snippet = _ELIDED_MARK.sub(r"\1<mark>", " ".join(fragments[0].split()))

@@ -9,23 +9,25 @@ misreadings ("signalernent") differently from the real word ("signalement").
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 
 import tantivy
 
 from .base import FACET_FIELDS, IndexedDocument, SearchHit, SearchRequest, SearchResult
 from .query import Clause, fuzziness, parse
-from .snippets import make_snippet
+from .snippets import WIDTH, Terms, around_first_match, mark
 
 STEMMED, FOLDED = "fr_stem_fold", "fr_fold"
 # Elided articles and conjunctions the tokenizer splits off ("l'éclairage" → "l", "éclairage").
 ELISIONS = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
 _WRITER_HEAP = 64_000_000
 _LOCK_RETRIES = 50
+_FEW = 10
+"""Fewer hits than this, and the words are searched again with fuzzy expansion (OCR damage)."""
 
 
 def _analyzer(*, stem: bool) -> tantivy.TextAnalyzer:
@@ -129,7 +131,14 @@ class EmbeddedEngine:
         self._index.reload()
 
     # -- reading ---------------------------------------------------------------------------
-    def _term(self, word: str) -> tantivy.Query | None:
+    def _known(self, searcher: tantivy.Searcher, stems: list[str], folds: list[str]) -> bool:
+        """Whether the index holds the word as typed (stemmed or folded): then no fuzzy expansion is needed."""
+        return any(searcher.doc_freq("text", stem) for stem in stems) or \
+            any(searcher.doc_freq("plain", fold) for fold in folds)
+
+    def _term(self, word: str, searcher: tantivy.Searcher, *, fuzzy: bool) -> tantivy.Query | None:
+        if word.endswith("*") and len(word) > 1:
+            return self._prefix(word[:-1])
         stems, folds = self._stem.analyze(word), self._fold.analyze(word)
         if not stems and not folds:
             return None  # a stop word
@@ -138,12 +147,19 @@ class EmbeddedEngine:
             for field in ("text", "title"):
                 alternatives.append((tantivy.Occur.Should, tantivy.Query.boost_query(
                     tantivy.Query.term_query(self.schema, field, stem), 2.0)))
+        expand = fuzzy or not self._known(searcher, stems, folds)
         for fold in folds:
             alternatives.append((tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "plain", fold)))
-            if fuzziness(fold):
+            if expand and fuzziness(fold):
                 alternatives.append((tantivy.Occur.Should, tantivy.Query.boost_query(
                     tantivy.Query.fuzzy_term_query(self.schema, "plain", fold, distance=fuzziness(fold)), 0.3)))
         return tantivy.Query.boolean_query(alternatives)
+
+    def _prefix(self, typed: str) -> tantivy.Query | None:
+        folds = self._fold.analyze(typed)
+        if not folds:
+            return None
+        return tantivy.Query.regex_query(self.schema, "plain", re.escape(folds[0]) + ".*")
 
     def _phrase(self, words: str) -> tantivy.Query | None:
         escaped = words.replace("\\", " ").replace('"', " ")
@@ -151,10 +167,11 @@ class EmbeddedEngine:
             return None
         return self._index.parse_query(f'"{escaped}"', ["text"])
 
-    def _clauses(self, clauses: list[Clause]) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    def _clauses(self, clauses: list[Clause], searcher: tantivy.Searcher, *,
+                 fuzzy: bool) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         built: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for clause in clauses:
-            query = self._phrase(clause.text) if clause.phrase else self._term(clause.text)
+            query = self._phrase(clause.text) if clause.phrase else self._term(clause.text, searcher, fuzzy=fuzzy)
             if query is not None:
                 built.append((tantivy.Occur.MustNot if clause.excluded else tantivy.Occur.Must, query))
         return built
@@ -176,35 +193,52 @@ class EmbeddedEngine:
                 request.received_to.replace(tzinfo=UTC) if request.received_to else None)))
         return filters
 
-    def _query(self, request: SearchRequest) -> tuple[tantivy.Query, list[str]]:
-        clauses = parse(request.text)
-        parts = self._clauses(clauses) + self._filters(request)
+    def _query(self, request: SearchRequest, searcher: tantivy.Searcher, *, fuzzy: bool) -> tantivy.Query:
+        parts = self._clauses(parse(request.text), searcher, fuzzy=fuzzy) + self._filters(request)
         if not any(occur == tantivy.Occur.Must for occur, _ in parts):
             parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        terms = [t for c in clauses if not c.excluded for t in self._fold.analyze(c.text)]
-        return tantivy.Query.boolean_query(parts), terms
+        return tantivy.Query.boolean_query(parts)
+
+    def _terms(self, request: SearchRequest) -> Terms:
+        """The folded words and prefixes of the query, for marking what the snippet generator cannot see."""
+        wanted = [c.text for c in parse(request.text) if not c.excluded]
+        words = [t for w in wanted if not w.endswith("*") for t in self._fold.analyze(w)]
+        prefixes = [t for w in wanted if w.endswith("*") for t in self._fold.analyze(w[:-1])[:1]]
+        return Terms(words, prefixes)
 
     def search(self, request: SearchRequest) -> SearchResult:
-        query, terms = self._query(request)
+        """Exact and stemmed terms first (fuzzy only for words the index does not hold); a second,
+        fuzzy pass when that finds fewer than a page of hits."""
         searcher = self._index.searcher()
         by_date = request.sort == "date"
+        query = self._query(request, searcher, fuzzy=False)
         result = searcher.search(query, limit=request.limit, offset=request.offset, count=True,
                                  order_by_field="received_at" if by_date else None)
-        analyse = lru_cache(maxsize=20_000)(self._fold.analyze)
-        hits = [self._hit(searcher.doc(address), 0.0 if by_date else float(score), terms, analyse)
+        if (result.count or 0) < _FEW and request.text.strip():
+            fuzzy = self._query(request, searcher, fuzzy=True)
+            again = searcher.search(fuzzy, limit=request.limit, offset=request.offset, count=True,
+                                    order_by_field="received_at" if by_date else None)
+            if (again.count or 0) > (result.count or 0):
+                query, result = fuzzy, again
+        snippets = tantivy.SnippetGenerator.create(searcher, query, self.schema, "text")
+        snippets.set_max_num_chars(WIDTH)
+        terms = self._terms(request)
+        hits = [self._hit(searcher.doc(address), 0.0 if by_date else float(score), snippets, terms)
                 for score, address in result.hits]
         return SearchResult(total=result.count or 0, hits=hits, facets=self._facets(searcher, query))
 
-    def _hit(self, doc: tantivy.Document, score: float, terms: list[str],
-             analyse: Callable[[str], list[str]]) -> SearchHit:
+    def _hit(self, doc: tantivy.Document, score: float, snippets: tantivy.SnippetGenerator, terms: Terms) -> SearchHit:
         def value(name: str) -> str | None:
             found = doc.get_first(name)
             return found or None
 
+        snippet = snippets.snippet_from_doc(doc)
+        ranges = [(r.start, r.end) for r in snippet.highlighted()]
         received = doc.get_first("received_at")
         return SearchHit(
             id=int(doc.get_first("id")), score=round(score, 4), title=value("title") or "",
-            snippet=make_snippet(value("text") or "", terms, analyse, fuzziness),
+            snippet=mark(snippet.fragment(), ranges, terms) if ranges else around_first_match(value("text") or "",
+                                                                                             terms),
             doc_type=value("doc_type"), service=value("service"), state=value("state") or "",
             received_at=received.replace(tzinfo=None) if isinstance(received, datetime) else received,
         )

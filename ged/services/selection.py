@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..context import Context
 from ..db.models import Document, Request
 from ..search import SearchRequest
+from ..search.query import typed_filters
 
 
 @dataclass(frozen=True)
@@ -96,4 +97,4 @@ def requests_of(ctx: Context, criteria: Criteria, *, numbers: list[str] | None =
 def _matching_search(ctx: Context, query: str | None) -> set[int] | None:
     if not query:
         return None
-    return {hit.id for hit in ctx.search.search(SearchRequest(text=query, limit=10_000)).hits}
+    return {hit.id for hit in ctx.search.search(typed_filters(SearchRequest(text=query, limit=10_000))).hits}

@@ -128,3 +128,31 @@ def test_delete_and_full_reindex(indexed: SearchEngine) -> None:
 
 def test_stop_words_only_query_matches_everything(indexed: SearchEngine) -> None:
     assert indexed.search(SearchRequest(text="de la")).total == 6
+
+
+def test_prefix_queries(indexed: SearchEngine) -> None:
+    assert ids(indexed, text="lampad*") == [1]
+    assert sorted(ids(indexed, text="éclair*")) == [1, 6]
+    [hit] = indexed.search(SearchRequest(text="lampad*")).hits
+    assert "<mark>lampadaires</mark>" in hit.snippet
+
+
+def test_fuzzy_expansion_only_when_the_exact_words_find_little(indexed: SearchEngine) -> None:
+    assert 5 in ids(indexed, text="candelabre")  # found as typed (accent folded)
+    assert set(ids(indexed, text="eclairaje")) >= {1, 5, 6}  # a word the index does not hold: fuzzy
+    damaged = indexed.search(SearchRequest(text="eclalrage", doc_types=frozenset({"voirie"}))).hits
+    assert [h.id for h in damaged][0] == 5 and "<mark>eclalrage</mark>" in damaged[0].snippet
+
+
+def test_ocr_damaged_words_are_highlighted(indexed: SearchEngine) -> None:
+    [hit] = indexed.search(SearchRequest(text="signalement panne", doc_types=frozenset({"voirie"}),
+                                         states=frozenset({"needs_review"}))).hits
+    assert "<mark>Signalernent</mark>" in hit.snippet and "<mark>panne</mark>" in hit.snippet
+
+
+def test_facet_counts_under_permissions(indexed: SearchEngine) -> None:
+    facets = indexed.search(SearchRequest(text="éclairage", allowed_services=frozenset({"accueil"}))).facets
+    assert facets["service"] == {"accueil": 1} and facets["doc_type"] == {"autre": 1}
+    everything = indexed.search(SearchRequest(allowed_services=frozenset({"technique", "finances"}))).facets
+    assert everything["doc_type"] == {"voirie": 2, "facture": 1} and everything["state"] == {
+        "processed": 1, "needs_review": 1, "validated": 1}
