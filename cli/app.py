@@ -9,30 +9,43 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-_COMMANDS: dict[str, tuple[str, str, bool]] = {
-    # name on the command line: (module under cli.commands, attribute, is a group of subcommands)
-    "init": ("init", "init", False),
-    "ingest": ("ingest", "ingest", False),
-    "search": ("search", "app", True),
-    "show": ("documents", "show", False),
-    "export": ("documents", "export", False),
-    "watch": ("watch", "watch", False),
-    "status": ("watch", "status", False),
-    "worker": ("watch", "worker", False),
-    "separator": ("separator", "app", True),
-    "requests": ("requests", "app", True),
-    "doc": ("doc", "app", True),
-    "classify": ("classify", "app", True),
-    "archive": ("archive", "app", True),
-    "retention": ("retention", "app", True),
-    "hold": ("hold", "app", True),
-    "streets": ("streets", "app", True),
-    "journal": ("journal", "app", True),
-    "audit": ("audit", "app", True),
-    "robots": ("robots", "app", True),
-    "daemon": ("robots", "daemon", False),
-    "serve": ("web", "serve", False),
-    "users": ("web", "users_app", True),
+_COMMANDS: dict[str, tuple[str, str, bool, str]] = {
+    # name on the command line: (module under cli.commands, attribute, is a group of subcommands,
+    # its line in ``ged --help``, which lists every command without importing them; a test keeps
+    # each line equal to the command's own help)
+    "init": ("init", "init", False,
+             "Créer le dossier de la GED (GED_HOME, par défaut ./ged-data) et sa configuration ged.toml."),
+    "ingest": ("ingest", "ingest", False,
+               "Intégrer des fichiers et dossiers : stockage, OCR, copie PDF/A, indexation."),
+    "search": ("search", "app", True, "Rechercher dans le texte des documents (ou « ged search reindex »)."),
+    "show": ("documents", "show", False,
+             "Afficher un document : métadonnées, états, fichiers, pages, historique et texte."),
+    "export": ("documents", "export", False, "Exporter la copie PDF/A (signée ou non) ou l'original d'un document."),
+    "watch": ("watch", "watch", False,
+              "Surveiller les dossiers de numérisation : chaque fichier complet est intégré puis classé."),
+    "status": ("watch", "status", False, "État du service courrier : en attente, traités aujourd'hui, quarantaine, "
+               "à vérifier ; file des workers."),
+    "worker": ("watch", "worker", False, "Worker de traitement (plusieurs machines) : prend les documents en file et "
+               "les traite, jusqu'à SIGTERM."),
+    "separator": ("separator", "app", True, "Feuilles de séparation pour les lots numérisés."),
+    "requests": ("requests", "app", True, "Demandes des usagers : suivi, échéances, attribution."),
+    "doc": ("doc", "app", True, "Vérification des documents par les agents."),
+    "classify": ("classify", "app", True, "Classement automatique : entraînement et évaluation du modèle."),
+    "archive": ("archive", "app", True,
+                "Archivage électronique : signature, empreintes, durée de conservation, audit."),
+    "retention": ("retention", "app", True,
+                  "Sort final des archives : échéances, bordereaux d'élimination, visa, élimination."),
+    "hold": ("hold", "app", True, "Gels (conservation pour motif juridique) : ni élimination ni versement."),
+    "streets": ("streets", "app", True, "Voies de la commune (extrait de la Base Adresse Nationale)."),
+    "journal": ("journal", "app", True, "Journal des événements : vérification du chaînage et scellement horodaté."),
+    "audit": ("audit", "app", True,
+              "Audit : intégrité de tous les fichiers stockés, rapport d'audit pour les Archives."),
+    "robots": ("robots", "app", True,
+               "Robots : tâches planifiées ou déclenchées par des événements (GED_HOME/robots/*.toml)."),
+    "daemon": ("robots", "daemon", False,
+               "Surveillance des dossiers et robots ensemble (installation sur une seule machine)."),
+    "serve": ("web", "serve", False, "Lancer l'interface web des agents (derrière un proxy HTTPS en production)."),
+    "users": ("web", "users_app", True, "Comptes locaux de l'interface web (rôles et services)."),
 }
 """Every command, in the order ``ged --help`` lists them."""
 
@@ -42,10 +55,11 @@ def _no_options() -> None:
 
 
 def build_app(argv: list[str]) -> Any:
-    """The application with every command, or only the one named on the command line.
+    """The application with the command named on the command line, or the list of every command.
 
     Each command module imports its own services (signing, SEDA, the web stack...); loading all
-    of them cost ``ged ingest`` half a second of start-up, paid again by every robot run.
+    of them cost ``ged ingest`` half a second of start-up, paid again by every robot run, and
+    ``ged --help`` a whole second.
     """
     import importlib
 
@@ -63,8 +77,11 @@ def build_app(argv: list[str]) -> Any:
     # otherwise run that command directly and refuse its name as an extra argument.
     app.callback()(_no_options)
     named = argv[0] if argv and argv[0] in _COMMANDS else None
-    for name, (module_name, attribute, group) in _COMMANDS.items():
-        if named is not None and name != named:
+    for name, (module_name, attribute, group, summary) in _COMMANDS.items():
+        if named is None:  # the list of commands only: each is imported when it is run
+            app.command(name, help=summary)(_no_options)
+            continue
+        if name != named:
             continue
         target = getattr(importlib.import_module(f"cli.commands.{module_name}"), attribute)
         if group:

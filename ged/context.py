@@ -1,23 +1,30 @@
-"""The opened installation: settings, database, blob store and search engine, built once."""
+"""The opened installation: settings, database, blob store and search engine, each built when first used.
+
+Nothing is imported or opened before it is needed: ``ged search`` reads the index without
+loading the database layer, the OCR leaf or the classifier (≈ 0.6 CPU-s of imports), and the
+database is brought to the newest schema the first time a command touches it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from ocr import Limits, OcrOptions
-
-from . import journal, witness
-from .anchors import Anchors
-from .blobs import BlobStore
-from .classification import Classifier
 from .clock import Clock, utc_now
-from .db import Database
 from .errors import NotInitialised
-from .search import SearchEngine, open_engine
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ocr import OcrOptions
+
+    from .anchors import Anchors
+    from .blobs import BlobStore
+    from .classification import Classifier
+    from .db import Database
+    from .search import SearchEngine
 
 
 @dataclass
@@ -31,13 +38,16 @@ class Context:
             raise NotInitialised(
                 f"aucune GED dans {settings.home} : lancez « ged init » ou définissez GED_HOME"
             )
-        context = cls(settings, clock)
-        context.db.migrate()
-        return context
+        return cls(settings, clock)
 
     @cached_property
     def db(self) -> Database:
+        """The database at the newest schema, its journal anchored and its witnessed rows watched."""
+        from . import journal, witness
+        from .db import Database
+
         database = Database(self.settings.db_url)
+        database.migrate()
         witness.watch(database, self.clock)
         database.listen("after_commit", self._anchor_head)
         database.listen("after_rollback", journal.forget_uncommitted)
@@ -45,28 +55,40 @@ class Context:
 
     @cached_property
     def anchors(self) -> Anchors:
+        from .anchors import Anchors
+
         copies = [self.settings.resolve(p) for p in self.settings.journal.seal_log_copies]
         return Anchors(self.settings.anchor_path, copies)
 
     def _anchor_head(self, session: Session) -> None:
+        from . import journal
+
         head = journal.committed_head(session)
         if head is not None:
             self.anchors.record_head(*head)
 
     @cached_property
     def blobs(self) -> BlobStore:
+        from .blobs import BlobStore
+
         return BlobStore(self.settings.blobs_path)
 
     @cached_property
     def search(self) -> SearchEngine:
+        from .search import open_engine
+
         return open_engine(self.settings)
 
     @cached_property
     def classifier(self) -> Classifier:
+        from .classification import Classifier
+
         return Classifier(self.settings)
 
     @cached_property
     def ocr_options(self) -> OcrOptions:
+        from ocr import Limits, OcrOptions
+
         ocr, limits = self.settings.ocr, self.settings.limits
         return OcrOptions(
             languages=ocr.languages, dpi=ocr.dpi, timeout_seconds=ocr.timeout_seconds,

@@ -7,18 +7,16 @@ whole installation moves with its folder.
 
 from __future__ import annotations
 
+import json
 import os
+import tomllib
+from collections.abc import Mapping
+from contextlib import suppress
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .taxonomy import (
     DEFAULT_RETENTION,
@@ -211,10 +209,10 @@ class WebSettings(BaseModel):
     """Cookies only over HTTPS (a reverse proxy terminates TLS); false only for a test on loopback."""
 
 
-class Settings(BaseSettings):
-    """Everything configurable, in one place."""
+class Settings(BaseModel):
+    """Everything configurable, in one place (read by ``load_settings``)."""
 
-    model_config = SettingsConfigDict(env_prefix="GED_", env_nested_delimiter="__", extra="forbid")
+    model_config = ConfigDict(extra="forbid", validate_default=True)
 
     home: Path = Field(default_factory=default_home)
     database_url: str | None = None
@@ -264,19 +262,6 @@ class Settings(BaseSettings):
                 raise ValueError(f"types.{code}.service : service « {doc_type.service} » absent de [services]")
         return self
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        home = Path(init_settings.init_kwargs.get("home") or os.environ.get("GED_HOME", "ged-data"))  # type: ignore[attr-defined]
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=home / CONFIG_FILE_NAME)
-        return (init_settings, env_settings, toml)
-
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'ged.sqlite3'}"
@@ -321,9 +306,52 @@ class Settings(BaseSettings):
         return self.resolve(value if value is not None else Path(default))
 
 
+def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            _deep_merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """``GED_OCR__LANGUAGES=fra`` → ``{"ocr": {"languages": "fra"}}``; lists and tables are given as JSON.
+
+    Only names of top-level settings are read: ``GED_TEST_…`` and the like belong to others.
+    """
+    found: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.upper().startswith("GED_"):
+            continue
+        path = name[4:].lower().split("__")
+        if path[0] not in Settings.model_fields:
+            continue
+        value: Any = raw
+        if raw.lstrip()[:1] in ("[", "{"):
+            with suppress(ValueError):
+                value = json.loads(raw)
+        target = found
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target[path[-1]] = value
+    return found
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Read the configuration as it is now (file and environment)."""
-    return Settings(**overrides)
+    """Read the configuration as it is now: ``<home>/ged.toml``, then ``GED_*`` variables, then ``overrides``.
+
+    A small reader of our own rather than pydantic-settings, whose import alone cost 0.1–0.3 CPU-s
+    at the start of every command (``ged search`` has a budget of 0.3 CPU-s in all).
+    """
+    home = Path(overrides.get("home") or os.environ.get("GED_HOME", "ged-data"))
+    try:
+        values: dict[str, Any] = tomllib.loads((home / CONFIG_FILE_NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        values = {}
+    _deep_merge(values, _from_environment(os.environ))
+    _deep_merge(values, overrides)
+    return Settings.model_validate(values)
 
 
 DEFAULT_CONFIG_TOML = """\

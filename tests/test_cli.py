@@ -160,3 +160,16 @@ def test_missing_language_pack_is_a_missing_dependency(initialised: Path, run_cl
     ocr.check_available.cache_clear()
     result = run_cli("ingest", samples / "signalement_eclairage.png")
     assert result.exit_code == ExitCode.MISSING_DEPENDENCY and "tesseract-ocr-xyz" in result.stderr
+
+
+def test_the_list_of_commands_says_what_each_command_says_of_itself() -> None:
+    """``ged --help`` lists the commands without importing them: its lines must not drift from theirs."""
+    import click
+    import typer.main
+
+    from cli.app import _COMMANDS, build_app
+
+    for name, (*_, summary) in _COMMANDS.items():
+        command = typer.main.get_command(build_app([name]))
+        own = command.get_command(click.Context(command), name)
+        assert own is not None and own.get_short_help_str(limit=300) == summary, name

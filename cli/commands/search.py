@@ -77,7 +77,11 @@ def query(
 @app.command("reindex")
 def reindex() -> None:
     """Reconstruire l'index de recherche à partir de la base de données."""
-    ctx = open_context()
-    count = search_service.reindex(ctx)
-    ctx.close()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with open_context() as ctx, Progress(TextColumn("Indexation"), BarColumn(), MofNCompleteColumn(),
+                                         TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("documents", total=None)
+        count = search_service.reindex(ctx, progress=lambda done, total: bar.update(task, completed=done,
+                                                                                   total=total))
     console.print(f"Index reconstruit : {count} document(s).")

@@ -65,6 +65,9 @@ class SearchResult:
 
 
 class SearchEngine(Protocol):
+    emptied: bool
+    """The engine found an index it cannot read (an earlier schema) and cleared it: rebuild before use."""
+
     def index(self, documents: Iterable[IndexedDocument]) -> int:
         """Add or replace documents; visible to searches when this returns."""
 

@@ -79,6 +79,7 @@ class ElasticEngine:
         self.alias = f"{connection.index_prefix}-documents"
         self._clock = clock or (lambda: datetime.now(UTC))
         self._ready = False
+        self.emptied = False  # the index template is applied to every new index; reindex moves the alias
 
     # -- index management ------------------------------------------------------------------------
     def _ensure(self) -> None:

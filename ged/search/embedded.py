@@ -9,6 +9,7 @@ misreadings ("signalernent") differently from the real word ("signalement").
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterable
@@ -46,7 +47,8 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
     builder.add_text_field("title", stored=True, tokenizer_name=STEMMED)
     builder.add_text_field("text", stored=True, tokenizer_name=STEMMED)
-    builder.add_text_field("plain", stored=False, tokenizer_name=FOLDED)
+    # Word and fuzzy matches only (phrases are read on ``text``): no positions, the index stays ≤ 1.1× raw tantivy.
+    builder.add_text_field("plain", stored=False, tokenizer_name=FOLDED, index_option="freq")
     for name in FACET_FIELDS:
         builder.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
     builder.add_date_field("received_at", stored=True, indexed=True, fast=True)
@@ -59,7 +61,18 @@ class EmbeddedEngine:
         path.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.schema = _schema()
-        self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        self.emptied = False
+        """True when an index of an earlier schema was found and cleared: it must be rebuilt from the database."""
+        try:
+            self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        except ValueError as exc:
+            if "schema does not match" not in str(exc):
+                raise
+            for stale in path.iterdir():  # derived data only: the database holds every text
+                if stale.is_file():
+                    stale.unlink()
+            self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
+            self.emptied = True
         self._stem = _analyzer(stem=True)
         self._fold = _analyzer(stem=False)
         # Custom analyzers are not stored with the index: register them at every open.
@@ -71,11 +84,11 @@ class EmbeddedEngine:
         # By query: delete_documents_by_term builds a signed term, which never matches the u64 id.
         writer.delete_documents_by_query(tantivy.Query.term_query(self.schema, "id", doc_id))
 
-    def _writer(self) -> tantivy.IndexWriter:
+    def _writer(self, *, threads: int = 1) -> tantivy.IndexWriter:
         """The index's single writer; another process holding it is waited for, not failed."""
         for attempt in range(_LOCK_RETRIES):
             try:
-                return self._index.writer(heap_size=_WRITER_HEAP, num_threads=1)
+                return self._index.writer(heap_size=_WRITER_HEAP * threads, num_threads=threads)
             except ValueError:
                 if attempt == _LOCK_RETRIES - 1:
                     raise
@@ -95,7 +108,9 @@ class EmbeddedEngine:
         return document
 
     def _write(self, documents: Iterable[IndexedDocument], *, replace_all: bool) -> int:
-        writer = self._writer()
+        """A rebuild indexes on every core (one thread per core, each with its own heap); an update on one,
+        so that small commits do not scatter the index into many segments."""
+        writer = self._writer(threads=(os.cpu_count() or 1) if replace_all else 1)
         count = 0
         try:
             if replace_all:
@@ -118,7 +133,9 @@ class EmbeddedEngine:
         return self._write(documents, replace_all=False)
 
     def reindex(self, documents: Iterable[IndexedDocument]) -> int:
-        return self._write(documents, replace_all=True)
+        count = self._write(documents, replace_all=True)
+        self.emptied = False
+        return count
 
     def delete(self, ids: Iterable[int]) -> None:
         writer = self._writer()

@@ -1,52 +1,86 @@
-"""Keeping the search index in step with the database, which is the truth."""
+"""Keeping the search index in step with the database, which is the truth.
+
+Documents reach the engine as plain rows, two streaming queries (documents, and their pages'
+text in page order) merged by id: no ORM object per document or page, memory flat whatever
+the number of documents. A full rebuild runs the engine's writer on every core while this
+thread reads the next rows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
 
+from ..analysis import document_text
 from ..context import Context
 from ..db.models import Document, DocumentState, Page
 from ..search import IndexedDocument
 
-_CHUNK = 500
+_CHUNK = 2000
+Progress = Callable[[int, int], None]
+"""(documents indexed, documents to index)"""
 
 
-def to_indexed(document: Document) -> IndexedDocument:
-    return IndexedDocument(
-        id=document.id, title=document.filename, text=document.text, doc_type=document.doc_type,
-        service=document.service, state=document.state, media_type=document.media_type,
-        received_at=document.received_at, page_count=document.page_count or 0,
-    )
+def _where(query: Select[tuple[object, ...]], *, pending_only: bool) -> Select[tuple[object, ...]]:
+    query = query.where(Document.state != DocumentState.ELIMINATED)
+    return query.where(Document.indexed_at.is_(None)) if pending_only else query
 
 
-def _documents(session: Session, *, pending_only: bool) -> Iterator[Document]:
-    # Only the pages' text: their words and boxes are the largest column and the index needs none.
-    query = (select(Document).options(selectinload(Document.pages).load_only(Page.number, Page.text))
-             .where(Document.state != DocumentState.ELIMINATED).order_by(Document.id))
-    if pending_only:
-        query = query.where(Document.indexed_at.is_(None))
-    yield from session.scalars(query.execution_options(yield_per=_CHUNK))
+def _indexed(session: Session, *, pending_only: bool) -> Iterator[IndexedDocument]:
+    documents = session.execute(_where(select(
+        Document.id, Document.filename, Document.doc_type, Document.service, Document.state, Document.media_type,
+        Document.received_at, Document.page_count), pending_only=pending_only)
+        .order_by(Document.id).execution_options(yield_per=_CHUNK))
+    pages = session.execute(_where(select(Page.document_id, Page.text).join(Document, Document.id == Page.document_id),
+                                   pending_only=pending_only)
+                            .order_by(Page.document_id, Page.number).execution_options(yield_per=_CHUNK))
+    page = next(pages, None)
+    for doc_id, filename, doc_type, service, state, media_type, received_at, page_count in documents:
+        texts = []
+        while page is not None and page[0] <= doc_id:
+            if page[0] == doc_id:
+                texts.append(page[1])
+            page = next(pages, None)
+        yield IndexedDocument(id=doc_id, title=filename, text=document_text(texts), doc_type=doc_type,
+                              service=service, state=state, media_type=media_type, received_at=received_at,
+                              page_count=page_count or 0)
+
+
+def _reported(documents: Iterator[IndexedDocument], total: int, progress: Progress) -> Iterator[IndexedDocument]:
+    for count, document in enumerate(documents, 1):
+        if count % 1000 == 0:
+            progress(count, total)
+        yield document
+
+
+def _noting(documents: Iterator[IndexedDocument], ids: list[int]) -> Iterator[IndexedDocument]:
+    for document in documents:
+        ids.append(document.id)
+        yield document
 
 
 def index_pending(ctx: Context) -> int:
-    """Index every document changed since it was last indexed."""
+    """Index every document changed since it was last indexed (all of them if the index was emptied)."""
+    if ctx.search.emptied:
+        return reindex_all(ctx)
     with ctx.db.session() as session:
-        documents = list(_documents(session, pending_only=True))
-        if not documents:
-            return 0
-        count = ctx.search.index(to_indexed(d) for d in documents)
+        seen: list[int] = []
+        count = ctx.search.index(_noting(_indexed(session, pending_only=True), seen))
         now = ctx.clock()
-        for document in documents:
-            document.indexed_at = now
+        for first in range(0, len(seen), 500):
+            session.execute(update(Document).where(Document.id.in_(seen[first:first + 500])).values(indexed_at=now))
     return count
 
 
-def reindex_all(ctx: Context) -> int:
+def reindex_all(ctx: Context, *, progress: Progress | None = None) -> int:
     """Rebuild the index from scratch from the database, streaming documents."""
     with ctx.db.session() as session:
-        count = ctx.search.reindex(to_indexed(d) for d in _documents(session, pending_only=False))
+        total = session.scalar(select(func.count(Document.id)).where(Document.state != DocumentState.ELIMINATED)) or 0
+        documents = _indexed(session, pending_only=False)
+        count = ctx.search.reindex(_reported(documents, total, progress) if progress else documents)
         session.execute(update(Document).values(indexed_at=ctx.clock()))
+    if progress is not None:
+        progress(count, total)
     return count

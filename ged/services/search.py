@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from ..context import Context
 from ..search import SearchRequest, SearchResult
 from ..search.query import typed_filters
-from .indexing import reindex_all
 
 __all__ = ["SearchRequest", "SearchResult", "reindex", "search"]
 
 MAX_PAGE_SIZE = 200
+log = logging.getLogger(__name__)
 
 
 def search(ctx: Context, request: SearchRequest) -> SearchResult:
@@ -17,8 +20,14 @@ def search(ctx: Context, request: SearchRequest) -> SearchResult:
         raise ValueError(f"le nombre de résultats par page doit être entre 1 et {MAX_PAGE_SIZE}")
     if request.offset < 0:
         raise ValueError("le décalage ne peut pas être négatif")
+    if ctx.search.emptied:
+        log.warning("index de recherche d'une version antérieure : reconstruction depuis la base")
+        reindex(ctx)
     return ctx.search.search(typed_filters(request))
 
 
-def reindex(ctx: Context) -> int:
-    return reindex_all(ctx)
+def reindex(ctx: Context, *, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the index from the database; ``progress(done, total)`` is called as documents go by."""
+    from .indexing import reindex_all  # the database layer: not loaded by a search
+
+    return reindex_all(ctx, progress=progress)
