@@ -14,13 +14,14 @@ import re
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import tantivy
 
 from .base import FACET_FIELDS, IndexedDocument, SearchHit, SearchRequest, SearchResult
 from .query import Clause, fuzziness, parse
-from .snippets import WIDTH, Terms, around_first_match, mark
+from .snippets import Highlighter, Terms
 
 STEMMED, FOLDED = "fr_stem_fold", "fr_fold"
 # Elided articles and conjunctions the tokenizer splits off ("l'éclairage" → "l", "éclairage").
@@ -75,6 +76,7 @@ class EmbeddedEngine:
             self.emptied = True
         self._stem = _analyzer(stem=True)
         self._fold = _analyzer(stem=False)
+        self._stem_of = lru_cache(maxsize=50_000)(self._stem.analyze)
         # Custom analyzers are not stored with the index: register them at every open.
         self._index.register_tokenizer(STEMMED, self._stem)
         self._index.register_tokenizer(FOLDED, self._fold)
@@ -237,25 +239,23 @@ class EmbeddedEngine:
                                     order_by_field="received_at" if by_date else None)
             if (again.count or 0) > (result.count or 0):
                 query, result = fuzzy, again
-        snippets = tantivy.SnippetGenerator.create(searcher, query, self.schema, "text")
-        snippets.set_max_num_chars(WIDTH)
         terms = self._terms(request)
-        hits = [self._hit(searcher.doc(address), 0.0 if by_date else float(score), snippets, terms)
+        stems = [s for c in parse(request.text) if not c.excluded and not c.text.endswith("*")
+                 for s in self._stem.analyze(c.text)]
+        highlighter = Highlighter(stems, terms, self._stem_of)
+        hits = [self._hit(searcher.doc(address), 0.0 if by_date else float(score), highlighter)
                 for score, address in result.hits]
         return SearchResult(total=result.count or 0, hits=hits, facets=self._facets(searcher, query))
 
-    def _hit(self, doc: tantivy.Document, score: float, snippets: tantivy.SnippetGenerator, terms: Terms) -> SearchHit:
+    def _hit(self, doc: tantivy.Document, score: float, highlighter: Highlighter) -> SearchHit:
         def value(name: str) -> str | None:
             found = doc.get_first(name)
             return found or None
 
-        snippet = snippets.snippet_from_doc(doc)
-        ranges = [(r.start, r.end) for r in snippet.highlighted()]
         received = doc.get_first("received_at")
         return SearchHit(
             id=int(doc.get_first("id")), score=round(score, 4), title=value("title") or "",
-            snippet=mark(snippet.fragment(), ranges, terms) if ranges else around_first_match(value("text") or "",
-                                                                                             terms),
+            snippet=highlighter.snippet(value("text") or ""),
             doc_type=value("doc_type"), service=value("service"), state=value("state") or "",
             received_at=received.replace(tzinfo=None) if isinstance(received, datetime) else received,
         )

@@ -1,17 +1,19 @@
 """Excerpts with the matched words marked, the same for every engine's hits.
 
-The embedded engine takes the fragment and its stemmed matches from tantivy's own snippet
-generator (Rust); what the generator cannot see — a word the OCR damaged, matched within an
-edit distance, or a prefix — is marked by comparing the fragment's words with the query's
-folded terms in rapidfuzz (C). A hit matched only that way gets its fragment around the first
-such word, found by rapidfuzz over the text's words: no Python loop over a document's words.
+tantivy's snippet generator re-analyses each hit's whole stored text with the stemming analyzer:
+0.23 ms a hit, two thirds of a query. Here one regular expression, compiled once per query and
+blind to accents and case, scans the text (C) for the words that begin with a query stem, equal a
+folded term or start with a typed prefix; only those candidates are checked (their stem through the engine's
+analyzer, their edit distance through rapidfuzz), and the densest window of them is shown. A hit
+matched only through OCR damage gets its window around the first word rapidfuzz finds within the
+edit distance, over the text's words. No Python loop runs over a document's words.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
@@ -21,6 +23,8 @@ from rapidfuzz.distance import Levenshtein
 from .query import fuzziness
 
 WIDTH = 220
+_ENOUGH = 64
+"""Matches looked at in a hit: enough to find its densest window."""
 _WORD = re.compile(r"\w+", re.UNICODE)
 _FOLD = str.maketrans("àâäáãåçéèêëíìîïñóòôöõúùûüýÿæœÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸÆŒ",
                       "aaaaaaceeeeiiiinooooouuuuyyaoaaaaaaceeeeiiiinooooouuuuyyao")
@@ -29,6 +33,22 @@ _FOLD = str.maketrans("àâäáãåçéèêëíìîïñóòôöõúùûüýÿæ�
 
 def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
+
+
+def _variants() -> dict[str, str]:
+    """Each ASCII letter and the accented letters that fold to it (lower case; the pattern ignores case)."""
+    found: dict[str, set[str]] = {}
+    for accented, plain in _FOLD.items():
+        found.setdefault(chr(plain), {chr(plain)}).add(chr(accented).lower())
+    return {plain: "[" + "".join(sorted(chars)) + "]" for plain, chars in found.items()}
+
+
+_VARIANTS = _variants()
+
+
+def _unfolded(folded: str) -> str:
+    """A pattern for a folded word that matches it in the text as written, accents and case included."""
+    return "".join(_VARIANTS.get(char, re.escape(char)) for char in folded)
 
 
 @dataclass(frozen=True)
@@ -65,16 +85,43 @@ def _html(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
 
 
 def _fragment_marks(text: str, start: int, end: int, terms: Terms) -> list[tuple[int, int]]:
+    if not terms:
+        return []
+    found = terms.matching(_WORD.findall(fold(text[start:end])))  # folding keeps every offset and word
+    if not found:
+        return []
     matches = list(_WORD.finditer(text, start, end))
-    found = terms.matching([fold(m.group()) for m in matches]) if terms else set()
     return [matches[i].span() for i in found]
 
 
-def mark(fragment: str, byte_ranges: Sequence[tuple[int, int]], terms: Terms) -> str:
-    """The generator's fragment with its ranges (UTF-8 byte offsets) and the fuzzy or prefix matches marked."""
-    data = fragment.encode()
-    spans = [(len(data[:a].decode(errors="ignore")), len(data[:b].decode(errors="ignore"))) for a, b in byte_ranges]
-    return _html(fragment, spans + _fragment_marks(fragment, 0, len(fragment), terms), 0, len(fragment))
+class Highlighter:
+    """A query's snippets: built once per query, then one call per hit."""
+
+    def __init__(self, stems: Sequence[str], terms: Terms, stem_of: Callable[[str], list[str]]) -> None:
+        self.stems = frozenset(stems)
+        self.terms = terms
+        self.stem_of = stem_of
+        heads = sorted({*stems, *terms.words, *terms.prefixes}, key=len, reverse=True)
+        self._candidates = re.compile(r"\b(?:" + "|".join(map(_unfolded, heads)) + r")\w*",
+                                      re.IGNORECASE) if heads else None
+
+    def _matches(self, word: str, folded: str) -> bool:
+        return any(stem in self.stems for stem in self.stem_of(word)) or bool(self.terms.matching([folded]))
+
+    def snippet(self, text: str, width: int = WIDTH) -> str:
+        spans: list[tuple[int, int]] = []
+        if self._candidates is not None:
+            for found in self._candidates.finditer(text):  # the text as written: no copy of it is folded
+                if self._matches(found.group(), fold(found.group())):
+                    spans.append(found.span())
+                    if len(spans) == _ENOUGH:
+                        break
+        if not spans:
+            return around_first_match(text, self.terms, width)
+        best = max(range(len(spans)), key=lambda i: sum(1 for s in spans[i:i + 16] if s[1] - spans[i][0] <= width))
+        start = max(0, spans[best][0] - width // 4)
+        end = min(len(text), start + width)
+        return _html(text, spans + _fragment_marks(text, start, end, self.terms), start, end)
 
 
 def around_first_match(text: str, terms: Terms, width: int = WIDTH) -> str:
