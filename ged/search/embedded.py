@@ -162,10 +162,9 @@ class EmbeddedEngine:
         if not stems and not folds:
             return None  # a stop word
         alternatives: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for stem in stems:
-            for field in ("text", "title"):
-                alternatives.append((tantivy.Occur.Should, tantivy.Query.boost_query(
-                    tantivy.Query.term_query(self.schema, field, stem), 2.0)))
+        for stem in stems:  # the title (a file name) is matched through ``plain``, which holds it too
+            alternatives.append((tantivy.Occur.Should, tantivy.Query.boost_query(
+                tantivy.Query.term_query(self.schema, "text", stem), 2.0)))
         expand = fuzzy or not self._known(searcher, stems, folds)
         for fold in folds:
             alternatives.append((tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "plain", fold)))
