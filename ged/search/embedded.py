@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -226,25 +227,30 @@ class EmbeddedEngine:
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Exact and stemmed terms first (fuzzy only for words the index does not hold); a second,
-        fuzzy pass when that finds fewer than a page of hits."""
+        fuzzy pass when that finds fewer than a page of hits.
+
+        One aggregation pass over the matching documents gives both the facets and the total, so
+        the ranked page is searched without counting: tantivy can then skip the documents that
+        cannot reach it (block-max WAND) instead of scoring every match a second time.
+        """
         searcher = self._index.searcher()
-        by_date = request.sort == "date"
         query = self._query(request, searcher, fuzzy=False)
-        result = searcher.search(query, limit=request.limit, offset=request.offset, count=True,
-                                 order_by_field="received_at" if by_date else None)
-        if (result.count or 0) < _FEW and request.text.strip():
+        total, facets = self._counted(searcher, query)
+        if total < _FEW and request.text.strip():
             fuzzy = self._query(request, searcher, fuzzy=True)
-            again = searcher.search(fuzzy, limit=request.limit, offset=request.offset, count=True,
-                                    order_by_field="received_at" if by_date else None)
-            if (again.count or 0) > (result.count or 0):
-                query, result = fuzzy, again
+            more, more_facets = self._counted(searcher, fuzzy)
+            if more > total:
+                query, total, facets = fuzzy, more, more_facets
+        by_date = request.sort == "date"
+        result = searcher.search(query, limit=request.limit, offset=request.offset, count=False,
+                                 order_by_field="received_at" if by_date else None)
         terms = self._terms(request)
         stems = [s for c in parse(request.text) if not c.excluded and not c.text.endswith("*")
                  for s in self._stem.analyze(c.text)]
         highlighter = Highlighter(stems, terms, self._stem_of)
         hits = [self._hit(searcher.doc(address), 0.0 if by_date else float(score), highlighter)
                 for score, address in result.hits]
-        return SearchResult(total=result.count or 0, hits=hits, facets=self._facets(searcher, query))
+        return SearchResult(total=total, hits=hits, facets=facets)
 
     def _hit(self, doc: tantivy.Document, score: float, highlighter: Highlighter) -> SearchHit:
         def value(name: str) -> str | None:
@@ -259,10 +265,11 @@ class EmbeddedEngine:
             received_at=received.replace(tzinfo=None) if isinstance(received, datetime) else received,
         )
 
-    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
-        aggregations = {name: {"terms": {"field": name, "size": 50}} for name in FACET_FIELDS}
+    def _counted(self, searcher: tantivy.Searcher, query: tantivy.Query) -> tuple[int, dict[str, dict[str, int]]]:
+        """The number of matching documents and the facets' counts, from one pass over the fast fields."""
+        aggregations: dict[str, Any] = {name: {"terms": {"field": name, "size": 50}} for name in FACET_FIELDS}
+        aggregations["total"] = {"value_count": {"field": "id"}}
         raw = searcher.aggregate(query, aggregations)
-        return {
-            name: {b["key"]: int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", []) if b["key"]}
-            for name in FACET_FIELDS
-        }
+        facets = {name: {b["key"]: int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", []) if b["key"]}
+                  for name in FACET_FIELDS}
+        return int(raw.get("total", {}).get("value") or 0), facets
