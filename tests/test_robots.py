@@ -374,4 +374,4 @@ def test_daemon_runs_watcher_and_robots_and_stops_on_sigterm(ged_home: Path, run
     assert "Arrêt propre" in out.decode()
     assert list((inbox / "done").rglob("lettre.pdf"))
     [run] = run_cli("robots", "history", "--json").json()
-    assert run["robot"] == "index" and run["outcome"] == "ok" and "indexes" in run["counts"]
+    assert run["robot"] == "index" and run["outcome"] == "ok" and "indexes" in run["counts"], run["error"]

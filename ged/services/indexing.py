@@ -1,9 +1,9 @@
 """Keeping the search index in step with the database, which is the truth.
 
 Documents reach the engine as plain rows, two streaming queries (documents, and their pages'
-text in page order) merged by id: no ORM object per document or page, memory flat whatever
-the number of documents. A full rebuild runs the engine's writer on every core while this
-thread reads the next rows.
+text in page order) merged by id: no ORM object per document or page. A full rebuild streams
+them (this thread reads the next rows while the engine's writer runs on every core); the few
+documents changed since the last indexing are read whole before the writer is taken.
 """
 
 from __future__ import annotations
@@ -55,22 +55,21 @@ def _reported(documents: Iterator[IndexedDocument], total: int, progress: Progre
         yield document
 
 
-def _noting(documents: Iterator[IndexedDocument], ids: list[int]) -> Iterator[IndexedDocument]:
-    for document in documents:
-        ids.append(document.id)
-        yield document
-
-
 def index_pending(ctx: Context) -> int:
     """Index every document changed since it was last indexed (all of them if the index was emptied)."""
     if ctx.search.emptied:
         return reindex_all(ctx)
     with ctx.db.session() as session:
-        seen: list[int] = []
-        count = ctx.search.index(_noting(_indexed(session, pending_only=True), seen))
+        # Read before taking the index's writer: the database first, then the writer, in every path
+        # (a rebuild holds the database while it waits for the writer; the reverse order deadlocks).
+        documents = list(_indexed(session, pending_only=True))
+        if not documents:
+            return 0
+        count = ctx.search.index(documents)
         now = ctx.clock()
-        for first in range(0, len(seen), 500):
-            session.execute(update(Document).where(Document.id.in_(seen[first:first + 500])).values(indexed_at=now))
+        ids = [d.id for d in documents]
+        for first in range(0, len(ids), 500):
+            session.execute(update(Document).where(Document.id.in_(ids[first:first + 500])).values(indexed_at=now))
     return count
 
 
