@@ -73,7 +73,7 @@ def _recompute_chain(ctx: Context) -> None:
         session.commit()
 
 
-def _verify_fails(run_cli: Callable[..., object], *expected: str) -> str:
+def _assert_verify_fails(run_cli: Callable[..., object], *expected: str) -> str:
     result = run_cli("journal", "verify")
     assert result.exit_code == ExitCode.BAD_INPUT, result.stdout  # type: ignore[attr-defined]
     assert "ALTÉRÉ" in result.stdout and "Traceback" not in result.stderr  # type: ignore[attr-defined]
@@ -114,7 +114,7 @@ def test_edited_deleted_or_swapped_entry(installation: Installation, run_cli, ta
         else:
             second.payload, third.payload = third.payload, second.payload
         session.commit()
-    _verify_fails(run_cli, f"entrée {named}")
+    _assert_verify_fails(run_cli, f"entrée {named}")
 
 
 @pytest.mark.parametrize("count", [1, 2])
@@ -126,14 +126,14 @@ def test_tail_truncation_after_the_last_seal(installation: Installation, run_cli
         newest = session.scalars(select(Event.id).order_by(Event.id.desc()).limit(count)).all()
         session.execute(delete(Event).where(Event.id.in_(newest)))
         session.commit()
-    _verify_fails(run_cli, f"journal raccourci : l'entrée {max(newest)}")
+    _assert_verify_fails(run_cli, f"journal raccourci : l'entrée {max(newest)}")
 
 
 def test_deleting_the_last_seal_and_everything_after(installation: Installation, run_cli) -> None:  # noqa: ANN001
     with _raw(installation.ctx) as session:
         session.execute(delete(Event).where(Event.id >= installation.seal_id))
         session.commit()
-    _verify_fails(run_cli, f"entrée {installation.seal_id} : sceau du registre hors base absent de la base")
+    _assert_verify_fails(run_cli, f"entrée {installation.seal_id} : sceau du registre hors base absent de la base")
 
 
 def test_recomputed_chain_without_seals(installation: Installation, run_cli) -> None:  # noqa: ANN001
@@ -143,7 +143,7 @@ def test_recomputed_chain_without_seals(installation: Installation, run_cli) -> 
         session.execute(delete(Event).where(Event.kind == "journal.sealed"))
         session.commit()
     _recompute_chain(installation.ctx)
-    output = _verify_fails(run_cli, "chaîne recalculée", "sceau du registre hors base absent de la base")
+    output = _assert_verify_fails(run_cli, "chaîne recalculée", "sceau du registre hors base absent de la base")
     assert "journal.sealed" not in output
 
 
@@ -156,7 +156,7 @@ def test_recomputed_chain_then_sealed_again(installation: Installation, run_cli)
         session.commit()
     _recompute_chain(installation.ctx)
     assert run_cli("journal", "seal").exit_code == 0  # a valid new seal over the forged head…
-    _verify_fails(run_cli, "chaîne recalculée : l'entrée ne correspond plus au sceau")  # …the old ones disagree
+    _assert_verify_fails(run_cli, "chaîne recalculée : l'entrée ne correspond plus au sceau")  # …the old ones disagree
 
 
 def test_edited_archive_record(installation: Installation, run_cli) -> None:  # noqa: ANN001
@@ -164,7 +164,7 @@ def test_edited_archive_record(installation: Installation, run_cli) -> None:  # 
         session.execute(update(ArchiveRecord).values(dua_end=date(2099, 12, 31), final_action="D"))
         session.commit()
         record_id = session.scalars(select(ArchiveRecord.id)).one()
-    output = _verify_fails(run_cli, f"archive_records n° {record_id} : modifiée hors de l'application")
+    output = _assert_verify_fails(run_cli, f"archive_records n° {record_id} : modifiée hors de l'application")
     assert "final_action (journal « C », base « D »)" in output and "base « 2099-12-31 »" in output
 
 
@@ -176,7 +176,7 @@ def test_seal_dated_before_the_entries_it_covers(installation: Installation, run
         journal.append(session, "document.viewed", at=future.clock(), actor="agent", document_id=installation.kept)
     integrity.seal(future, actor="robot")  # the TSA's time is now, before the entry it covers
     future.close()
-    _verify_fails(run_cli, "qu'il couvre")
+    _assert_verify_fails(run_cli, "qu'il couvre")
 
 
 # -- the stored files ------------------------------------------------------------------------------

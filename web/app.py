@@ -83,20 +83,21 @@ def create_app(ctx: Context) -> FastAPI:
     async def _to_sign_in(request: Request, exc: _SignIn) -> Response:
         return RedirectResponse("/connexion?" + urlencode({"suite": str(request.url.path)}), status_code=303)
 
+    def refusal(request: Request, message: str, status: int) -> Response:
+        """JSON for the API, the error page (with the signed-in user's menu) for a browser."""
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=status)
+        found = accounts.session_user(ctx, request.cookies.get(COOKIE))
+        return page(request, "erreur.html", Signed(*found) if found else None, status, message=message)
+
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.message}, status_code=404)
-        found = accounts.session_user(ctx, request.cookies.get(COOKIE))
-        return page(request, "erreur.html", Signed(*found) if found else None, 404, message=exc.message)
+        return refusal(request, exc.message, 404)
 
     @app.exception_handler(Damaged)
     async def _damaged(request: Request, exc: Damaged) -> Response:
         """A stored file gone or changed: 410, nothing of it served (the service journaled the incident)."""
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.message}, status_code=410)
-        found = accounts.session_user(ctx, request.cookies.get(COOKIE))
-        return page(request, "erreur.html", Signed(*found) if found else None, 410, message=exc.message)
+        return refusal(request, exc.message, 410)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Any) -> Response:
