@@ -47,7 +47,7 @@ def _analyzer(*, stem: bool) -> tantivy.TextAnalyzer:
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
-    builder.add_text_field("title", stored=True, tokenizer_name=STEMMED)
+    builder.add_text_field("title", stored=True, tokenizer_name="raw", index_option="basic")  # searched in ``plain``
     builder.add_text_field("text", stored=True, tokenizer_name=STEMMED)
     # Word and fuzzy matches only (phrases are read on ``text``): no positions, the index stays ≤ 1.1× raw tantivy.
     builder.add_text_field("plain", stored=False, tokenizer_name=FOLDED, index_option="freq")
