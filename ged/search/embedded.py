@@ -218,12 +218,15 @@ class EmbeddedEngine:
             parts.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         return tantivy.Query.boolean_query(parts)
 
-    def _terms(self, request: SearchRequest) -> Terms:
-        """The folded words and prefixes of the query, for marking what the snippet generator cannot see."""
+    def _terms(self, request: SearchRequest, searcher: tantivy.Searcher, *, fuzzy: bool) -> Terms:
+        """The query's folded words and prefixes for the snippets, and which words were matched fuzzily."""
         wanted = [c.text for c in parse(request.text) if not c.excluded]
         words = [t for w in wanted if not w.endswith("*") for t in self._fold.analyze(w)]
         prefixes = [t for w in wanted if w.endswith("*") for t in self._fold.analyze(w[:-1])[:1]]
-        return Terms(words, prefixes)
+        expanded = frozenset(words) if fuzzy else frozenset(
+            t for w in wanted if not w.endswith("*")
+            if not self._known(searcher, self._stem.analyze(w), self._fold.analyze(w)) for t in self._fold.analyze(w))
+        return Terms(words, prefixes, expanded)
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Exact and stemmed terms first (fuzzy only for words the index does not hold); a second,
@@ -236,15 +239,16 @@ class EmbeddedEngine:
         searcher = self._index.searcher()
         query = self._query(request, searcher, fuzzy=False)
         total, facets = self._counted(searcher, query)
+        second_pass = False
         if total < _FEW and request.text.strip():
             fuzzy = self._query(request, searcher, fuzzy=True)
             more, more_facets = self._counted(searcher, fuzzy)
             if more > total:
-                query, total, facets = fuzzy, more, more_facets
+                query, total, facets, second_pass = fuzzy, more, more_facets, True
         by_date = request.sort == "date"
         result = searcher.search(query, limit=request.limit, offset=request.offset, count=False,
                                  order_by_field="received_at" if by_date else None)
-        terms = self._terms(request)
+        terms = self._terms(request, searcher, fuzzy=second_pass)
         stems = [s for c in parse(request.text) if not c.excluded and not c.text.endswith("*")
                  for s in self._stem.analyze(c.text)]
         highlighter = Highlighter(stems, terms, self._stem_of)

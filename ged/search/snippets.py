@@ -54,10 +54,13 @@ def _unfolded(folded: str) -> str:
 
 @dataclass(frozen=True)
 class Terms:
-    """What a hit's words are compared with: folded terms (within their edit distance) and prefixes."""
+    """What a hit's words are compared with: the query's folded words (within their edit distance for
+    those the search expanded to OCR variants, exactly for the others) and its prefixes."""
 
     words: Sequence[str]
     prefixes: Sequence[str] = ()
+    fuzzy: frozenset[str] = frozenset()
+    """The words the search matched within an edit distance: only their variants are marked."""
 
     def __bool__(self) -> bool:
         return bool(self.words or self.prefixes)
@@ -67,7 +70,8 @@ class Terms:
         found: set[int] = set()
         for term in self.words:
             found.update(index for _, _, index in process.extract(
-                term, words, scorer=Levenshtein.distance, score_cutoff=fuzziness(term), limit=None))
+                term, words, scorer=Levenshtein.distance, score_cutoff=fuzziness(term) if term in self.fuzzy else 0,
+                limit=None))
         for prefix in self.prefixes:
             found.update(index for index, word in enumerate(words) if word.startswith(prefix))
         return found
@@ -127,7 +131,9 @@ class Highlighter:
         best = max(range(len(spans)), key=lambda i: sum(1 for s in spans[i:i + 16] if s[1] - spans[i][0] <= width))
         start = max(0, spans[best][0] - width // 4)
         end = min(len(text), start + width)
-        return _html(text, spans + _fragment_marks(text, start, end, self.terms), start, end)
+        # The candidates hold every exact word and prefix; only OCR variants need the window's words compared.
+        fuzzy = _fragment_marks(text, start, end, self.terms) if self.terms.fuzzy else []
+        return _html(text, spans + fuzzy, start, end)
 
 
 def around_first_match(text: str, terms: Terms, width: int = WIDTH) -> str:
