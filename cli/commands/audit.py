@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ged.errors import ExitCode
 from ged.services import audit_report, fixity
 
-from ..context import cli_actor, open_context
+from ..context import cli_actor, day_option, open_context
 from ..output import console, print_json
 
 app = typer.Typer(help="Audit : intégrité de tous les fichiers stockés, rapport d'audit pour les Archives.",
@@ -51,13 +50,6 @@ def fixity_command(
     raise typer.Exit(ExitCode.OK if report.ok else ExitCode.DAMAGED)
 
 
-def _day(value: str) -> date:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError as exc:
-        raise typer.BadParameter(f"date attendue au format AAAA-MM-JJ : {value}") from exc
-
-
 @app.command("report")
 def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="Fichier PDF/A à écrire.")],
@@ -68,8 +60,8 @@ def report(
     d'intégrité, incidents, éliminations et versements de la période."""
     with open_context() as ctx:
         today = ctx.clock().date()
-        written = audit_report.write(ctx, _day(first) if first else today.replace(month=1, day=1),
-                                     _day(last) if last else today, output, actor=cli_actor())
+        written = audit_report.write(ctx, day_option(first).date() if first else today.replace(month=1, day=1),
+                                     day_option(last).date() if last else today, output, actor=cli_actor())
     console.print(f"Rapport écrit : {escape(str(written.path))} (SHA-256 {written.sha256}, journalisé)")
     if not written.ok:
         console.print("[bold red]Le journal présente des anomalies : voir la section Incidents du rapport.[/]")

@@ -12,7 +12,7 @@ from rich.markup import escape
 from ged.services import search as search_service
 from ged.services.search import SearchRequest
 
-from ..context import open_context
+from ..context import day_option, open_context
 from ..groups import default_command_group
 from ..output import console, print_json, snippet_markup
 
@@ -25,10 +25,7 @@ _SORTS = {"pertinence": "relevance", "date": "date"}
 def _day(value: str | None, *, end: bool) -> datetime | None:
     if value is None:
         return None
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d")
-    except ValueError as exc:
-        raise typer.BadParameter(f"date attendue au format AAAA-MM-JJ : {value}") from exc
+    day = day_option(value)
     return day + timedelta(days=1) - timedelta(microseconds=1) if end else day
 
 
