@@ -131,7 +131,12 @@ DEFAULT_TYPES: dict[str, dict[str, Any]] = {
                      "permis d'amenager", "permis de demolir", "surface de plancher", "cadastre", "cerfa"],
         "patterns": [r"\b(?:pc|dp|cu|pa|pd) ?\d{2,3} ?\d{3} ?\d{2} ?[a-z0-9]{5}\b", r"\bparcelle cadastree"],
         # The Cerfa of building permits (13406, 13409), prior declarations (13703, 13404), demolition (13405).
-        "identified_by": [r"\b(?:1340[4569]|13703)\s?\*\s?\d{2}\b"],
+        # Their printed titles and receipt too: Tesseract can merge the small "N° 13406*07" into the title's line.
+        "identified_by": [r"\b(?:1340[4569]|13703)\s?\*\s?\d{2}\b",
+                          r"\bdemande de\s+permis de construire\s+pour une maison individuelle",
+                          r"\bdeclaration prealable\s+a la realisation de constructions",
+                          r"\brecepisse de depot d'une\s+(?:demande|declaration)[\s\S]{0,12}?\s"
+                          r"(?:de\s+permis|prealable)"],
         "deadline": _d(3, "mois"),
         "deadline_by_nature": {"DP": _d(1, "mois"), "CU": _d(1, "mois"), "CU_OPERATIONNEL": _d(2, "mois"),
                                "PC_MI": _d(2, "mois"), "PC": _d(3, "mois"), "PA": _d(3, "mois"),

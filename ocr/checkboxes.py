@@ -69,7 +69,7 @@ def as_words(words: Sequence[Word], boxes: Sequence[Checkbox], scale: float) -> 
 
     def inside(word: Word, box: Checkbox) -> bool:
         cx, cy = (word.x0 + word.x1) / 2, (word.y0 + word.y1) / 2
-        return box.x0 - 1 <= cx <= box.x1 + 1 and box.y0 - 1 <= cy <= box.y1 + 1 and len(word.text) <= 3
+        return box.x0 - 1 <= cx <= box.x1 + 1 and box.y0 - 1 <= cy <= box.y1 + 1 and len(word.text) <= 4
 
     kept = [w for w in words if not any(inside(w, box) for box in placed)]
     next_line = max((w.line for w in words), default=0) + 1

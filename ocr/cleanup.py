@@ -68,6 +68,8 @@ _RULE_MM = 8.0
 """A horizontal run of ink at least this long is a rule or a box edge: no letter is 8 mm wide."""
 _SIDE_MM = 3.0
 """Vertical runs at least this tall that touch a rule are the sides of boxes (comb boxes of Cerfa forms)."""
+_SOLID_MM = 1.0
+"""Ink that holds a square this wide is solid (a logo, a banner, a frame), not a rule nor a letter of body text."""
 
 
 def without_rules(ink: np.ndarray, dpi: int) -> np.ndarray:
@@ -86,10 +88,27 @@ def without_rules(ink: np.ndarray, dpi: int) -> np.ndarray:
     brackets = _bracket_cells(small, scale)
     if not _runs(half(small), round(_RULE_MM * dpi / 4 / 25.4), axis=1).any() and not brackets.any():
         return ink  # no rule even at quarter resolution, no comb: a letter, ≈ 25 ms spent
-    horizontal = _runs(small, round(_RULE_MM * scale), axis=1)
-    vertical = _sides(_runs(small, round(_SIDE_MM * scale), axis=0), horizontal)
+    # Solid ink (a logo, a black banner, a thick frame) holds squares of ink no rule has; it is left
+    # whole, for cut into strips it hid the text beside it ("N° 13406*06" under the Cerfa logo), and
+    # taken out it took the text in a dark corner of a badly lit photo with it.
+    side = max(2, round(_SOLID_MM * scale))
+    kept = small & ~_runs(_runs(small, side, axis=1), side, axis=0)
+    # A rule that steps by a row (a deskewed or upscaled scan) is one run in two rows taken together;
+    # found on single rows, its steps were left behind as dashes that made Tesseract drop the line.
+    banded = kept.copy()
+    banded[:-1] |= kept[1:]
+    horizontal = _runs(banded, round(_RULE_MM * scale), axis=1)
+    horizontal[1:] |= horizontal[:-1]
+    horizontal &= kept
+    banded = kept.copy()
+    banded[:, :-1] |= kept[:, 1:]
+    vertical = _sides(_runs(banded, round(_SIDE_MM * scale), axis=0), horizontal)
+    vertical[:, 1:] |= vertical[:, :-1]
+    vertical &= kept
+    removed = horizontal | vertical | brackets
     lines = np.zeros(ink.shape, dtype=bool)
-    lines[:height, :width] = np.repeat(np.repeat(horizontal | vertical | brackets, 2, axis=0), 2, axis=1)
+    lines = np.zeros(ink.shape, dtype=bool)
+    lines[:height, :width] = np.repeat(np.repeat(removed, 2, axis=0), 2, axis=1)
     return ink & ~lines
 
 

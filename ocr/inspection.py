@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image, UnidentifiedImageError
 
 from . import sniff
@@ -93,7 +94,7 @@ def _inspect_pdf(path: Path, options: OcrOptions) -> DocumentPlan:
                     continue
                 width, height = page.get_size()
                 ocr_pages.append(PagePlan(number=index + 1, width_pt=width, height_pt=height,
-                                          dpi=_render_dpi(width, height, index + 1, options)))
+                                          dpi=_render_dpi(width, height, index + 1, options, _scan_dpi(page))))
             finally:
                 page.close()
         page_count = len(document)
@@ -134,13 +135,32 @@ def _is_signed(pdf: pikepdf.Pdf) -> bool:
     return any(field.get("/FT") == "/Sig" and "/V" in field for field in acroform.get("/Fields", []))
 
 
-def _render_dpi(width_pt: float, height_pt: float, number: int, options: OcrOptions) -> int:
-    """The configured resolution, lowered for plans and posters so that the raster stays bounded."""
+def _scan_dpi(page: pdfium.PdfPage) -> int | None:
+    """The resolution of the image that makes up a scanned page (one image over most of the page).
+
+    Rendering a 200 dpi scan at 300 dpi invents no detail: it costs 2.25 times the pixels and
+    smooths the JPEG's blocks into the strokes. ``None`` when the page is not a scan."""
+    width_pt, height_pt = page.get_size()
+    best = None
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = image.get_bounds()
+        if (right - left) * (top - bottom) < 0.5 * width_pt * height_pt:
+            continue
+        pixels_wide, pixels_high = image.get_px_size()
+        dpi = round(min(pixels_wide / ((right - left) / 72), pixels_high / ((top - bottom) / 72)))
+        best = max(best or 0, dpi)
+    return best
+
+
+def _render_dpi(width_pt: float, height_pt: float, number: int, options: OcrOptions,
+                scan_dpi: int | None = None) -> int:
+    """The configured resolution (or the scan's own when lower), lowered for plans and posters so
+    that the raster stays bounded."""
     area_in2 = (width_pt / 72) * (height_pt / 72)
     if area_in2 <= 0:
         raise CorruptInput(f"page {number} de taille nulle")
     fitting = math.floor(math.sqrt(options.limits.max_page_pixels / area_in2))
-    dpi = min(options.dpi, fitting)
+    dpi = min(options.dpi, fitting, max(scan_dpi or options.dpi, options.min_dpi))
     if dpi < options.min_dpi:
         raise LimitExceeded(
             f"page {number} démesurée ({width_pt / 72 * 2.54:.0f}×{height_pt / 72 * 2.54:.0f} cm)"

@@ -18,9 +18,9 @@ FILLED = {
                          "adresse_terrain": "1 Route de Kerrivaud 44500 La Baule-Escoublac",
                          "reference_cadastrale": "CT 0099", "surface_plancher": 10},
 }
-SCANNED_AT_LEAST = {"cerfa_13406_PCMI": 4, "cerfa_13703_DPMI": 3}
-"""Right fields of five on the scans. The DPMI's street number "1", printed on a dotted leader, is read
-"4", and on both forms the parcel number in its comb boxes comes out garbled (README, known limits)."""
+SCANNED_AT_LEAST = {"cerfa_13406_PCMI": 4, "cerfa_13703_DPMI": 4}
+"""Right fields of five on the scans. The PCMI's floor area sits in a table without its label on the row,
+and the DPMI's street number "1", printed on a dotted leader, is read "4" (README, known limits)."""
 
 
 def _scan(source: Path, target: Path, pages: int = 5) -> Path:

@@ -132,3 +132,16 @@ def test_rules_and_comb_box_sides_are_taken_out_letters_stay() -> None:
     assert not clean[200:267, 199:205].any()  # the first cell's left side
     assert clean[210:262, 210:255].sum() > 0.6 * ink[210:262, 210:255].sum()  # the digit inside
     assert clean[450:560, 100:160].sum() == ink[450:560, 100:160].sum()  # a tall letter touches no rule
+
+
+def test_a_rule_that_steps_between_rows_leaves_no_dashes_and_solid_ink_stays() -> None:
+    """A deskewed scan's rule moves by a row every few centimetres: it goes whole, not as dashes
+    (Tesseract dropped the line under such dashes). A solid logo, which holds squares of ink no
+    rule has, is not shredded into strips."""
+    ink = np.zeros((600, 1400), dtype=bool)
+    for step in range(6):  # a 3-pixel rule stepping down one row every 200 pixels
+        ink[300 + step:303 + step, 100 + 200 * step:300 + 200 * step] = True
+    ink[420:520, 200:500] = True  # a solid block of 8.5 × 25 mm (a logo)
+    clean = cleanup.without_rules(ink, 300)
+    assert not clean[296:312, 100:1300].any()
+    assert clean[420:520, 200:500].all()

@@ -147,6 +147,16 @@ def test_poster_sized_pdf_page_is_rendered_at_a_bounded_resolution(tmp_path: Pat
     assert (2384 / 72 * page.dpi) * (3370 / 72 * page.dpi) <= 60_000_000
 
 
+@pytest.mark.parametrize(("scan_dpi", "planned"), [(200, 200), (600, 300), (72, 100)])
+def test_a_scanned_pdf_page_is_read_at_its_own_resolution(tmp_path: Path, scan_dpi: int, planned: int) -> None:
+    """A 200 dpi scan is read at 200 dpi (upscaling invents nothing and costs 2.25× the pixels);
+    never above the configured resolution, never under the minimum."""
+    path = tmp_path / "scan.pdf"
+    Image.new("L", (round(8.27 * scan_dpi), round(11.69 * scan_dpi)), 255).save(path, "PDF", resolution=scan_dpi)
+    [page] = ocr.inspect(path, OPTIONS).ocr_pages
+    assert page.dpi == planned
+
+
 def test_layout_of_generated_letters_is_realistic() -> None:
     image = render.render_scan(by_name("signalement_eclairage"))
     assert image.size == (2480, 3508)

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rapidfuzz.distance import Levenshtein
+
 from ..text import collapse, fold, fold_aligned
 from .document import DocumentText, Line, Located, WordBox
 from .values import Found, find_dates
@@ -107,9 +109,45 @@ def _heading(line: Line, sections: Mapping[str, tuple[str, ...]]) -> str | None:
     label_like = folded.split(" ")[0] in _FIELD_WORDS  # "Nom de l'enfant" is a label, not the section "Enfant"
     for name, titles in sections.items():
         for title in map(fold, titles):
-            if title in folded and (not label_like or folded.startswith(title)):
+            at = _find_title(folded, title)
+            if at >= 0 and (not label_like or at == 0):
                 return name
     return None
+
+
+def _find_title(folded: str, title: str) -> int:
+    """Where a section's title starts in a line, OCR slips allowed (``_close``); -1 when it is not there."""
+    if (exact := folded.find(title)) >= 0:
+        return exact
+    words, size = folded.split(" "), len(title.split(" "))
+    wanted = title.replace(" ", "")
+    position = 0
+    for index in range(len(words) - size + 1):
+        if any(_close("".join(words[index:index + width]), wanted) for width in (size, size + 1)):
+            return position
+        position += len(words[index]) + 1
+    return -1
+
+
+def _close(read: str, wanted: str) -> bool:
+    """Printed words as OCR gave them: one slip per six letters ("Persone concernée", "Nom et 3rénom"),
+    none in a short word (``nom`` is not ``non``). Compared without spaces, for OCR splits words
+    ("Ob et de la demande", "RESPONSARI E LÉGAL")."""
+    slips = len(wanted) // 6
+    return read == wanted or (slips > 0 and Levenshtein.distance(read, wanted, score_cutoff=slips) <= slips)
+
+
+_TWINS = str.maketrans({"m": "n", "1": "l", "i": "l", "|": "l", "0": "o"})
+
+
+def _twins(word: str) -> str:
+    """A word with the letters OCR takes for one another made the same ("Non :" is the label "Nom :")."""
+    return word.replace("rn", "n").translate(_TWINS)
+
+
+def _colon_after(line: Line, end: int) -> bool:
+    """A colon closes the words before ``end``: they are a label, not a word of the text ("Oui ☐ Non ☐")."""
+    return line.words[end - 1].text.endswith(":") or (end < len(line.words) and _is_colon(line.words[end]))
 
 
 _FIELD_WORDS = frozenset({"nom", "prenom", "prenoms", "prenom(s)", "adresse", "date", "ne", "ne(e)", "nee", "lieu",
@@ -119,10 +157,13 @@ _FIELD_WORDS = frozenset({"nom", "prenom", "prenoms", "prenom(s)", "adresse", "d
 def _label_end(line: Line, label: tuple[str, ...]) -> int | None:
     """Index after the label's words if the line holds the label as a label (followed by ``:`` or a gap)."""
     tokens = [token.rstrip(":").strip("_|[] ") for token in line.folded]
-    for start in range(len(tokens) - len(label) + 1):
-        if tuple(tokens[start:start + len(label)]) != label:
+    wanted = "".join(label)
+    for start, width in ((start, width) for start in range(len(tokens)) for width in (len(label), len(label) + 1)):
+        if start + width > len(tokens):
             continue
-        end = start + len(label)
+        end, read = start + width, "".join(tokens[start:start + width])
+        if not (_close(read, wanted) or (_twins(read) == _twins(wanted) and _colon_after(line, end))):
+            continue
         if any(w.text.endswith(":") for w in line.words[start:end - 1]):
             continue  # "Nom : Prénom :" is two labels, not the label "nom prénom"
         last = line.words[end - 1]
@@ -242,19 +283,27 @@ TICKED, EMPTY = "☒", "☐"
 """The words ``ocr.checkboxes`` puts where a form's box is, ticked or not."""
 
 
-def keyword(choices: Mapping[str, Sequence[str]], *, many: bool = False) -> Finder:
+def keyword(choices: Mapping[str, Sequence[str]], *, many: bool = False,
+            boxed_only: Mapping[str, Sequence[str]] | None = None) -> Finder:
     """An enumerated value told by words (``lampadaire`` → ``eclairage``); ``many`` gives every one found.
-    When the options are check boxes (``☒ Cantine ☐ Garderie``), only the ticked ones count."""
-    compiled = {value: [re.compile(r"(?<![a-z])" + _spaced(w) + (r"(?![a-z0-9])" if len(w) <= 3 else ""))
+    When the options are check boxes (``☒ Cantine ☐ Garderie``), only the ticked ones count.
+    ``boxed_only`` words name a value only as the label of a check box (``☒ Mariage``): in a
+    letter's prose they say nothing (a birth certificate asked "pour mon mariage")."""
+
+    def compile_all(table: Mapping[str, Sequence[str]]) -> dict[str, list[re.Pattern[str]]]:
+        return {value: [re.compile(r"(?<![a-z])" + _spaced(w) + (r"(?![a-z0-9])" if len(w) <= 3 else ""))
                         for w in words]
-                for value, words in choices.items()}
+                for value, words in table.items()}
+
+    compiled, box_labels = compile_all(choices), compile_all(boxed_only or {})
 
     def find(reader: Reader) -> Candidate | None:
         hits: list[tuple[int, int, str]] = []
         boxed: list[tuple[int, int, str, bool]] = []
-        for value, regexes in compiled.items():
-            positions = [m.span() for regex in regexes for m in regex.finditer(reader.folded)]
-            for start, end in positions:
+        for value in dict.fromkeys([*compiled, *box_labels]):
+            positions = [m.span() for regex in compiled.get(value, ()) for m in regex.finditer(reader.folded)]
+            labels = [m.span() for regex in box_labels.get(value, ()) for m in regex.finditer(reader.folded)]
+            for start, end in positions + labels:
                 mark = reader.folded[max(0, start - 3):start]
                 if TICKED in mark or EMPTY in mark:
                     boxed.append((start, end, value, TICKED in mark))

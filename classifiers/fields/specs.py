@@ -184,7 +184,7 @@ def _cadastre_boxes() -> Finder:
         got_section, got_number = section(reader), number(reader)
         if got_section is None or got_number is None or got_section.located is None or got_number.located is None:
             return None
-        if not 0 <= got_number.located.box[1] - got_section.located.box[1] < 40:
+        if not 0 <= got_number.located.box[1] - got_section.located.box[1] < 60:
             return None  # the number box belongs with the section: on its row or just under it, not anywhere
         letters = re.sub(r"[^A-Za-z0-9]", "", str(got_section.value)).upper()
         digits = re.sub(r"\D", "", str(got_number.value))
@@ -288,7 +288,7 @@ SPECS: dict[str, TypeSpec] = {
     "etat_civil": TypeSpec(
         {
             "acte": keyword({"naissance": ("acte de naissance", "naissance"), "mariage": ("acte de mariage",),
-                             "deces": ("acte de deces", "deces")}),
+                             "deces": ("acte de deces", "deces")}, boxed_only={"mariage": ("mariage",)}),
             "forme": keyword({"copie_integrale": ("copie integrale",),
                               "extrait_filiation": ("extrait avec filiation", "extrait de naissance avec"),
                               "extrait_sans_filiation": ("extrait sans filiation",)}),
@@ -330,7 +330,7 @@ SPECS: dict[str, TypeSpec] = {
                                     "CU": ("certificat d'urbanisme",), "PA": ("permis d'amenager",),
                                     "PD": ("permis de demolir",)})),
         "numero_dossier": pattern(find_dossier_numbers),
-        "reference_cadastrale": first_of(pattern(find_cadastral_references), _cadastre_boxes()),
+        "reference_cadastrale": first_of(_cadastre_boxes(), pattern(find_cadastral_references)),
         "adresse_terrain": first_of(_to_town(labelled(("adresse du terrain", "localisation du terrain",
                                                        "terrain concerne"))),
                                     _cerfa_land(),

@@ -142,10 +142,20 @@ def find_ibans(text: str) -> Iterator[Found]:
                 break
 
 
+_FRENCH_PHONE = re.compile(r"(?<![\d+])0[1-9](?:[ .\-]?\d{2}){4}(?!\d)")
+
+
 def find_phones(text: str) -> Iterator[Found]:
-    """French (and international) phone numbers in E.164."""
-    for match in phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.VALID):
-        yield match.start, match.end, phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    """French (and international) phone numbers in E.164, in the order they are written.
+
+    libphonenumber's own list of assigned ranges is the test abroad; a number in the French
+    ten-digit form (``07 29 37 29 68``) is taken even in a range it does not know yet."""
+    found = [(m.start, m.end, phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164))
+             for m in phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.VALID)]
+    for match in _FRENCH_PHONE.finditer(text):
+        if not any(start < match.end() and match.start() < end for start, end, _ in found):
+            found.append((match.start(), match.end(), "+33" + re.sub(r"\D", "", match.group())[1:]))
+    yield from sorted(found)
 
 
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
@@ -162,7 +172,7 @@ def find_contacts(text: str) -> Iterator[Found]:
     yield from find_phones(text)
 
 
-_RNA = re.compile(r"\bW\s?(\d{3})\s?(\d{3})\s?(\d{3})\b")
+_RNA = re.compile(r"\b[Ww]\s?(\d{3})\s?(\d{3})\s?(\d{3})\b")
 
 
 def find_rnas(text: str) -> Iterator[Found]:

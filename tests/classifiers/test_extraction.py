@@ -161,3 +161,21 @@ def test_totals_that_cannot_be_mended_lose_confidence() -> None:
               ExtractedField("montant_ttc", "999.00", 0.9)]
     assert [f.value for f in reconcile_totals(fields)] == ["100.00", "20.00", "999.00"]
     assert all(f.confidence == 0.45 for f in reconcile_totals(fields))
+
+
+def test_labels_and_section_titles_read_through_ocr_slips() -> None:
+    """One slip per six letters, or a word split in two, still names a label or a section
+    ("Persone concernée", "Nom et 3rénom", "Ob et de la demande"), and a short label read with its
+    letter's OCR twin ("Non :") is one when its colon follows; a ticked "☒ Mariage" is the
+    record asked for, while "mariage" in a letter's prose says nothing."""
+    page = PageText(1, _words(
+        (50, 100, "Nature ☐ Naissance ☒ Mariage ☐ Décès"), (50, 130, "Persone concernée par l'acte"),
+        (50, 160, "Non : PINEAU"), (50, 190, "Demandeur"), (50, 220, "Nom et 3rénom : Anthony Tanguy")))
+    fields = _values(_fields("etat_civil", [page]))
+    assert fields["acte"] == "mariage" and fields["titulaire_nom"] == "PINEAU"
+    assert fields["demandeur_nom"] == "Anthony Tanguy"
+    grant = PageText(1, _words((50, 100, "DOSSIER DE DEMANDE DE SUBVENTION"),
+                               (50, 130, "Ob et de la demande : la rénovation du local associatif")))
+    assert _values(_fields("subvention", [grant]))["objet"] == "la rénovation du local associatif"
+    prose = PageText(1, _words((50, 100, "Je souhaite une copie intégrale de l'acte en vue de mon mariage.")))
+    assert "acte" not in _values(_fields("etat_civil", [prose]))

@@ -98,3 +98,10 @@ def test_an_address_loses_what_ocr_added_around_it() -> None:
     assert values.tidy_address("11 route du Port 49130 Les Ponts-de-Cé") == "11 route du Port 49130 Les Ponts-de-Cé"
     assert values.tidy_address("4 rue Lenepveu 49100 Angers Cedex 01") == "4 rue Lenepveu 49100 Angers Cedex 01"
     assert values.tidy_address("69 bis avenue des Jonquilles _") == "69 bis avenue des Jonquilles"
+
+
+def test_french_phone_numbers_outside_the_known_ranges_and_lowercase_rna() -> None:
+    """libphonenumber does not know every range handed out (07 2x); written the French way it is a phone.
+    A RNA number's W read lowercase by OCR is still one."""
+    assert _values(values.find_phones, "Téléphone : 07 29 37 29 68, SIRET 90074838506729") == ["+33729372968"]
+    assert _values(values.find_rnas, "N° RNA: w491439828") == ["W491439828"]
