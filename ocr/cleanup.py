@@ -23,6 +23,9 @@ _MAX_SKEW = 6.0
 _MIN_CORRECTED_SKEW = 0.2
 _SIDEWAYS_RATIO = 1.6
 _UPRIGHT_MARGIN = 0.25
+_MIN_LINES = 8
+"""Fewer text lines than this (a last page of totals, a few figures) do not tell which way up: a
+page of seven lines of digits and capitals measured upside down; Tesseract's OSD decides then."""
 """Ascender balance beyond which the orientation is taken as known (measured: ±0.84 to ±1.0)."""
 
 
@@ -283,20 +286,22 @@ def detect(gray: Image.Image) -> Correction:
     if turns:
         fine, fine_points, angle = fine.transpose(Image.Transpose.ROTATE_90), fine_points.sideways(), sideways_angle
     angle = _refine(fine_points, angle, _COARSE_STEP)
-    balance = ascender_balance(np.asarray(fine.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)))
-    if balance < -_UPRIGHT_MARGIN:
+    balance, lines = ascender_balance(np.asarray(fine.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)))
+    sure = abs(balance) >= _UPRIGHT_MARGIN and lines >= _MIN_LINES
+    if sure and balance < 0:
         turns += 2
-    return Correction(turns, _significant(angle), uncertain=abs(balance) < _UPRIGHT_MARGIN)
+    return Correction(turns, _significant(angle), uncertain=not sure)
 
 
-def ascender_balance(ink: np.ndarray) -> float:
-    """(ink above the x-height band − ink below the baseline) / both, over every text line.
+def ascender_balance(ink: np.ndarray) -> tuple[float, int]:
+    """(ink above the x-height band − ink below the baseline) / both, over every text line, and
+    how many lines it was measured on.
 
     Near +1 for upright Latin text, near −1 upside down, near 0 when it cannot tell.
     """
     rows = ink.sum(1, dtype=np.int64)
     in_line = rows > max(2, ink.shape[1] // 100)
-    above = below = 0
+    above = below = lines = 0
     y, height = 0, len(rows)
     while y < height:
         if not in_line[y]:
@@ -311,8 +316,9 @@ def ascender_balance(ink: np.ndarray) -> float:
         core = np.nonzero(band >= band.max() / 2)[0]  # the x-height band is the densest
         above += int(band[:core[0]].sum())
         below += int(band[core[-1] + 1:].sum())
+        lines += 1
     total = above + below
-    return (above - below) / total if total else 0.0
+    return ((above - below) / total if total else 0.0), lines
 
 
 def _significant(angle: float) -> float:

@@ -18,7 +18,7 @@ from typing import cast
 import numpy as np
 from PIL import Image
 
-from . import checkboxes, cleanup, geometry, layers, raster, sniff, tesseract
+from . import checkboxes, cleanup, geometry, layers, lighting, raster, sniff, tesseract
 from .errors import EngineError, MissingDependency, OcrError
 from .plan import PageJob
 from .results import PageResult, TextSource, Word
@@ -39,7 +39,7 @@ def _prepare(job: PageJob) -> _Prepared:
     tesseract.check_available(job.options.languages)
     Image.MAX_IMAGE_PIXELS = job.options.limits.max_page_pixels
     job.workdir.mkdir(parents=True, exist_ok=True)
-    gray = raster.load_gray(job.source, job.media_type, job.page)
+    gray = lighting.even(raster.load_gray(job.source, job.media_type, job.page), job.page.dpi)
     correction = cleanup.detect(gray)
     threshold = cleanup.otsu_threshold(gray)
     ink = np.asarray(cleanup.apply(gray, correction, nearest=True)) <= threshold

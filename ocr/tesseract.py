@@ -78,10 +78,10 @@ def recognise(images: Sequence[Path], output_base: Path, *, languages: str, dpi:
     try:
         pytesseract.pytesseract.run_tesseract(str(source), str(output_base), "pdf", languages, config,
                                               timeout=timeout * len(images))
+    except pytesseract.TesseractError as exc:  # a RuntimeError too: caught first
+        raise EngineError(f"échec de Tesseract : {exc.message}") from exc
     except RuntimeError as exc:  # pytesseract's timeout
         raise EngineError(f"Tesseract a dépassé le délai de {timeout} s par page") from exc
-    except pytesseract.TesseractError as exc:
-        raise EngineError(f"échec de Tesseract : {exc.message}") from exc
     pages = _parse_tsv(output_base.with_suffix(".tsv"))
     return [Reading(pages.get(index + 1, ()), output_base.with_suffix(".pdf"), index) for index in range(len(images))]
 
@@ -103,10 +103,10 @@ def orientation(image: Path, *, dpi: int, timeout: int) -> int | None:
     try:
         output = pytesseract.pytesseract.run_and_get_output(
             str(image), "osd", "osd", f"--psm 0 --dpi {dpi} -c min_characters_to_try=15", timeout=timeout)
+    except pytesseract.TesseractError:  # a RuntimeError too: caught first, or it read as a timeout
+        return None  # "Too few characters": nothing to decide from
     except RuntimeError as exc:
         raise EngineError(f"Tesseract a dépassé le délai de {timeout} s par page") from exc
-    except pytesseract.TesseractError:
-        return None  # "Too few characters": nothing to decide from
     rotate, confidence = _OSD_ROTATE.search(output), _OSD_CONFIDENCE.search(output)
     if rotate is None or confidence is None or float(confidence.group(1)) < MIN_OSD_CONFIDENCE:
         return None

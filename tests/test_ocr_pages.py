@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 import ocr
 from examples import render
@@ -246,3 +247,29 @@ def test_results_cross_processes_unchanged(recognised: dict) -> None:
     assert pickle.loads(pickle.dumps(plan)) == plan
     assert pickle.loads(pickle.dumps(pages)) == pages
     assert all(type(word) is ocr.Word for page in pickle.loads(pickle.dumps(pages)) for word in page.words)
+
+
+def test_a_lamp_lit_page_of_few_lines_is_evened_kept_upright_and_read(tmp_path: Path) -> None:
+    """The last page of an invoice, photographed under a lamp: a few lines of totals on a page
+    that darkens to one side. Thresholded as it was, half the page went black and Tesseract read
+    nothing; OSD, asked about so little text, said "too few characters" and that was reported as
+    a timeout. Now the lighting is evened, seven lines are too few to turn the page on the
+    profiles' word, and the totals are read."""
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 30)
+    page = Image.new("L", (1654, 2339), 255)
+    draw = ImageDraw.Draw(page)
+    for row, text in enumerate(["Total HT 29 395,60 €", "TVA 20 % 5 879,12 €", "Total TTC 35 274,72 €",
+                                "À régler avant le 12 décembre 2026",
+                                "Règlement par virement — IBAN : FR75 8232 5012 3288 0622 5771 062",
+                                "En cas de retard de paiement, indemnité forfaitaire de 40 €"]):
+        draw.text((150, 200 + 60 * row), text, font=font, fill=40)
+    shade = np.linspace(110, 0, page.size[0], dtype=np.float32)[None, :]  # darker to the left
+    lit = np.clip(np.asarray(page, dtype=np.float32) - shade - np.random.default_rng(1).normal(0, 6, (2339, 1654)),
+                  0, 255)
+    path = tmp_path / "totaux.jpg"
+    Image.fromarray(lit.astype(np.uint8)).save(path, quality=60, dpi=(200, 200))
+    plan = ocr.inspect(path, OPTIONS)
+    result = ocr.process_page(ocr.PageJob(source=path, media_type=plan.media_type, page=plan.ocr_pages[0],
+                                          workdir=tmp_path / "work", options=OPTIONS))
+    assert result.rotation == 0
+    assert "35 274,72" in result.text and "IBAN" in result.text
