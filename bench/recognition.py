@@ -25,9 +25,10 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from bench.mail import DEV_SEED, EVAL_SEED, build, load
+from bench.mail import DEV_SEED, EVAL_SEED, Entry, build, load
 from bench.mail.score import Counts, Outcome, Report
 from bench.measure import Run, run
 
@@ -61,10 +62,11 @@ def outcomes(home: Path) -> dict[str, Outcome]:
             for i, name, doc_type, state in documents}
 
 
-def score(corpus: Path, home: Path) -> Report:
+def score(corpus: Path, home: Path, keep: Callable[[Entry], bool] = lambda entry: True) -> Report:
+    """The report over the corpus's documents that ``keep`` selects (all by default)."""
     found = outcomes(home)
     report = Report(TYPES)
-    for entry in load(corpus):
+    for entry in filter(keep, load(corpus)):
         outcome = found.get(entry.file, Outcome(None, True, {}))
         report.add(entry.doc_type, entry.fields, outcome, mode=entry.mode, genre=entry.genre)
     return report
@@ -74,7 +76,16 @@ def _pct(value: float) -> str:
     return f"{value:.3f}"
 
 
-def print_summary(reports: dict[str, Report], runs: dict[str, tuple[Run, int]]) -> None:
+def _typed(entry: Entry) -> bool:
+    return entry.mode != "handwritten"
+
+
+def _typed_form(entry: Entry) -> bool:
+    return entry.mode != "handwritten" and entry.genre == "form"
+
+
+def print_summary(reports: dict[str, Report], runs: dict[str, tuple[Run, int]],
+                  slices: dict[str, dict[str, Report]]) -> None:
     names = list(reports)
     print("\n## Summary (" + " | ".join(names) + ")")
     head = "| measure | " + " | ".join(names) + " |"
@@ -88,6 +99,8 @@ def print_summary(reports: dict[str, Report], runs: dict[str, tuple[Run, int]]) 
             ("wrong type without review", lambda r: _pct(r.wrong_unreviewed))]
     for label, get in rows:
         print(f"| {label} | " + " | ".join(get(reports[n]) for n in names) + " |")
+    for label, parts in slices.items():
+        print(f"| field F1, {label} | " + " | ".join(_pct(parts[n].field_totals()["all"].f1) for n in names) + " |")
     print("| CPU-s per page (process tree) | " + " | ".join(
         f"{runs[n][0].cpu / max(1, runs[n][1]):.2f}" for n in names) + " |")
 
@@ -177,6 +190,7 @@ def main() -> None:
         variants[f"before ({args.baseline})"] = tree
     variants["now"] = ROOT
     reports: dict[str, Report] = {}
+    slices: dict[str, dict[str, Report]] = {}
     runs: dict[str, tuple[Run, int]] = {}
     try:
         for name, code in variants.items():
@@ -184,11 +198,15 @@ def main() -> None:
             home = work / f"home-{len(reports)}"
             runs[name] = ingest(code, corpus, home)
             reports[name] = score(corpus, home)
+            slices.setdefault(f"all but handwriting ({sum(map(_typed, entries))})", {})[name] = \
+                score(corpus, home, _typed)
+            slices.setdefault(f"typed forms ({sum(map(_typed_form, entries))})", {})[name] = \
+                score(corpus, home, _typed_form)
     finally:
         if args.baseline and not args.keep:
             subprocess.run(["git", "worktree", "remove", "--force", str(work / "baseline-code")], cwd=ROOT,
                            capture_output=True)
-    print_summary(reports, runs)
+    print_summary(reports, runs, slices)
     print_slices(reports, "mode")
     print_slices(reports, "genre")
     for name, report in reports.items():
