@@ -23,10 +23,10 @@ _MAX_SKEW = 6.0
 _MIN_CORRECTED_SKEW = 0.2
 _SIDEWAYS_RATIO = 1.6
 _UPRIGHT_MARGIN = 0.25
+"""Ascender balance beyond which the orientation is taken as known (measured: ±0.84 to ±1.0)."""
 _MIN_LINES = 8
 """Fewer text lines than this (a last page of totals, a few figures) do not tell which way up: a
 page of seven lines of digits and capitals measured upside down; Tesseract's OSD decides then."""
-"""Ascender balance beyond which the orientation is taken as known (measured: ±0.84 to ±1.0)."""
 
 
 @dataclass(frozen=True)
@@ -96,22 +96,10 @@ def without_rules(ink: np.ndarray, dpi: int) -> np.ndarray:
     # taken out it took the text in a dark corner of a badly lit photo with it.
     side = max(2, round(_SOLID_MM * scale))
     kept = small & ~_runs(_runs(small, side, axis=1), side, axis=0)
-    # A rule that steps by a row (a deskewed or upscaled scan) is one run in two rows taken together;
-    # found on single rows, its steps were left behind as dashes that made Tesseract drop the line.
-    banded = kept.copy()
-    banded[:-1] |= kept[1:]
-    horizontal = _runs(banded, round(_RULE_MM * scale), axis=1)
-    horizontal[1:] |= horizontal[:-1]
-    horizontal &= kept
-    banded = kept.copy()
-    banded[:, :-1] |= kept[:, 1:]
-    vertical = _sides(_runs(banded, round(_SIDE_MM * scale), axis=0), horizontal)
-    vertical[:, 1:] |= vertical[:, :-1]
-    vertical &= kept
-    removed = horizontal | vertical | brackets
+    horizontal = _stepped_runs(kept, round(_RULE_MM * scale), axis=1)
+    vertical = _stepped_runs(kept, round(_SIDE_MM * scale), axis=0, touching=horizontal)
     lines = np.zeros(ink.shape, dtype=bool)
-    lines = np.zeros(ink.shape, dtype=bool)
-    lines[:height, :width] = np.repeat(np.repeat(removed, 2, axis=0), 2, axis=1)
+    lines[:height, :width] = np.repeat(np.repeat(horizontal | vertical | brackets, 2, axis=0), 2, axis=1)
     return ink & ~lines
 
 
@@ -204,6 +192,26 @@ def half(ink: np.ndarray) -> np.ndarray:
     line survives)."""
     ink = ink[:ink.shape[0] // 2 * 2, :ink.shape[1] // 2 * 2]
     return ink[0::2, 0::2] | ink[1::2, 0::2] | ink[0::2, 1::2] | ink[1::2, 1::2]
+
+
+def _stepped_runs(ink: np.ndarray, length: int, *, axis: int, touching: np.ndarray | None = None) -> np.ndarray:
+    """``_runs`` of a line that steps by a row (or column), as a deskewed or upscaled rule does
+    every few centimetres: found in two rows taken together, so that it goes whole. Found row by
+    row, its steps were left behind as dashes that made Tesseract drop the line beside them.
+    With ``touching``, only the vertical runs that touch those rules (``_sides``)."""
+    banded = ink.copy()
+    if axis == 1:
+        banded[:-1] |= ink[1:]
+    else:
+        banded[:, :-1] |= ink[:, 1:]
+    runs = _runs(banded, length, axis=axis)
+    if touching is not None:
+        runs = _sides(runs, touching)
+    if axis == 1:
+        runs[1:] |= runs[:-1]
+    else:
+        runs[:, 1:] |= runs[:, :-1]
+    return runs & ink
 
 
 def _runs(ink: np.ndarray, length: int, *, axis: int) -> np.ndarray:

@@ -153,7 +153,7 @@ def _scan_dpi(page: pdfium.PdfPage) -> int | None:
 
 
 def _render_dpi(width_pt: float, height_pt: float, number: int, options: OcrOptions,
-                scan_dpi: int | None = None) -> int:
+                scan_dpi: int | None) -> int:
     """The configured resolution (or the scan's own when lower), lowered for plans and posters so
     that the raster stays bounded."""
     area_in2 = (width_pt / 72) * (height_pt / 72)

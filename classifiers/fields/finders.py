@@ -158,10 +158,10 @@ def _label_end(line: Line, label: tuple[str, ...]) -> int | None:
     """Index after the label's words if the line holds the label as a label (followed by ``:`` or a gap)."""
     tokens = [token.rstrip(":").strip("_|[] ") for token in line.folded]
     wanted = "".join(label)
-    for start, width in ((start, width) for start in range(len(tokens)) for width in (len(label), len(label) + 1)):
-        if start + width > len(tokens):
-            continue
-        end, read = start + width, "".join(tokens[start:start + width])
+    spans = [(start, start + width) for start in range(len(tokens)) for width in (len(label), len(label) + 1)
+             if start + width <= len(tokens)]  # one word more: OCR splits words ("Ob et de la demande")
+    for start, end in spans:
+        read = "".join(tokens[start:end])
         if not (_close(read, wanted) or (_twins(read) == _twins(wanted) and _colon_after(line, end))):
             continue
         if any(w.text.endswith(":") for w in line.words[start:end - 1]):
