@@ -81,26 +81,44 @@ def without_rules(ink: np.ndarray, dpi: int) -> np.ndarray:
     Tesseract reads the sides of comb boxes as letters ("11[611|2!" for ``1612``) and drops text
     that touches a rule; taking the lines out first is what makes a scanned form's boxes readable.
     A vertical stroke is removed only when it touches a horizontal rule, so a tall letter of a
-    title stays. Pages without rules (letters) cost one pass over the rows.
+    title stays. A page without rules (a letter) costs one pass over its rows (≈ 40 ms in all);
+    the rest is done only between the first and the last row that holds a rule.
     """
     # Found at half resolution (a 2×2 block with any ink is ink: a one-pixel rule survives), four
     # times fewer pixels to sum; the masks are then enlarged back over the page.
     height, width = (ink.shape[0] // 2) * 2, (ink.shape[1] // 2) * 2
     small = half(ink)
     scale = dpi / 2 / 25.4
-    brackets = _bracket_cells(small, scale)
-    if not _runs(half(small), round(_RULE_MM * dpi / 4 / 25.4), axis=1).any() and not brackets.any():
-        return ink  # no rule even at quarter resolution, no comb: a letter, ≈ 25 ms spent
-    # Solid ink (a logo, a black banner, a thick frame) holds squares of ink no rule has; it is left
-    # whole, for cut into strips it hid the text beside it ("N° 13406*06" under the Cerfa logo), and
-    # taken out it took the text in a dark corner of a badly lit photo with it.
-    side = max(2, round(_SOLID_MM * scale))
-    kept = small & ~_runs(_runs(small, side, axis=1), side, axis=0)
-    horizontal = _stepped_runs(kept, round(_RULE_MM * scale), axis=1)
-    vertical = _stepped_runs(kept, round(_SIDE_MM * scale), axis=0, touching=horizontal)
+    found = _bracket_cells(small, scale)
+    rule = round(_RULE_MM * scale)
+    rows = np.flatnonzero(_runs(_with_next(small, axis=1), rule, axis=1).any(axis=1))  # every rule's rows, and more
+    if rows.size:
+        # Solid ink (a logo, a black banner, a thick frame) holds squares of ink no rule has; it is
+        # left whole, for cut into strips it hid the text beside it ("N° 13406*06" under the Cerfa
+        # logo), and taken out it took the text in a dark corner of a badly lit photo with it.
+        side = max(2, round(_SOLID_MM * scale))
+        top, bottom = max(0, rows[0] - side), min(small.shape[0], rows[-1] + side + 2)
+        kept = small.copy()
+        kept[top:bottom] &= ~_solid(small, top, bottom, side)
+        horizontal = np.zeros_like(small)
+        horizontal[top:bottom] = _stepped_runs(kept[top:bottom], rule, axis=1)
+        if horizontal.any():  # box sides touch a rule, and may reach beyond the rows of rules
+            kept[:top] &= ~_solid(small, 0, top, side)
+            kept[bottom:] &= ~_solid(small, bottom, small.shape[0], side)
+            found |= horizontal | _stepped_runs(kept, round(_SIDE_MM * scale), axis=0, touching=horizontal)
+    if not found.any():
+        return ink
     lines = np.zeros(ink.shape, dtype=bool)
-    lines[:height, :width] = np.repeat(np.repeat(horizontal | vertical | brackets, 2, axis=0), 2, axis=1)
+    lines[:height, :width] = np.repeat(np.repeat(found, 2, axis=0), 2, axis=1)
     return ink & ~lines
+
+
+def _solid(ink: np.ndarray, top: int, bottom: int, side: int) -> np.ndarray:
+    """Pixels of rows ``top:bottom`` inside a square of ink ``side`` wide (a run of ``side`` rows
+    of runs ``side`` long), the rows around them looked at so that a square across ``top`` counts."""
+    start = max(0, top - side)
+    window = ink[start:min(ink.shape[0], bottom + side)]
+    return _runs(_runs(window, side, axis=1), side, axis=0)[top - start:bottom - start]
 
 
 _CELL_MM = (2.5, 6.5)
@@ -118,8 +136,8 @@ def _bracket_cells(small: np.ndarray, scale: float) -> np.ndarray:
     padded = np.zeros((height, width + 2), dtype=np.int8)
     padded[:, 1:-1] = small
     steps = np.diff(padded, axis=1)
-    rows, starts = np.nonzero(steps == 1)
-    _rows, ends = np.nonzero(steps == -1)
+    rows, columns = np.nonzero(steps)  # one pass: a run's start and end follow each other in a row
+    rows, starts, ends = rows[0::2], columns[0::2], columns[1::2]
     length = ends - starts
     keep = (length >= low) & (length <= high) & (rows > tick_high + 1) & (rows < height - 3)
     rows, starts, ends = rows[keep], starts[keep], ends[keep] - 1
@@ -194,17 +212,23 @@ def half(ink: np.ndarray) -> np.ndarray:
     return ink[0::2, 0::2] | ink[1::2, 0::2] | ink[0::2, 1::2] | ink[1::2, 1::2]
 
 
-def _stepped_runs(ink: np.ndarray, length: int, *, axis: int, touching: np.ndarray | None = None) -> np.ndarray:
-    """``_runs`` of a line that steps by a row (or column), as a deskewed or upscaled rule does
-    every few centimetres: found in two rows taken together, so that it goes whole. Found row by
-    row, its steps were left behind as dashes that made Tesseract drop the line beside them.
-    With ``touching``, only the vertical runs that touch those rules (``_sides``)."""
+def _with_next(ink: np.ndarray, *, axis: int) -> np.ndarray:
+    """Each row (``axis`` 1) or column (0) with the ink of the next one added: a line that steps
+    by one is whole in it."""
     banded = ink.copy()
     if axis == 1:
         banded[:-1] |= ink[1:]
     else:
         banded[:, :-1] |= ink[:, 1:]
-    runs = _runs(banded, length, axis=axis)
+    return banded
+
+
+def _stepped_runs(ink: np.ndarray, length: int, *, axis: int, touching: np.ndarray | None = None) -> np.ndarray:
+    """``_runs`` of a line that steps by a row (or column), as a deskewed or upscaled rule does
+    every few centimetres: found in two rows taken together, so that it goes whole. Found row by
+    row, its steps were left behind as dashes that made Tesseract drop the line beside them.
+    With ``touching``, only the vertical runs that touch those rules (``_sides``)."""
+    runs = _runs(_with_next(ink, axis=axis), length, axis=axis)
     if touching is not None:
         runs = _sides(runs, touching)
     if axis == 1:

@@ -145,3 +145,16 @@ def test_a_rule_that_steps_between_rows_leaves_no_dashes_and_solid_ink_stays() -
     clean = cleanup.without_rules(ink, 300)
     assert not clean[296:312, 100:1300].any()
     assert clean[420:520, 200:500].all()
+
+
+def test_a_box_side_reaching_past_the_rules_stops_at_solid_ink() -> None:
+    """Only the rows between the first and the last rule are searched for rules; a box side that
+    hangs from the last rule down onto a logo below them is still taken out, and the logo left whole."""
+    ink = np.zeros((900, 1200), dtype=bool)
+    ink[100:103, 100:1100] = True  # the only rule
+    ink[103:600, 300:303] = True  # a side hanging from it, down onto the logo
+    ink[600:700, 200:500] = True  # a solid logo, far below the rule
+    clean = cleanup.without_rules(ink, 300)
+    assert not clean[100:103, 100:1100].any()
+    assert not clean[103:598, 300:303].any()
+    assert clean[600:700, 200:500].all()
