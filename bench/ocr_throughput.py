@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -146,6 +147,9 @@ def compare(kind: str, pages: int, work: Path, repeat: int) -> None:
     say(_row(f"raw tesseract, {PAGES_PER_RUN}/run", pages, _best(runs["tesseract-4"]), tesseract))
     say(_row("ged ingest (full)", pages, _best(runs["ged"]), tesseract))
     say(_row("ocrmypdf --output pdfa", pages, _best(runs["ocrmypdf"]), tesseract))
+    median = {name: statistics.median(r.cpu for r in method_runs) for name, method_runs in runs.items()}
+    say("  median of the runs, vs raw tesseract: " + "; ".join(
+        f"{name} {median[name] / median['tesseract']:.2f}×" for name in runs if name != "tesseract"))
     say("  all runs, CPU s/page: " + "; ".join(
         f"{name} " + " ".join(f"{r.cpu / pages:.2f}" for r in method_runs) for name, method_runs in runs.items()))
 

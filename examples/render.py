@@ -1,4 +1,4 @@
-"""Rendering sample letters as scans (degraded rasters) and as born-digital PDFs."""
+"""Rendering sample letters as scans (degraded rasters), as phone photos and as born-digital PDFs."""
 
 from __future__ import annotations
 
@@ -83,6 +83,44 @@ def degrade(image: Image.Image, *, seed: int, skew: float = 0.0, noise: float = 
     gradient = np.linspace(0, 12, pixels.shape[1], dtype=np.float32)[None, :]
     pixels = pixels - gradient + rng.normal(0, noise, pixels.shape).astype(np.float32)
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+
+
+def photograph(page: Image.Image, *, seed: int, tilt: float = 20.0, size: tuple[int, int] = (3024, 4032)
+               ) -> Image.Image:
+    """The page as a phone photographs it: seen at ``tilt`` degrees from straight above (its top
+    edge farther than its bottom, so narrower), a little turned, on a wooden table, lit from one
+    side, a thumb over its bottom margin; in colour, ``size`` pixels (a 12 MP portrait photo)."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    width, height = size
+    # The table: brown, with a grain along its boards and a lamp's fall-off.
+    grain = rng.normal(0, 1, (height // 8, 1)).repeat(width // 8, axis=1)
+    grain = cv2.resize(cv2.GaussianBlur(grain, (0, 0), 3), (width, height))
+    table = np.stack([110 + 18 * grain, 75 + 12 * grain, 45 + 8 * grain], axis=-1)
+    # Where the page's corners go: a pinhole camera at 45 cm, the page turned by ``tilt`` about its width.
+    theta, distance = np.radians(tilt), 450.0
+    corners_mm = np.array([[-105, -148.5], [105, -148.5], [105, 148.5], [-105, 148.5]])
+    depth = distance + corners_mm[:, 1] * np.sin(theta)
+    projected = np.stack([corners_mm[:, 0] / depth, corners_mm[:, 1] * np.cos(theta) / depth], axis=1)
+    turn = np.radians(rng.uniform(-4, 4))
+    projected = projected @ np.array([[np.cos(turn), np.sin(turn)], [-np.sin(turn), np.cos(turn)]])
+    scale = 0.8 * height / (projected[:, 1].max() - projected[:, 1].min())  # the focal length, in pixels
+    target = projected * scale + np.array([width / 2, height / 2])  # the lens's axis through the page's centre
+    source = np.array([[0, 0], [page.width - 1, 0], [page.width - 1, page.height - 1], [0, page.height - 1]])
+    matrix = cv2.getPerspectiveTransform(source.astype(np.float32), target.astype(np.float32))
+    paper = np.asarray(page.convert("RGB"), dtype=np.float32) * np.array([1.0, 0.98, 0.93])
+    warped = cv2.warpPerspective(paper, matrix, size, flags=cv2.INTER_AREA)
+    mask = cv2.warpPerspective(np.ones(page.size[::-1], np.float32), matrix, size, flags=cv2.INTER_AREA)[..., None]
+    picture = warped * mask + table * (1 - mask)
+    thumb = np.zeros((height, width), np.float32)
+    cv2.ellipse(thumb, (round(target[3][0] + 0.15 * (target[2][0] - target[3][0])), round(target[3][1])),
+                (110, 190), 20, 0, 360, 1.0, -1)
+    thumb = cv2.GaussianBlur(thumb, (0, 0), 6)[..., None]
+    picture = picture * (1 - thumb) + np.array([205, 150, 125]) * thumb
+    light = np.linspace(1.05, 0.7, width, dtype=np.float32)[None, :, None]  # a window on the left
+    picture = picture * light + rng.normal(0, 4, picture.shape)
+    return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
 
 
 def jpeg_bytes(image: Image.Image, quality: int, dpi: int = 300) -> bytes:

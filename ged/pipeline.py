@@ -113,6 +113,12 @@ class _Tracking(Generic[T]):
     """Tasks after recognition (the copy, the analysis) still running."""
     suspect: bool = False
     """It was in flight when a worker died: it now runs alone."""
+    rendition: Path | None = None
+    """What its pages are read from when not ``source`` (an office document's PDF/A), in ``workdir``."""
+
+    @property
+    def read(self) -> Path:
+        return self.rendition or self.source
 
 
 _Futures = dict[Future[Any], tuple[str, list[_Tracking[T]]]]
@@ -137,9 +143,10 @@ def first_look(source: Path, options: OcrOptions, copy_to: Path, classifier: Cla
     """In a worker: inspect the file; a document whose every page carries text (a born-digital
     letter) is also copied and analysed here, one task where it took three round trips through
     the parent. Inspection failures propagate (the file is refused), the others are reported."""
-    plan: DocumentPlan = INSPECT(source, options)
+    plan: DocumentPlan = INSPECT(source, options, copy_to.parent / "rendu")
     if plan.ocr_pages:
         return FirstLook(plan)
+    source = plan.read_from or source
     copy_to.parent.mkdir(parents=True, exist_ok=True)
     warning, error = None, None
     try:
@@ -277,6 +284,7 @@ class OcrPool:
             shutil.rmtree(tracking.workdir, ignore_errors=True)
             tracking.result = Processed(tracking.result.key)
             tracking.pages_left = tracking.finishing = 0
+            tracking.rendition = None
             if alone:
                 tracking.result.rejection = WorkerCrashed(
                     "le traitement de ce fichier arrête brutalement le processus qui le lit (plantage d'une "
@@ -310,6 +318,8 @@ class OcrPool:
             _copied(tracking, self._value(future, result))
         else:  # inspect
             look = self._look(future, result)
+            if look is not None and look.plan.read_from is not None:
+                tracking.rendition = look.plan.read_from
             if look is not None and look.finished:
                 result.plan, result.pages, result.analysis = look.plan, list(look.plan.text_pages), look.analysis
                 if look.copy_error is not None:
@@ -320,7 +330,7 @@ class OcrPool:
                 plan = look.plan
                 result.plan, result.pages = plan, list(plan.text_pages)
                 tracking.pages_left = len(plan.ocr_pages)
-                waiting += [(PageJob(source=tracking.source, media_type=plan.media_type, page=page,
+                waiting += [(PageJob(source=tracking.read, media_type=plan.media_type, page=page,
                                      workdir=tracking.workdir / str(page.number), options=self.options), tracking)
                             for page in plan.ocr_pages]
             return [tracking] if tracking.pages_left == 0 and self._after_pages(tracking, futures) else []
@@ -353,12 +363,12 @@ class OcrPool:
             return True
         result.pages.sort(key=lambda p: p.number)
         tracking.workdir.mkdir(parents=True, exist_ok=True)
-        copy = self._submit(WRITE_SEARCHABLE_COPY, tracking.source, result.plan, result.pages,
+        copy = self._submit(WRITE_SEARCHABLE_COPY, tracking.read, result.plan, result.pages,
                             tracking.workdir / "copie.pdf", timeout=self.options.timeout_seconds)
         futures[copy] = ("copy", [tracking])
         tracking.finishing = 1
         if self.classifier is not None and tracking.job is not None:
-            futures[self._submit(analyse_recognised, self.classifier, tracking.job, tracking.source,
+            futures[self._submit(analyse_recognised, self.classifier, tracking.job, tracking.read,
                                  result.plan.media_type, result.pages)] = ("analysis", [tracking])
             tracking.finishing = 2
         return False

@@ -11,8 +11,8 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "errors": ("CorruptInput", "EmptyInput", "EncryptedInput", "EngineError", "InputRejected", "LimitExceeded",
-               "MissingDependency", "OcrError", "UnsupportedFormat"),
+    "errors": ("ConversionTimedOut", "CorruptInput", "EmptyInput", "EncryptedInput", "EngineError", "InputRejected",
+               "LimitExceeded", "MissingDependency", "OcrError", "UnsupportedFormat"),
     "options": ("Limits", "OcrOptions"),
     "plan": ("DocumentPlan", "PageJob", "PagePlan"),
     "results": ("PageResult", "TextSource", "Word"),

@@ -48,3 +48,9 @@ class EngineError(OcrError):
 
 class MissingDependency(OcrError):
     """A required program (Tesseract, a language pack) is not installed."""
+
+
+class ConversionTimedOut(InputRejected):
+    """Converting the file (an office document) ran past its time: a hostile or absurdly heavy file."""
+
+    code = "timeout"

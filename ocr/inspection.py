@@ -7,6 +7,7 @@ document's plan (which pages need OCR) is known before pages go to the worker po
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
@@ -14,8 +15,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, UnidentifiedImageError
 
-from . import sniff
-from .errors import CorruptInput, EmptyInput, EncryptedInput, LimitExceeded
+from . import renditions, sniff
+from .errors import CorruptInput, EmptyInput, EncryptedInput, LimitExceeded, UnsupportedFormat
 from .options import Limits, OcrOptions
 from .plan import DocumentPlan, PagePlan
 from .results import PageResult
@@ -24,8 +25,10 @@ from .textlayer import read_text_layer
 DEFAULT_IMAGE_DPI = 300
 
 
-def inspect(path: Path, options: OcrOptions) -> DocumentPlan:
-    """Plan the work for one file, or raise ``InputRejected`` with a French reason."""
+def inspect(path: Path, options: OcrOptions, workdir: Path | None = None) -> DocumentPlan:
+    """Plan the work for one file, or raise ``InputRejected`` with a French reason. A file that is
+    no scan (an office document, an e-mail, a photo) is planned from its rendition, made in
+    ``workdir`` (see ``renditions``); without one, only scans are accepted."""
     size = path.stat().st_size
     if size == 0:
         raise EmptyInput("fichier vide (0 octet)")
@@ -34,6 +37,17 @@ def inspect(path: Path, options: OcrOptions) -> DocumentPlan:
             f"fichier trop volumineux ({size / 1e6:.0f} Mo, limite {options.limits.max_file_bytes / 1e6:.0f} Mo)"
         )
     media_type = sniff.sniff_file(path)
+    if media_type not in sniff.SCANS or media_type == sniff.JPEG:
+        if workdir is None and media_type not in sniff.SCANS:
+            raise UnsupportedFormat(f"format non pris en charge ici : {media_type}")
+        rendition = renditions.render(path, media_type, workdir, options) if workdir is not None else None
+        if rendition is not None:
+            plan = _inspect_scan(rendition.path, rendition.media_type, options)
+            return replace(plan, read_from=rendition.path, original_media_type=media_type)
+    return _inspect_scan(path, media_type, options)
+
+
+def _inspect_scan(path: Path, media_type: str, options: OcrOptions) -> DocumentPlan:
     if media_type == sniff.PDF:
         return _inspect_pdf(path, options)
     return _inspect_image(path, media_type, options.limits)

@@ -8,6 +8,7 @@ go through Ghostscript first.
 from __future__ import annotations
 
 import io
+import logging
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -20,6 +21,10 @@ from . import ghostscript, sniff
 from .errors import EngineError
 from .plan import DocumentPlan
 from .results import PageResult
+
+# pikepdf's PDF/A check reads embedded fonts with fontTools, which warns on stderr about details
+# of fonts that LibreOffice writes ("'modified' timestamp seems very low"): noise to a user.
+logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 FLAVOUR = "2b"
 

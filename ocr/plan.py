@@ -33,6 +33,15 @@ class DocumentPlan:
     """Pages that need recognition."""
     signed: bool = False
     """A signed PDF is never rewritten: no searchable copy is made from it."""
+    read_from: Path | None = None
+    """The rendition the pages are read from (an office document's PDF/A, a photo's straightened
+    page), when not the received file itself; ``media_type`` is then the rendition's."""
+    original_media_type: str | None = None
+    """The received file's type, when the pages are read from a rendition of it."""
+
+    @property
+    def received_media_type(self) -> str:
+        return self.original_media_type or self.media_type
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,7 +21,7 @@ class Task:
 
 
 INSPECT = Task("ocr.inspection", "inspect")
-"""(path, OcrOptions) → DocumentPlan, or InputRejected."""
+"""(path, OcrOptions, workdir for a rendition) → DocumentPlan, or InputRejected."""
 RECOGNISE_PAGES = Task("ocr.page", "process_pages")
 """(list of PageJob) → one PageResult or OcrError each, Tesseract run once for all."""
 WRITE_SEARCHABLE_COPY = Task("ocr.pdfa", "write_searchable_copy")

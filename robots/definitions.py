@@ -124,8 +124,6 @@ class Mailbox(_Strict):
     folder: str = "INBOX"
     move_to: str | None = None
     """Folder the mail goes to once every document from it is stored; None: flagged as read."""
-    include_body: bool = False
-    """Also ingest the mail itself, rendered to PDF."""
     ca_file: Path | None = None
     """CA certificate to trust (a mail server with an internal certificate)."""
     service: str | None = None

@@ -1,4 +1,4 @@
-"""The mailbox intake robot: attachments (and the mail itself if asked) become documents.
+"""The mailbox intake robot: each mail becomes a document, and so does each of its attachments.
 
 A mail is flagged as read (or moved) only after every document from it is committed, so a crash
 never loses one: the next run takes it again, and its attachments come back as duplicates of
@@ -67,7 +67,7 @@ def take_mailbox(ctx: Context, spec: Mailbox, *, actor: str, dry_run: bool) -> d
             if dry_run:
                 continue
             outcome = take_mail(ctx, raw, mailbox=f"{spec.user}@{spec.host}/{spec.folder}", service=spec.service,
-                                include_body=spec.include_body, actor=actor)
+                                actor=actor)
             counts["deja_recus" if outcome.already_taken else "documents"] += (
                 1 if outcome.already_taken else len(outcome.documents))
             _done(client, uid, spec)

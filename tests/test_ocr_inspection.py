@@ -23,6 +23,14 @@ OPTIONS = ocr.OcrOptions()
     pytest.param(b"\xff\xd8\xff\xe0", sniff.JPEG, id="jpeg"),
     pytest.param(b"II*\x00", sniff.TIFF, id="tiff-le"),
     pytest.param(b"MM\x00*", sniff.TIFF, id="tiff-be"),
+    pytest.param(b"RIFF\x00\x00\x00\x00WEBPVP8", sniff.WEBP, id="webp"),
+    pytest.param(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", sniff.HEIC, id="heic"),
+    pytest.param(b"{\\rtf1\\ansi", sniff.RTF, id="rtf"),
+    pytest.param(b"Received: from mx (mx [10.0.0.1])\r\n\tby mairie; Mon, 2 Mar 2026\r\nFrom: A <a@b.fr>\r\n"
+                 b"Subject: Demande\r\n\r\nBonjour", sniff.EML, id="eml"),
+    pytest.param(b"<!DOCTYPE html>\n<html><body>Bonjour</body></html>", sniff.HTML, id="html"),
+    pytest.param(b"Objet : demande d'acte\nBonjour, je souhaite\xe9", sniff.TEXT, id="text-cp1252"),
+    pytest.param(b"\xff\xfeB\x00o\x00", sniff.TEXT, id="text-utf16"),
 ])
 def test_sniff_recognises_supported_types_by_content(head: bytes, expected: str) -> None:
     assert sniff.sniff_bytes(head) == expected
@@ -30,9 +38,9 @@ def test_sniff_recognises_supported_types_by_content(head: bytes, expected: str)
 
 @pytest.mark.parametrize(("head", "label"), [
     pytest.param(b"GIF89a", "GIF", id="gif"),
-    pytest.param(b"PK\x03\x04", "DOCX", id="docx"),
-    pytest.param(b"RIFF\x00\x00\x00\x00WEBPVP8", "WebP", id="webp"),
-    pytest.param(b"hello world", "non reconnu", id="text"),
+    pytest.param(b"PK\x03\x04", "ZIP", id="zip-head-only"),
+    pytest.param(b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00>\x00", "non reconnu",
+                 id="binary"),
 ])
 def test_sniff_names_what_it_refuses(head: bytes, label: str) -> None:
     with pytest.raises(ocr.UnsupportedFormat, match=label):

@@ -267,19 +267,24 @@ ca_file = "{server.ca}"
         scheduler = Scheduler(ctx, load_robots(ctx.settings.robots_path)[0], started=clock.now)
         [result] = scheduler.tick(clock.now)
         assert result.outcome == "ok", result.error
-        assert result.counts["courriels"] == 2 and result.counts["documents"] == 2
+        assert result.counts["courriels"] == 2 and result.counts["documents"] == 3
         with ctx.db.session() as session:
             documents = list(session.scalars(select(Document).order_by(Document.id)))
-        assert documents[0].attributes["expediteur"] == "Françoise Lemaire <f.lemaire@exemple.fr>"
-        assert documents[0].attributes["objet"] == "Demande d'acte" and documents[0].doc_type == "etat_civil"
-        assert documents[1].filename == "00-courriel.pdf"  # a mail without attachment is ingested itself
+            alone_text = documents[2].text
+        message, attachment, alone = documents  # each mail is a document, and so is its attachment
+        assert message.filename == alone.filename == "courriel.eml" and message.media_type == "message/rfc822"
+        assert attachment.filename == "demande_acte_naissance.pdf" and attachment.doc_type == "etat_civil"
+        assert attachment.attributes["courriel"] == message.sha256
+        assert attachment.attributes["expediteur"] == "Françoise Lemaire <f.lemaire@exemple.fr>"
+        assert attachment.attributes["objet"] == "Demande d'acte"
+        assert "Nid de poule rue Pasteur" in alone_text
         assert scheduler.tick(clock.now) == []  # not due again before five minutes
         _append(server, _mail("<acte-1@exemple.fr>", "Demande d'acte (renvoi)", letter))  # same Message-ID
         clock.now = datetime(2026, 3, 2, 6, 6)
         [second] = scheduler.tick(clock.now)
         assert second.counts["deja_recus"] == 1 and second.counts["documents"] == 0
         with ctx.db.session() as session:
-            assert len(list(session.scalars(select(Document)))) == 2
+            assert len(list(session.scalars(select(Document)))) == 3
     finally:
         server.stop()
 
@@ -314,11 +319,11 @@ ca_file = "{server.ca}"
             first = run_robot(ctx, robot, trigger="manuel", sleep=lambda _s: None)
         assert first.outcome == "erreur"
         with ctx.db.session() as session:
-            assert len(list(session.scalars(select(Document)))) == 1  # stored before the crash
+            assert len(list(session.scalars(select(Document)))) == 2  # the mail and its attachment, before the crash
         second = run_robot(ctx, robot, trigger="manuel")
         assert second.outcome == "ok" and second.counts["deja_recus"] == 1
         with ctx.db.session() as session:
-            assert len(list(session.scalars(select(Document)))) == 1
+            assert len(list(session.scalars(select(Document)))) == 2
     finally:
         server.stop()
 

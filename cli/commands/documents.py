@@ -46,6 +46,11 @@ def show(
         confidence = f" (confiance {view.type_confidence:.0%})".replace("%", " %") if view.type_confidence else ""
         console.print(f"  Classement : [bold]{escape(view.doc_type)}[/]{confidence}, service "
                       f"{escape(view.service or '?')}" + (f", demande [bold]{view.request}[/]" if view.request else ""))
+    if view.mail:
+        console.print(f"  Reçu en pièce jointe du courriel : document {view.mail['id']} ({escape(view.mail['filename'])})")
+    if view.attachments:
+        console.print("  Pièces jointes : " + ", ".join(f"document {a['id']} ({escape(a['filename'])})"
+                                                       for a in view.attachments))
     for field in view.fields:
         flag = " [yellow]à vérifier[/]" if field["to_check"] else ""
         where = f", p. {field['page']}" if field["page"] else ""

@@ -5,12 +5,13 @@ Every export is journaled with its actor: who took a copy of what (RGPD).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 import classifiers
 from archivage.signing import SigningError, sign_pdf
@@ -23,6 +24,9 @@ from ..errors import NotFound, Unavailable
 from ..signing import signing_spec
 from . import integrity
 from .accounts import Principal
+
+MAIL_MEDIA_TYPES = ("message/rfc822", "application/vnd.ms-outlook")
+"""An e-mail file's types (``ocr.sniff.MAILS``, repeated: the core reads documents without the OCR leaf)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,10 @@ class DocumentView:
     pages: list[dict[str, Any]]
     history: list[dict[str, Any]]
     text: str
+    mail: dict[str, Any] | None = None
+    """The e-mail this document came attached to (id, filename), if the viewer may see it."""
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    """The documents that came attached to this e-mail (id, filename), those the viewer may see."""
 
     def as_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
@@ -91,6 +99,7 @@ def show(ctx: Context, document_id: int, *, viewer: Principal | None = None) -> 
     with ctx.db.session() as session:
         events = journal.history(session, document_id)
         request = session.get(Request, document.request_id) if document.request_id else None
+        mail, attachments = _mail_links(session, document, viewer)
     threshold = ctx.settings.classification.field_threshold
     return DocumentView(
         id=document.id, filename=document.filename, source_path=document.source_path, sha256=document.sha256,
@@ -109,8 +118,22 @@ def show(ctx: Context, document_id: int, *, viewer: Principal | None = None) -> 
                for p in document.pages],
         history=[{"at": e.at.isoformat(timespec="seconds") + "Z", "kind": e.kind, "actor": e.actor,
                   "payload": e.payload} for e in events],
-        text=document.text,
+        text=document.text, mail=mail, attachments=attachments,
     )
+
+
+def _mail_links(session: Session, document: Document, viewer: Principal | None
+                ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The message a document came attached to, and the attachments of a message: shown together."""
+    sha256 = (document.attributes or {}).get("courriel")
+    if sha256 is None and document.media_type not in MAIL_MEDIA_TYPES:
+        return None, []  # neither: no query (the attachments' one reads every row's attributes)
+    linked = select(Document.id, Document.filename, Document.service).where(
+        Document.state != DocumentState.ELIMINATED).order_by(Document.id)
+    rows = session.execute(linked.where(Document.sha256 == sha256) if sha256 else
+                           linked.where(Document.attributes["courriel"].as_string() == document.sha256)).all()
+    seen = [{"id": i, "filename": name} for i, name, service in rows if viewer is None or viewer.may_see(service)]
+    return (seen[0] if seen else None, []) if sha256 else (None, seen)
 
 
 def readable_file(ctx: Context, document_id: int, *, original: bool, viewer: Principal) -> tuple[Path, str]:

@@ -31,21 +31,29 @@ def _where(query: Select[tuple[object, ...]], *, pending_only: bool) -> Select[t
 def _indexed(session: Session, *, pending_only: bool) -> Iterator[IndexedDocument]:
     documents = session.execute(_where(select(
         Document.id, Document.filename, Document.doc_type, Document.service, Document.state, Document.media_type,
-        Document.received_at, Document.page_count), pending_only=pending_only)
+        Document.received_at, Document.page_count, Document.attributes), pending_only=pending_only)
         .order_by(Document.id).execution_options(yield_per=_CHUNK))
     pages = session.execute(_where(select(Page.document_id, Page.text).join(Document, Document.id == Page.document_id),
                                    pending_only=pending_only)
                             .order_by(Page.document_id, Page.number).execution_options(yield_per=_CHUNK))
     page = next(pages, None)
-    for doc_id, filename, doc_type, service, state, media_type, received_at, page_count in documents:
+    for doc_id, filename, doc_type, service, state, media_type, received_at, page_count, attributes in documents:
         texts = []
         while page is not None and page[0] <= doc_id:
             if page[0] == doc_id:
                 texts.append(page[1])
             page = next(pages, None)
-        yield IndexedDocument(id=doc_id, title=filename, text=document_text(texts), doc_type=doc_type,
-                              service=service, state=state, media_type=media_type, received_at=received_at,
-                              page_count=page_count or 0)
+        yield IndexedDocument(id=doc_id, title=_title(filename, attributes or {}), text=document_text(texts),
+                              doc_type=doc_type, service=service, state=state, media_type=media_type,
+                              received_at=received_at, page_count=page_count or 0)
+
+
+def _title(filename: str, attributes: dict[str, object]) -> str:
+    """The file name, and for a mail or what came attached to one, its sender and subject: a search
+    for either finds the message and its attachments together."""
+    if not attributes.get("expediteur") and not attributes.get("objet"):
+        return filename
+    return f"{filename} — courriel de {attributes.get('expediteur') or '?'} : {attributes.get('objet') or ''}"
 
 
 def _reported(documents: Iterator[IndexedDocument], total: int, progress: Progress) -> Iterator[IndexedDocument]:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +31,9 @@ from ..db.session import insert_now
 from ..errors import DependencyMissing
 from ..pipeline import OcrPool, Processed
 from . import indexing, intake, integrity, queue, recording, splitting, understanding
+
+if TYPE_CHECKING:
+    from ocr.mail import Mail
 
 _BATCH = 32
 """Documents recorded between two commits of the search index (and enqueued together for workers)."""
@@ -82,11 +85,14 @@ class IntakeHints:
     sender: str | None = None
     subject: str | None = None
     sent_at: str | None = None
-    """What the mail it came attached to said (mailbox intake)."""
+    """What the mail it came with said (the mail itself, or the one it was attached to)."""
+    mail: str | None = None
+    """SHA-256 of the e-mail this file was attached to."""
 
     def attributes(self) -> dict[str, Any]:
         values = (("tags", list(self.tags)), ("channel", self.channel), ("lot", self.lot), ("pages", list(self.pages)),
-                  ("expediteur", self.sender), ("objet", self.subject), ("envoye_le", self.sent_at))
+                  ("expediteur", self.sender), ("objet", self.subject), ("envoye_le", self.sent_at),
+                  ("courriel", self.mail))
         return {k: v for k, v in values if v}
 
 
@@ -256,6 +262,8 @@ class IngestService:
                 outcomes.append(self._refuse_unstored(path, staging))
             elif (batch := splitting.find_separators(staging.temp_path)) is not None:
                 outcomes += self._receive_segments(path, staging, batch, hints)
+            elif (mail := splitting.find_mail(staging.temp_path)) is not None:
+                outcomes += self._receive_mail(path, staging, mail, hints)
             else:
                 originals.append(_Original(path, path.name, staging, hints))
         return outcomes + self._store_originals(originals)
@@ -280,6 +288,17 @@ class IngestService:
                 originals.append(_Original(path, segment.path.name, self.ctx.blobs.stage(segment.path),
                                            segment_hints))
             return self._store_originals(originals)
+
+    def _receive_mail(self, path: Path, staged: StagedBlob, mail: Mail,
+                      hints: IntakeHints) -> list[IngestReport | _Received]:
+        """The message is a document (its original the mail file), and so is each attachment, linked
+        to it by its fingerprint; all committed together, so a crash leaves all or none."""
+        hints = replace(hints, sender=hints.sender or mail.sender, subject=hints.subject or mail.subject,
+                        sent_at=hints.sent_at or (mail.sent_at.isoformat() if mail.sent_at else None))
+        with splitting.attachments(mail) as files:
+            return self._store_originals([_Original(path, path.name, staged, hints), *(
+                _Original(path, name, self.ctx.blobs.stage(file), replace(hints, mail=staged.sha256))
+                for name, file in files)])
 
     def _store_originals(self, originals: list[_Original]) -> list[IngestReport | _Received]:
         """Publish the blobs and commit their documents in one transaction, or report the duplicates."""

@@ -68,8 +68,8 @@ def _record(ctx: Context, session: Session, document: Document, recognised: Reco
     now = ctx.clock()
     session.execute(update(StoredFile).where(StoredFile.document_id == document.id,
                                              StoredFile.role == FileRole.ORIGINAL)
-                    .values(media_type=plan.media_type))
-    document.media_type = plan.media_type
+                    .values(media_type=plan.received_media_type))
+    document.media_type = plan.received_media_type
     document.page_count = plan.page_count
     # A received document has no pages, fields or copy yet: they are written in the transaction
     # that takes it out of that state. Said to the ORM, so that it does not query for them.

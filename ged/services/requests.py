@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from email.utils import parseaddr
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,7 @@ def _open(ctx: Context, session: Session, document: Document, fields: dict[str, 
     request = insert_now(
         session, Request, number=number, year=received.year, category=settings.category, doc_type=document.doc_type,
         service=document.service or settings.service, status=RequestStatus.NEW,
-        requester=_first(fields, REQUESTER_FIELDS), contact=_text(fields.get("contact")),
+        requester=_first(fields, REQUESTER_FIELDS), contact=_text(fields.get("contact")) or _mail_sender(document),
         file_reference=reference if isinstance(reference, str) else None, received_on=received,
         due_on=due.due_date, silence=due.silence.value, silence_on=due.silence_date, basis=due.basis,
         created_at=now)
@@ -159,6 +160,12 @@ def _acknowledge(ctx: Context, session: Session, request: Request, document: Doc
 def _calendar(subdivision: str | None) -> classifiers.WorkingCalendar:
     """One per process: building the holiday tables costs ≈ 8 ms."""
     return classifiers.WorkingCalendar(subdivision)
+
+
+def _mail_sender(document: Document) -> str | None:
+    """The address of the e-mail the document came with (or is): how to answer its sender."""
+    _name, address = parseaddr(str((document.attributes or {}).get("expediteur") or ""))
+    return address if "@" in address else None
 
 
 def _first(fields: dict[str, Any], codes: tuple[str, ...]) -> str | None:

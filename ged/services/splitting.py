@@ -1,7 +1,9 @@
-"""Batch scans with separator sheets, seen from the core: find them, write the segments.
+"""One received file that is several documents: a batch scan with separator sheets (one
+document per segment), an e-mail with attachments (the message, and each attachment).
 
-Only PDF and TIFF files of several pages are looked at; anything the scan cannot read is left
-to the normal path, where inspection gives the reason to refuse it.
+Only multi-page PDF and TIFF files are looked at for separators, and e-mail files for
+attachments; anything that cannot be read here is left to the normal path, where inspection
+gives the reason to refuse it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 from ocr import OcrError, sniff
 
 if TYPE_CHECKING:
+    from ocr.mail import Mail
     from ocr.separators import Segment, Separator
 
 
@@ -49,6 +52,38 @@ def find_separators(path: Path) -> FoundBatch | None:
     if not batch.separators or len(batch.separators) == batch.page_count:
         return None
     return FoundBatch(media_type, batch.page_count, batch.separators)
+
+
+def find_mail(path: Path) -> Mail | None:
+    """The e-mail in ``path`` (.eml, .msg) if it carries attachments; None for any other file."""
+    try:
+        media_type = sniff.sniff_file(path)
+    except OcrError:
+        return None
+    if media_type not in sniff.MAILS:
+        return None
+    from ocr import mail
+
+    try:
+        found = mail.read(path, media_type)
+    except OcrError:
+        return None  # the message, read as a document, is refused with the reason
+    return found if found.attachments else None
+
+
+@contextmanager
+def attachments(found: Mail) -> Iterator[list[tuple[str, Path]]]:
+    """Each attachment's name and a file holding it, in a folder removed afterwards."""
+    work = Path(tempfile.mkdtemp(prefix="ged-courriel-"))
+    try:
+        files = []
+        for index, attachment in enumerate(found.attachments, start=1):
+            path = work / f"{index:03d}"
+            path.write_bytes(attachment.data)
+            files.append((attachment.filename, path))
+        yield files
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 @contextmanager
