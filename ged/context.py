@@ -92,6 +92,7 @@ class Context:
         ocr, limits = self.settings.ocr, self.settings.limits
         return OcrOptions(
             languages=ocr.languages, dpi=ocr.dpi, timeout_seconds=ocr.timeout_seconds,
+            conversion_timeout_seconds=ocr.conversion_timeout_seconds,
             min_text_chars=ocr.min_text_chars, thresholding_method=ocr.thresholding_method,
             limits=Limits(max_file_bytes=limits.max_file_bytes, max_pages=limits.max_pages,
                           max_page_pixels=limits.max_page_pixels),

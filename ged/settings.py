@@ -46,6 +46,9 @@ class OcrSettings(BaseModel):
     """Resolution at which PDF pages without a usable text layer are rasterised."""
     timeout_seconds: int = Field(default=180, ge=5)
     """A page whose OCR takes longer is given up (its document goes to review)."""
+    conversion_timeout_seconds: int = Field(default=120, ge=1)
+    """An office document, e-mail or web page whose conversion to PDF/A takes longer is refused
+    (quarantine, ``timeout``): a hostile file cannot hold a worker."""
     min_text_chars: int = Field(default=20, ge=0)
     """A PDF page's text layer counts as usable from this many letters or digits on."""
     thresholding_method: int = Field(default=0, ge=0, le=2)

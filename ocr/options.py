@@ -21,6 +21,8 @@ class OcrOptions:
     min_dpi: int = 100
     """Oversized PDF pages (plans) are rasterised at a lower resolution, never below this."""
     timeout_seconds: int = 180
+    conversion_timeout_seconds: int = 120
+    """Longest a LibreOffice conversion (office document, e-mail, web page) may run."""
     min_text_chars: int = 20
     """Letters or digits a PDF text layer needs on a page to be used instead of OCR."""
     thresholding_method: int = 0

@@ -9,13 +9,14 @@ read like a scan. Scans and born-digital PDFs need none.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps
 
 from . import office, sniff
-from .errors import CorruptInput
+from .errors import CorruptInput, LimitExceeded
 from .options import OcrOptions
 
 
@@ -27,13 +28,14 @@ class Rendition:
 
 def render(source: Path, media_type: str, workdir: Path, options: OcrOptions) -> Rendition | None:
     """The file recognition should read instead of ``source``, or None to read ``source`` itself."""
+    timeout = options.conversion_timeout_seconds
     if media_type in sniff.OFFICE:
-        return Rendition(office.to_pdfa(source, media_type, workdir, timeout=options.timeout_seconds), sniff.PDF)
+        return Rendition(office.to_pdfa(source, media_type, workdir, timeout=timeout), sniff.PDF)
     if media_type in sniff.WEB or media_type in sniff.MAILS:
         page = workdir / "page.html"
         workdir.mkdir(parents=True, exist_ok=True)
         page.write_bytes(_as_page(source, media_type))
-        return Rendition(office.to_pdfa(page, sniff.HTML, workdir, timeout=options.timeout_seconds), sniff.PDF)
+        return Rendition(office.to_pdfa(page, sniff.HTML, workdir, timeout=timeout), sniff.PDF)
     if media_type in sniff.PHOTOS or media_type == sniff.JPEG:
         return _photo(source, media_type, workdir, options)
     return None
@@ -61,12 +63,18 @@ def _photo(source: Path, media_type: str, workdir: Path, options: OcrOptions) ->
         pillow_heif.register_heif_opener()
     Image.MAX_IMAGE_PIXELS = options.limits.max_page_pixels
     try:
-        with Image.open(source) as opened:
+        with warnings.catch_warnings(), Image.open(source) as opened:
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
             if media_type == sniff.JPEG and not photo.is_photo(opened):
                 return None  # a scanner's JPEG: read as it is
+            if opened.width * opened.height > options.limits.max_page_pixels:
+                raise LimitExceeded(f"photo démesurée ({opened.width}×{opened.height} pixels, limite "
+                                    f"{options.limits.max_page_pixels / 1e6:.0f} mégapixels)")
             image = ImageOps.exif_transpose(opened)
             image.load()
-    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise LimitExceeded("photo démesurée : possible bombe de décompression") from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise CorruptInput(f"photo illisible ou tronquée ({exc})") from exc
     corners = photo.find_page(image)
     if corners is None and media_type == sniff.JPEG:

@@ -152,8 +152,9 @@ def _zip_kind(path: Path) -> str:
             names = archive.namelist()
             if "mimetype" in names:
                 declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-                if declared in _ODF_TYPES:
-                    return _ODF_TYPES[declared]
+                for family, media_type in _ODF_TYPES.items():  # "-template", "-web" and "-master" variants too
+                    if declared.startswith(family):
+                        return media_type
             if "[Content_Types].xml" in names:
                 for prefix, media_type in _OOXML_PARTS:
                     if any(name.startswith(prefix) for name in names):

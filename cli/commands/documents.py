@@ -47,7 +47,8 @@ def show(
         console.print(f"  Classement : [bold]{escape(view.doc_type)}[/]{confidence}, service "
                       f"{escape(view.service or '?')}" + (f", demande [bold]{view.request}[/]" if view.request else ""))
     if view.mail:
-        console.print(f"  Reçu en pièce jointe du courriel : document {view.mail['id']} ({escape(view.mail['filename'])})")
+        console.print(f"  Reçu en pièce jointe du courriel : document {view.mail['id']} "
+                      f"({escape(view.mail['filename'])})")
     if view.attachments:
         console.print("  Pièces jointes : " + ", ".join(f"document {a['id']} ({escape(a['filename'])})"
                                                        for a in view.attachments))
