@@ -41,6 +41,29 @@ def render(source: Path, media_type: str, workdir: Path, options: OcrOptions) ->
     return None
 
 
+def _decoded(source: Path, media_type: str, options: OcrOptions) -> Image.Image | None:
+    """The picture upright (EXIF orientation applied), or None for a JPEG that a scanner made."""
+    from . import photo
+
+    Image.MAX_IMAGE_PIXELS = options.limits.max_page_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(source) as opened:
+                if media_type == sniff.JPEG and not photo.is_photo(opened):
+                    return None
+                if opened.width * opened.height > options.limits.max_page_pixels:
+                    raise LimitExceeded(f"photo démesurée ({opened.width}×{opened.height} pixels, limite "
+                                        f"{options.limits.max_page_pixels / 1e6:.0f} mégapixels)")
+                image = ImageOps.exif_transpose(opened)
+                image.load()
+                return image
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise LimitExceeded("photo démesurée : possible bombe de décompression") from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise CorruptInput(f"photo illisible ou tronquée ({exc})") from exc
+
+
 def _as_page(source: Path, media_type: str) -> bytes:
     from . import mail, webpage
 
@@ -61,21 +84,9 @@ def _photo(source: Path, media_type: str, workdir: Path, options: OcrOptions) ->
         import pillow_heif
 
         pillow_heif.register_heif_opener()
-    Image.MAX_IMAGE_PIXELS = options.limits.max_page_pixels
-    try:
-        with warnings.catch_warnings(), Image.open(source) as opened:
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            if media_type == sniff.JPEG and not photo.is_photo(opened):
-                return None  # a scanner's JPEG: read as it is
-            if opened.width * opened.height > options.limits.max_page_pixels:
-                raise LimitExceeded(f"photo démesurée ({opened.width}×{opened.height} pixels, limite "
-                                    f"{options.limits.max_page_pixels / 1e6:.0f} mégapixels)")
-            image = ImageOps.exif_transpose(opened)
-            image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise LimitExceeded("photo démesurée : possible bombe de décompression") from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise CorruptInput(f"photo illisible ou tronquée ({exc})") from exc
+    image = _decoded(source, media_type, options)
+    if image is None:
+        return None  # a scanner's JPEG: read as it is
     corners = photo.find_page(image)
     if corners is None and media_type == sniff.JPEG:
         return None
