@@ -1,13 +1,15 @@
 """OCR throughput of ``ged ingest`` against raw Tesseract and OCRmyPDF, on the same pages, in one run.
 
     .venv/bin/python -m bench.ocr_throughput [--pages 40] [--kinds clean,noisy] [--repeat 2]
-                                             [--born-digital 300] [--rss-pages 200] [--workdir bench/out]
+                                             [--born-digital 300] [--other-formats 10] [--rss-pages 200]
+                                             [--workdir bench/out]
 
 Prints, per page kind and per method: pages per minute (wall), CPU seconds per page (user +
 system of the whole process tree: on these machines the second core's speed varies, CPU
 time does not), the ratio to raw Tesseract (one process per image, as the issue defines it)
-and the peak memory; then born-digital PDFs per second, and the peak RSS of an ingest of
-``--rss-pages`` pages. A second raw Tesseract row reads the images four per process, as ged's
+and the peak memory; then born-digital PDFs per second, what LibreOffice's conversion (Word
+documents) and a photo's straightening cost per page beside the same letters scanned, and the
+peak RSS of an ingest of ``--rss-pages`` pages. A second raw Tesseract row reads the images four per process, as ged's
 workers do: every Tesseract process first loads its language models, so this row shows how
 much of ged's advantage comes from that alone.
 """
@@ -18,6 +20,7 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -28,6 +31,7 @@ from PIL import Image
 from examples import render
 from examples.letters import LETTERS
 from ged.pipeline import PAGES_PER_RUN
+from ocr import webpage
 
 from .measure import Run, run
 
@@ -173,6 +177,45 @@ def born_digital(count: int, work: Path, repeat: int) -> None:
     say("  all runs, documents/s: " + " ".join(f"{count / r.wall:.1f}" for r in runs))
 
 
+def _office_letter(index: int, folder: Path) -> None:
+    letter = LETTERS[index % len(LETTERS)]
+    lines = [*letter.sender, "", letter.date, "", f"Objet : {letter.subject}", "", f"Dossier {index:05d}.",
+             *letter.body, "", letter.signature]
+    (folder / f"lettre-{index:05d}.html").write_bytes(webpage.page(letter.subject, webpage.text_as_html(
+        "\n".join(lines))))
+
+
+def other_formats(count: int, work: Path, repeat: int) -> None:
+    """What LibreOffice's conversion and a photo's straightening add: ``count`` one-page letters as
+    Word documents and as 12 MP phone photos, each ingested whole, beside the same pages scanned."""
+    folder = work / "formats"
+    shutil.rmtree(folder, ignore_errors=True)
+    office, photos = folder / "docx", folder / "photos"
+    for path in (office, photos):
+        path.mkdir(parents=True)
+    for index in range(count):
+        _office_letter(index, folder)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/profil", "--headless",
+                    "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(office),
+                    *map(str, sorted(folder.glob("*.html")))], check=True, capture_output=True)
+    scans = make_pages(folder / "scans", count, "noisy", offset=20_000)
+    for index, scan in enumerate(scans):
+        page = Image.open(scan).convert("L")
+        render.photograph(page, seed=index).save(photos / f"IMG_{index:04d}.jpg", quality=90)
+    runs: dict[str, list[Run]] = {"scans": [], "docx": [], "photos": []}
+    for _ in range(repeat):  # interleaved
+        for name, source in (("scans", folder / "scans"), ("docx", office), ("photos", photos)):
+            runs[name].append(ged_ingest(source, folder / f"{name}-home"))
+    say(f"\nother formats ({count} one-page letters each, ged ingest; best of {repeat} interleaved runs)")
+    say(f"  {'as':<26} {'CPU s/page':>10} {'vs scan':>8} {'pages/min':>10}")
+    scan = _best(runs["scans"])
+    for name, label in (("scans", "noisy 300 dpi scans (JPEG)"), ("docx", "Word documents (.docx)"),
+                        ("photos", "phone photos, 12 MP, 20°")):
+        best = _best(runs[name])
+        say(f"  {label:<26} {best.cpu / count:10.2f} {best.cpu / scan.cpu:7.2f}× {count / best.wall * 60:10.1f}"
+            + ("" if best.returncode == 0 else f"   (exit {best.returncode})"))
+
+
 def peak_memory(pages: int, work: Path) -> None:
     folder = work / "rss"
     shutil.rmtree(folder, ignore_errors=True)
@@ -190,6 +233,8 @@ def main() -> None:
     parser.add_argument("--kinds", default="clean,noisy")
     parser.add_argument("--born-digital", type=int, default=300)
     parser.add_argument("--rss-pages", type=int, default=200)
+    parser.add_argument("--other-formats", type=int, default=10,
+                        help="letters as .docx and as phone photos (0: skip): conversion and straightening costs")
     parser.add_argument("--repeat", type=int, default=2,
                         help="runs of each measurement, best kept (interleaved where methods are compared)")
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out")
@@ -199,6 +244,8 @@ def main() -> None:
         compare(kind, args.pages, args.workdir, args.repeat)
     if args.born_digital:
         born_digital(args.born_digital, args.workdir, args.repeat)
+    if args.other_formats:
+        other_formats(args.other_formats, args.workdir, args.repeat)
     if args.rss_pages:
         peak_memory(args.rss_pages, args.workdir)
 
