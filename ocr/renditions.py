@@ -92,7 +92,7 @@ def _photo(source: Path, media_type: str, workdir: Path, options: OcrOptions) ->
         return None
     if corners is not None:
         image = photo.straighten(image, corners)
-    dpi = photo.page_dpi(image.size)
+    image, dpi = photo.at_reading_resolution(image)
     workdir.mkdir(parents=True, exist_ok=True)
     target = workdir / "photo.jpg"
     image.convert("RGB" if image.mode not in ("L", "RGB") else image.mode).save(target, quality=92, dpi=(dpi, dpi))
