@@ -22,9 +22,6 @@ from pathlib import Path
 from . import sniff
 from .errors import ConversionTimedOut, CorruptInput, EncryptedInput, EngineError, LimitExceeded, MissingDependency
 
-_EXTENSIONS = {sniff.DOCX: "docx", sniff.XLSX: "xlsx", sniff.PPTX: "pptx", sniff.ODT: "odt", sniff.ODS: "ods",
-               sniff.ODP: "odp", sniff.DOC: "doc", sniff.XLS: "xls", sniff.PPT: "ppt", sniff.RTF: "rtf",
-               sniff.HTML: "html"}
 _EXPORT_FILTERS = {sniff.XLSX: "calc_pdf_Export", sniff.ODS: "calc_pdf_Export", sniff.XLS: "calc_pdf_Export",
                    sniff.PPTX: "impress_pdf_Export", sniff.ODP: "impress_pdf_Export", sniff.PPT: "impress_pdf_Export"}
 _PDFA_2B = '{"SelectPdfVersion":{"type":"long","value":"2"}}'
@@ -102,7 +99,7 @@ def to_pdfa(source: Path, media_type: str, workdir: Path, *, timeout: int) -> Pa
     check_package(source, media_type)
     program = soffice()
     workdir.mkdir(parents=True, exist_ok=True)
-    named = workdir / f"document.{_EXTENSIONS[media_type]}"  # LibreOffice picks its import filter by extension
+    named = workdir / f"document.{sniff.EXTENSIONS[media_type]}"  # LibreOffice picks its import filter by it
     shutil.copyfile(source, named)
     export = _EXPORT_FILTERS.get(media_type, "writer_pdf_Export")
     command = [program, f"-env:UserInstallation={_profile().as_uri()}", "--headless", "--invisible",

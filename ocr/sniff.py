@@ -37,6 +37,11 @@ MSG = "application/vnd.ms-outlook"
 TEXT = "text/plain"
 HTML = "text/html"
 
+EXTENSIONS = {PDF: "pdf", TIFF: "tif", PNG: "png", JPEG: "jpg", WEBP: "webp", HEIC: "heic", DOCX: "docx",
+              XLSX: "xlsx", PPTX: "pptx", ODT: "odt", ODS: "ods", ODP: "odp", DOC: "doc", XLS: "xls", PPT: "ppt",
+              RTF: "rtf", EML: "eml", MSG: "msg", TEXT: "txt", HTML: "html"}
+"""The usual file extension of each type (the name a program or an archive expects)."""
+
 SCANS = (PDF, TIFF, PNG, JPEG)
 """Read as they are: pages of a PDF or frames of an image."""
 PHOTOS = (HEIC, WEBP)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from archivage import seda
+from ocr import sniff
 
 from .. import journal
 from ..blobs import BlobDamaged
@@ -26,7 +27,6 @@ from . import integrity
 from .retention import releasable, unit_id
 
 ACCEPTED = ("OK", "000")
-_EXTENSIONS = {"application/pdf": "pdf", "image/tiff": "tif", "image/png": "png", "image/jpeg": "jpg"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def _units(ctx: Context, records: list[ArchiveRecord]) -> tuple[list[seda.Transf
         for record in records:
             document = session.get_one(Document, record.document_id, options=[selectinload(Document.files)])
             identifier = unit_id(document.id)
-            extension = _EXTENSIONS.get(document.media_type or "", "bin")
+            extension = sniff.EXTENSIONS.get(document.media_type or "", "bin")
             files = []
             for role, version, name in ((FileRole.ORIGINAL, "BinaryMaster_1", f"original.{extension}"),
                                         (FileRole.SIGNED, "Dissemination_1", "copie-signee.pdf")):
