@@ -12,8 +12,6 @@ import re
 import zipfile
 from pathlib import Path
 
-import olefile
-
 from .errors import EmptyInput, UnsupportedFormat
 
 PDF = "application/pdf"
@@ -172,6 +170,8 @@ def _zip_kind(path: Path) -> str:
 def _ole_kind(path: Path) -> str:
     """Word, Excel, PowerPoint 97–2003 or an Outlook message, by the streams the file holds; an
     encrypted OOXML document is an OLE file too (its package encrypted inside)."""
+    import olefile  # only for OLE files: most input is not
+
     from .errors import EncryptedInput
 
     try:
