@@ -12,7 +12,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .errors import EmptyInput, UnsupportedFormat
+from .errors import EmptyInput, EncryptedInput, UnsupportedFormat
 
 PDF = "application/pdf"
 TIFF = "image/tiff"
@@ -171,8 +171,6 @@ def _ole_kind(path: Path) -> str:
     """Word, Excel, PowerPoint 97–2003 or an Outlook message, by the streams the file holds; an
     encrypted OOXML document is an OLE file too (its package encrypted inside)."""
     import olefile  # only for OLE files: most input is not
-
-    from .errors import EncryptedInput
 
     try:
         with olefile.OleFileIO(str(path)) as ole:
