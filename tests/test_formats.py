@@ -226,6 +226,7 @@ def test_text_and_web_pages_are_printed_with_their_text(context: Context, tmp_pa
     texts = {Path(r.source).name: _document(context, r.document_id)[1][0].text for r in reports}
     assert "s'est formé rue Pasteur, près de l'école" in " ".join(texts["note.txt"].split())
     assert "cantine" in texts["page.html"] and "piège" not in texts["page.html"]
+    assert {r.document_id for r in reports if r.source.endswith("note.txt")} <= _found(context, "Pasteur")
 
 
 @pytest.fixture(scope="module")
@@ -265,6 +266,7 @@ def test_phone_photos_are_straightened_read_and_kept_as_taken(context: Context,
         assert fields.get("date_evenement") == "1978-07-14", (report.source, fields)
     assert hashlib.sha256(photographed["heic"].read_bytes()).hexdigest() in {
         _document(context, r.document_id)[0].sha256 for r in reports}
+    assert {r.document_id for r in reports} <= _found(context, "intégrale")
 
 
 def test_a_photo_larger_than_the_pixel_limit_is_refused(tmp_path: Path) -> None:

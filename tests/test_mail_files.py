@@ -75,6 +75,8 @@ def test_an_email_file_is_its_message_and_its_attachments_linked_found_together(
     assert set(ids) <= _found(context, "Jeanne Martin")  # found together, by the mail's sender
     assert documents.show(context, ids[1]).mail == {"id": ids[0], "filename": "courriel.eml"}
     assert [a["id"] for a in documents.show(context, ids[0]).attachments] == [ids[1], ids[2]]
+    exported = documents.export(context, ids[0], tmp_path / "export.eml", original=True, actor="test")
+    assert exported.read_bytes() == path.read_bytes()  # the mail file itself, byte for byte
     again = IngestService(context).ingest([path])
     assert {r.outcome for r in again} == {Outcome.DUPLICATE}  # the same file again: nothing new
 
@@ -96,6 +98,8 @@ def test_an_outlook_message_is_read_like_an_eml(context: Context, tmp_path: Path
         assert message.media_type == sniff.MSG and "ci-joint notre facture" in message.text
         assert invoice.attributes["courriel"] == message.sha256 and invoice.doc_type == "facture"
         assert invoice.attributes["objet"] == "Facture de mars"
+        ids = {message.id, invoice.id}
+    assert ids <= _found(context, "Générale de l'Ouest")
 
 
 @pytest.mark.slow
