@@ -210,6 +210,10 @@ class WebSettings(BaseModel):
     port: int = 8000
     secure_cookies: bool = True
     """Cookies only over HTTPS (a reverse proxy terminates TLS); false only for a test on loopback."""
+    trusted_proxies: list[str] = []
+    """Addresses (or networks, ``10.0.0.0/8``) of the reverse proxies whose ``X-Forwarded-For`` is
+    believed. Behind an unlisted proxy every agent shares its address (sign-in throttling counts
+    them together); from anyone else the header is ignored (a client could write any address)."""
 
 
 class Settings(BaseModel):

@@ -154,3 +154,69 @@ def test_a_damaged_file_is_refused_with_410_and_journaled(site: dict[str, object
         incidents = [(e.payload["during"], e.actor) for e in session.scalars(
             select(Event).where(Event.kind == "blob.incident"))]
     assert incidents == [("téléchargement", "web:urba"), ("vignette", "web:urba")]
+
+
+def test_wrong_passwords_from_one_address_do_not_lock_the_agent_out_elsewhere(
+        site: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behind the mairie's trusted proxy: 30 wrong passwords from one address stop that address, not
+    the agent signing in from another; a client's own X-Forwarded-For is not believed."""
+    monkeypatch.setenv("GED_WEB__TRUSTED_PROXIES", '["testclient", "10.0.0.0/8"]')  # the test client's peer, a LAN
+    ctx = Context.open(load_settings())
+    try:
+        behind_proxy = TestClient(create_app(ctx))
+
+        def attempt(password: str, address: str) -> int:
+            return behind_proxy.post("/connexion", data={"login": "urba", "password": password},
+                                     headers={"X-Forwarded-For": f"{address}, 10.0.0.1"},
+                                     follow_redirects=False).status_code
+
+        codes = [attempt("faux", "203.0.113.5") for _ in range(30)]
+        assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}
+        assert attempt(PASSWORD, "203.0.113.5") == 429  # the attacker's address stays stopped
+        assert attempt(PASSWORD, "198.51.100.7") == 303  # the agent, from elsewhere, is not
+    finally:
+        ctx.close()
+    direct = TestClient(site["app"])  # type: ignore[arg-type]  # no trusted proxy: the header is ignored
+    for _ in range(5):
+        direct.post("/connexion", data={"login": "voirie", "password": "faux"},
+                    headers={"X-Forwarded-For": "192.0.2.99"})
+    assert direct.post("/connexion", data={"login": "voirie", "password": PASSWORD},
+                       headers={"X-Forwarded-For": "192.0.2.100"}).status_code == 429
+
+
+def test_unknown_and_known_logins_cost_the_same(site: dict[str, object]) -> None:
+    """An unknown login is checked against a decoy hash: one argon2 verification either way, so the
+    time of a refusal does not tell whether the account exists (it was 35 ms against 640 ms)."""
+    import statistics
+    import time
+
+    ctx: Context = site["ctx"]  # type: ignore[assignment]
+
+    def refusal_seconds(login: str, attempt: int) -> float:
+        started = time.perf_counter()
+        with pytest.raises(accounts.InvalidValue):
+            accounts.sign_in(ctx, login, "faux", address=f"192.0.2.{attempt}")
+        return time.perf_counter() - started
+
+    known, unknown = [], []
+    for attempt in range(7):  # interleaved, so that a slow moment of the machine hurts both alike
+        known.append(refusal_seconds("urba", attempt))
+        unknown.append(refusal_seconds("personne", attempt))
+    ratio = statistics.median(unknown) / statistics.median(known)
+    assert 0.8 <= ratio <= 1.25, (known, unknown)
+
+
+def test_bad_addresses_answer_422_and_documents_are_never_cached_nor_show_server_paths(
+        site: dict[str, object]) -> None:
+    urba = _client(site, "urba")
+    huge = "99999999999999999999999"
+    for url in (f"/documents/{huge}", f"/api/documents/{huge}", f"/documents/{huge}/pdf",
+                f"/documents/{huge}/pages/1.png", "/documents/0", "/api/documents/abc"):
+        assert urba.get(url).status_code == 422, url
+    assert "paramètre invalide" in urba.get(f"/documents/{huge}").text
+    own = site["urbanisme"]
+    for url in (f"/documents/{own}", f"/documents/{own}/pdf", f"/documents/{own}/pages/1.png",
+                f"/api/documents/{own}", "/recherche"):
+        assert urba.get(url).headers["cache-control"] == "no-store", url
+    api = urba.get(f"/api/documents/{own}")
+    assert "source_path" not in api.json() and "/tmp" not in api.text and "pytest" not in api.text

@@ -8,11 +8,14 @@ what the viewer may not see. Forms carry a CSRF token, the API wants it in ``X-C
 
 # No "from __future__ import annotations": FastAPI reads the dependency annotations (``User``, a local
 # alias of ``Annotated[Signed, Depends(current)]``) at run time.
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi import Path as PathParameter
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -44,6 +47,10 @@ class Signed:
         self.principal, self.csrf = principal, csrf
 
 
+DocumentId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
+"""A document number as the database can hold it; larger is a 422, not an overflow."""
+
+
 class _SignIn(Exception):
     """Not signed in: pages redirect to the sign-in form."""
 
@@ -51,6 +58,21 @@ class _SignIn(Exception):
 class ValidationBody(BaseModel):
     type: str | None = None
     values: dict[str, str] = {}
+
+
+def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | str:
+    try:
+        return ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        return entry  # a name, as some test clients and socket paths give
+
+
+def _listed(address: str, trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Network | str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address in trusted
+    return any(not isinstance(entry, str) and ip in entry for entry in trusted)
 
 
 def create_app(ctx: Context) -> FastAPI:
@@ -73,11 +95,29 @@ def create_app(ctx: Context) -> FastAPI:
             raise _SignIn()
         return Signed(*found)
 
+    trusted = [_network(entry) for entry in ctx.settings.web.trusted_proxies]
+
+    def client_address(request: Request) -> str:
+        """The address the request came from: behind a trusted proxy, the last address of
+        ``X-Forwarded-For`` that is not one of the trusted proxies themselves."""
+        peer = request.client.host if request.client else "?"
+        if not _listed(peer, trusted):
+            return peer
+        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
+        return next((address for address in reversed(forwarded) if not _listed(address, trusted)),
+                    forwarded[0] if forwarded else peer)
+
     def csrf_ok(signed: Signed, token: str | None) -> None:
         if not token or token != signed.csrf:
             raise HTTPException(403, "jeton CSRF absent ou invalide")
 
     User = Annotated[Signed, Depends(current)]
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        """A malformed address or parameter (a document number of 23 digits): 422, never a 500."""
+        where = ", ".join(".".join(str(part) for part in error.get("loc", ())) for error in exc.errors())
+        return refusal(request, f"paramètre invalide ({where})", 422)
 
     @app.exception_handler(_SignIn)
     async def _to_sign_in(request: Request, exc: _SignIn) -> Response:
@@ -104,6 +144,10 @@ def create_app(ctx: Context) -> FastAPI:
         response: Response = await call_next(request)
         for key, value in _SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
+        if not request.url.path.startswith("/static/"):
+            # Documents, previews and lists stay out of every cache: on a shared PC, a page kept by
+            # the browser would be shown to the next person after sign-out.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     # -- sign-in -------------------------------------------------------------------------------------
@@ -114,9 +158,8 @@ def create_app(ctx: Context) -> FastAPI:
     @app.post("/connexion")
     def sign_in(request: Request, login: Annotated[str, Form()], password: Annotated[str, Form()],
                 suite: Annotated[str, Form()] = "/recherche") -> Response:
-        address = request.client.host if request.client else "?"
         try:
-            _, token, _ = accounts.sign_in(ctx, login, password, address=address)
+            _, token, _ = accounts.sign_in(ctx, login, password, address=client_address(request))
         except accounts.TooManyAttempts as exc:
             return page(request, "connexion.html", None, 429, error=exc.message, suite=suite)
         except InvalidValue as exc:
@@ -154,12 +197,13 @@ def create_app(ctx: Context) -> FastAPI:
                     selected_service=service, page_number=page_number, page_size=_PAGE)
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse)
-    def document_page(request: Request, document_id: int, signed: User, message: str | None = None) -> HTMLResponse:
+    def document_page(request: Request, document_id: DocumentId, signed: User,
+                      message: str | None = None) -> HTMLResponse:
         view = documents.show(ctx, document_id, viewer=signed.principal)
         return page(request, "document.html", signed, doc=view, message=message)
 
     @app.post("/documents/{document_id}/valider")
-    async def validate_form(request: Request, document_id: int, signed: User) -> Response:
+    async def validate_form(request: Request, document_id: DocumentId, signed: User) -> Response:
         form = await request.form()
         csrf_ok(signed, str(form.get("csrf", "")))
         view = documents.show(ctx, document_id, viewer=signed.principal)
@@ -175,7 +219,7 @@ def create_app(ctx: Context) -> FastAPI:
         return RedirectResponse(f"/documents/{document_id}?message=valide", status_code=303)
 
     @app.get("/documents/{document_id}/pdf")
-    def document_pdf(document_id: int, signed: User, original: bool = False) -> FileResponse:
+    def document_pdf(document_id: DocumentId, signed: User, original: bool = False) -> FileResponse:
         try:
             path, media_type = documents.readable_file(ctx, document_id, original=original, viewer=signed.principal)
         except Unavailable as exc:
@@ -184,9 +228,9 @@ def create_app(ctx: Context) -> FastAPI:
                             filename=f"document-{document_id}.pdf" if not original else f"original-{document_id}")
 
     @app.get("/documents/{document_id}/pages/{page_number}.png")
-    def page_image(document_id: int, page_number: int, signed: User) -> Response:
+    def page_image(document_id: DocumentId, page_number: int, signed: User) -> Response:
         return Response(documents.thumbnail(ctx, document_id, page_number, viewer=signed.principal),
-                        media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+                        media_type="image/png")
 
     @app.get("/a-verifier", response_class=HTMLResponse)
     def review_page(request: Request, signed: User) -> HTMLResponse:
@@ -215,11 +259,15 @@ def create_app(ctx: Context) -> FastAPI:
                          for h in result.hits]}
 
     @app.get("/api/documents/{document_id}")
-    def api_document(document_id: int, signed: User) -> dict[str, Any]:
-        return documents.show(ctx, document_id, viewer=signed.principal).as_dict()
+    def api_document(document_id: DocumentId, signed: User) -> dict[str, Any]:
+        data = documents.show(ctx, document_id, viewer=signed.principal).as_dict()
+        del data["source_path"]  # the server's folders are nobody's business outside it
+        for event in data["history"]:
+            event["payload"] = {k: v for k, v in event["payload"].items() if k != "source"}
+        return data
 
     @app.post("/api/documents/{document_id}/validation")
-    def api_validate(request: Request, document_id: int, body: ValidationBody, signed: User) -> dict[str, Any]:
+    def api_validate(request: Request, document_id: DocumentId, body: ValidationBody, signed: User) -> dict[str, Any]:
         csrf_ok(signed, request.headers.get("X-CSRF-Token"))
         try:
             result = validation.validate(ctx, document_id, doc_type=body.type, values=body.values,
