@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import fastapi_offline
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
@@ -38,6 +39,15 @@ _SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "SAMEORIGIN",
 }
+
+
+_API_DOCS = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>API de la GED</title>
+<link rel="stylesheet" href="/api/docs/static/swagger-ui.css"><link rel="icon" href="/api/docs/static/favicon.png"></head>
+<body><div id="swagger-ui"></div>
+<script src="/api/docs/static/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js"></script></body></html>
+"""
 
 
 class Signed:
@@ -77,8 +87,13 @@ def _listed(address: str, trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Ne
 
 def create_app(ctx: Context) -> FastAPI:
     app = FastAPI(title="GED des collectivités", description="API de la GED : recherche, documents, demandes.",
-                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+                  docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # Swagger UI 5 (OpenAPI 3.1) from the files fastapi-offline ships: a mairie's intranet may have no
+    # internet, and the CSP blocks a CDN and inline scripts alike (/api/docs was a blank page). Its own
+    # page is not used: it starts Swagger UI with an inline script.
+    app.mount("/api/docs/static", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
+              name="swagger")
     templates = Jinja2Templates(directory=HERE / "templates")
     secure = ctx.settings.web.secure_cookies
 
@@ -249,6 +264,10 @@ def create_app(ctx: Context) -> FastAPI:
         return page(request, "tableau.html", signed, rows=indicators.indicators(ctx, signed.principal))
 
     # -- JSON API ------------------------------------------------------------------------------------
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(_API_DOCS)
+
     @app.get("/api/recherche")
     def api_search(signed: User, q: str = "", type: str | None = None, service: str | None = None,
                    page_number: Annotated[int, Query(alias="page")] = 1) -> dict[str, Any]:
