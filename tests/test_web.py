@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -220,3 +221,58 @@ def test_bad_addresses_answer_422_and_documents_are_never_cached_nor_show_server
         assert urba.get(url).headers["cache-control"] == "no-store", url
     api = urba.get(f"/api/documents/{own}")
     assert "source_path" not in api.json() and "/tmp" not in api.text and "pytest" not in api.text
+
+
+def test_upload_through_the_api_takes_the_ingest_path_with_statuses(site: dict[str, object],
+                                                                    tmp_path: Path) -> None:
+    urba = _client(site, "urba")
+    csrf = urba.get("/api/session").json()["csrf"]
+    letter = tmp_path / "dp.pdf"
+    born_digital_pdf(replace(by_name("declaration_prealable"), name="dp2", date="Saint-Herblain, le 4 mars 2026"),
+                     letter)  # not the site's own letter: other bytes
+
+    def send(name: str, data: bytes, csrf_token: str | None = csrf, **form: str) -> Any:
+        return urba.post("/api/televersement", files={"fichier": (name, data)}, data=form,
+                         headers={"X-CSRF-Token": csrf_token} if csrf_token else {})
+
+    assert send("dp.pdf", letter.read_bytes(), csrf_token=None).status_code == 403
+    assert send("dp.pdf", letter.read_bytes(), service="services_techniques").status_code == 400  # not theirs
+    stored = send("../../etc/dp.pdf", letter.read_bytes())
+    assert stored.status_code == 201, stored.text
+    [result] = stored.json()["results"]
+    assert result["outcome"] in ("ingested", "needs_review") and result["source"] == "../../etc/dp.pdf"
+    assert result["doc_type"] == "urbanisme" and "/tmp" not in stored.text
+    ctx: Context = site["ctx"]  # type: ignore[assignment]
+    with ctx.db.session() as session:
+        document = session.get_one(Document, result["document_id"])
+        assert (document.filename, document.service) == ("dp.pdf", "urbanisme")
+        assert document.attributes["channel"] == "televersement:web:urba"
+        received = session.scalars(select(Event).where(Event.document_id == document.id,
+                                                       Event.kind == "document.received")).one()
+        assert received.actor == "web:urba"
+    assert urba.get(f"/documents/{result['document_id']}").status_code == 200
+    again = send("copie.pdf", letter.read_bytes())
+    assert again.status_code == 409 and again.json()["results"][0]["duplicate_of"] == result["document_id"]
+    refused = send("image.gif", b"GIF89a" + b"\0" * 100)
+    assert refused.status_code == 422
+    assert "format non pris en charge : GIF" in refused.json()["results"][0]["label"]
+
+
+def test_upload_form_works_without_javascript(site: dict[str, object], tmp_path: Path) -> None:
+    voirie = _client(site, "voirie")
+    page = voirie.get("/televersement")
+    assert page.status_code == 200 and 'type="file"' in page.text and "Services techniques" in page.text
+    csrf = voirie.get("/api/session").json()["csrf"]
+    note = "Un nid de poule rue Pasteur devant l'école <script>alert(1)</script>.".encode()
+    response = voirie.post("/televersement", data={"csrf": csrf},
+                           files=[("fichiers", ("nid.txt", note)), ("fichiers", ("vide.pdf", b"")),
+                                  ("fichiers", ("<img src=x onerror=alert(1)>.txt", b"Banc du square."))])
+    assert response.status_code == 200
+    assert "nid.txt — intégré" in response.text and "vide.pdf — refusé" in response.text
+    assert "<script>alert(1)" not in response.text and "<img src=x" not in response.text
+    assert "&lt;img src=x onerror=alert(1)&gt;.txt — intégré" in response.text
+    anonymous = TestClient(site["app"])  # type: ignore[arg-type]
+    assert anonymous.get("/televersement", follow_redirects=False).status_code == 303
+    assert anonymous.post("/api/televersement", files={"fichier": ("a.txt", b"x")}).status_code == 401
+    assert voirie.post("/televersement", data={"csrf": "faux"},
+                       files=[("fichiers", ("a.txt", b"Bonjour"))]).status_code == 403

@@ -144,3 +144,36 @@ def test_api_docs_render_from_the_package_under_the_csp(server, browser) -> None
     assert "GED des collectivités" in title.text
     assert browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")  # the routes are listed
     assert "cdn" not in browser.page_source.lower()
+
+
+def test_agent_drops_two_files_and_finds_them_by_search(server, browser, tmp_path: Path) -> None:  # noqa: ANN001
+    """The drop zone: two files dropped at once, each sent on its own, its result shown; then found."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    url, _ids = server
+    browser.get(f"{url}/connexion")
+    browser.find_element(By.NAME, "login").send_keys("voirie")
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    _click(browser, browser.find_element(By.CSS_SELECTOR, "form.narrow button"))
+    first, second = tmp_path / "banc.txt", tmp_path / "fontaine.txt"
+    first.write_text("Signalement : le banc du square Verdi est cassé, une latte manque.\n", encoding="utf-8")
+    second.write_text("Signalement : la fontaine de la place Aristide fuit depuis lundi.\n", encoding="utf-8")
+    browser.get(f"{url}/televersement")
+    browser.find_element(By.ID, "fichiers").send_keys(f"{first}\n{second}")
+    browser.execute_script("""
+        const input = document.getElementById('fichiers');
+        const dropped = new DataTransfer();
+        for (const file of input.files) { dropped.items.add(file); }
+        input.value = '';
+        document.getElementById('depot').dispatchEvent(
+            new DragEvent('drop', {dataTransfer: dropped, bubbles: true, cancelable: true}));
+    """)
+    WebDriverWait(browser, 120).until(
+        lambda b: len(b.find_elements(By.CSS_SELECTOR, "#resultats li.ingested, #resultats li.needs_review")) == 2)
+    results = browser.find_element(By.ID, "resultats").text
+    assert "banc.txt — intégré" in results and "fontaine.txt — intégré" in results
+    for word, name in (("Verdi", "banc.txt"), ("Aristide", "fontaine.txt")):
+        browser.get(f"{url}/recherche?q={word}")
+        assert "1 document(s)" in browser.find_element(By.CLASS_NAME, "count").text
+        assert name in browser.find_element(By.CSS_SELECTOR, ".hits").text

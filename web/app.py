@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import fastapi_offline
-from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -25,9 +25,10 @@ from pydantic import BaseModel
 from ged.context import Context
 from ged.errors import Damaged, GedError, InvalidValue, NotFound, Unavailable
 from ged.search import SearchRequest
-from ged.services import accounts, documents, indicators, requests, validation
+from ged.services import accounts, documents, indicators, requests, upload, validation
 from ged.services import search as search_service
 from ged.services.accounts import Principal
+from ged.services.ingest import IngestReport, Outcome
 
 HERE = Path(__file__).parent
 COOKIE = "ged_session"
@@ -43,7 +44,8 @@ _SECURITY_HEADERS = {
 
 _API_DOCS = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>API de la GED</title>
-<link rel="stylesheet" href="/api/docs/static/swagger-ui.css"><link rel="icon" href="/api/docs/static/favicon.png"></head>
+<link rel="stylesheet" href="/api/docs/static/swagger-ui.css">
+<link rel="icon" href="/api/docs/static/favicon.png"></head>
 <body><div id="swagger-ui"></div>
 <script src="/api/docs/static/swagger-ui-bundle.js"></script>
 <script src="/static/api-docs.js"></script></body></html>
@@ -83,6 +85,23 @@ def _listed(address: str, trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Ne
     except ValueError:
         return address in trusted
     return any(not isinstance(entry, str) and ip in entry for entry in trusted)
+
+
+_OUTCOME_LABELS = {Outcome.INGESTED: "intégré", Outcome.NEEDS_REVIEW: "intégré, à vérifier",
+                   Outcome.QUEUED: "reçu, en file de traitement", Outcome.DUPLICATE: "doublon",
+                   Outcome.QUARANTINED: "refusé, mis en quarantaine", Outcome.MISSING: "illisible"}
+
+
+def _outcome(report: IngestReport) -> dict[str, Any]:
+    """What an uploader is told of one document: no server path, a French label."""
+    label = _OUTCOME_LABELS[report.outcome]
+    if report.outcome == Outcome.DUPLICATE:
+        label = f"doublon du document {report.duplicate_of}"
+    elif report.reason and report.outcome != Outcome.INGESTED:
+        label += f" : {report.reason}"
+    return {"source": report.source, "outcome": str(report.outcome), "label": label,
+            "document_id": report.document_id, "duplicate_of": report.duplicate_of, "doc_type": report.doc_type,
+            "request": report.request, "reason_code": report.reason_code}
 
 
 def create_app(ctx: Context) -> FastAPI:
@@ -259,6 +278,26 @@ def create_app(ctx: Context) -> FastAPI:
         views = requests.list_requests(ctx, overdue=retard, service=service, viewer=signed.principal)
         return page(request, "demandes.html", signed, views=views, retard=retard)
 
+    @app.get("/televersement", response_class=HTMLResponse)
+    def upload_page(request: Request, signed: User) -> HTMLResponse:
+        return page(request, "televersement.html", signed, results=None)
+
+    @app.post("/televersement", response_class=HTMLResponse)
+    def upload_form(request: Request, signed: User, csrf: Annotated[str, Form()],
+                    fichiers: Annotated[list[UploadFile], File()], service: Annotated[str, Form()] = "",
+                    type: Annotated[str, Form()] = "") -> HTMLResponse:
+        """Without JavaScript: every file of the form, the results on the page."""
+        csrf_ok(signed, csrf)
+        results = []
+        for sent in fichiers:
+            try:
+                results += [_outcome(r) for r in upload.upload(ctx, sent.filename or "fichier", sent.file,
+                                                               uploader=signed.principal, service=service or None,
+                                                               doc_type=type or None)]
+            except InvalidValue as exc:
+                results.append({"source": sent.filename, "outcome": "refused", "label": exc.message})
+        return page(request, "televersement.html", signed, results=results)
+
     @app.get("/tableau-de-bord", response_class=HTMLResponse)
     def dashboard_page(request: Request, signed: User) -> HTMLResponse:
         return page(request, "tableau.html", signed, rows=indicators.indicators(ctx, signed.principal))
@@ -317,6 +356,22 @@ def create_app(ctx: Context) -> FastAPI:
     @app.get("/api/demandes")
     def api_requests(signed: User, retard: bool = False) -> list[dict[str, Any]]:
         return [v.as_dict() for v in requests.list_requests(ctx, overdue=retard, viewer=signed.principal)]
+
+    @app.post("/api/televersement", status_code=201)
+    def api_upload(request: Request, signed: User, fichier: Annotated[UploadFile, File()],
+                   service: Annotated[str, Form()] = "", type: Annotated[str, Form()] = "") -> JSONResponse:
+        """One file (an e-mail may become several documents): 201 when stored, 409 when every
+        document is a duplicate, 422 when quarantined (the reason in ``results``)."""
+        csrf_ok(signed, request.headers.get("X-CSRF-Token"))
+        try:
+            reports = upload.upload(ctx, fichier.filename or "fichier", fichier.file, uploader=signed.principal,
+                                    service=service or None, doc_type=type or None)
+        except InvalidValue as exc:
+            raise HTTPException(400, exc.message) from exc
+        outcomes = {r.outcome for r in reports}
+        status = 422 if Outcome.QUARANTINED in outcomes else 409 if outcomes == {Outcome.DUPLICATE} else 201
+        return JSONResponse({"file": fichier.filename, "results": [_outcome(r) for r in reports]},
+                            status_code=status)
 
     @app.get("/api/session")
     def api_session(signed: User) -> dict[str, Any]:
