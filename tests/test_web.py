@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -113,7 +114,12 @@ def test_correcting_a_field_needs_the_csrf_token_and_shows_in_history(site: dict
                       follow_redirects=False)
     assert saved.status_code == 303
     page = urba.get(saved.headers["location"]).text
-    assert "Document validé" in page and "document.validated" in page and 'value="25"' in page
+    assert "Document validé" in page and "validé <small>web:urba</small>" in page and 'value="25"' in page
+    assert "Surface de plancher (m²)" in page and ">surface_plancher<" not in page  # labels, not codes
+    assert "document.validated" not in page
+    title = re.search(r"<h1>(.*?)</h1>", page, re.S)
+    # its type and its requester, not its file name
+    assert title and title.group(1).startswith("Autorisation d&#39;urbanisme — M. et Mme Rousseau"), title
     invalid = urba.post(f"/documents/{document_id}/valider", data={"csrf": csrf, "type": "urbanisme",
                                                                      "champ_reference_cadastrale": "n'importe"})
     assert invalid.status_code == 400 and "valeur invalide" in invalid.text

@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
+from ged import labels
 from ged.context import Context
 from ged.errors import Damaged, GedError, InvalidValue, NotFound, Unavailable
 from ged.search import SearchRequest
@@ -114,6 +115,8 @@ def create_app(ctx: Context) -> FastAPI:
     app.mount("/api/docs/static", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
               name="swagger")
     templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals.update(field_label=labels.field_label, event_label=labels.event_label, shown=labels.shown,
+                                 local_time=labels.local_time)
     secure = ctx.settings.web.secure_cookies
 
     def page(request: Request, name: str, signed: Signed | None, status: int = 200, **values: Any) -> HTMLResponse:

@@ -8,17 +8,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from ged import labels
 from ged.services import documents as document_service
 
 from ..context import cli_actor, open_context
 from ..output import console, print_json
-
-_EVENT_LABELS = {
-    "document.received": "reçu", "document.processed": "traité", "document.duplicate": "doublon reçu",
-    "document.quarantined": "mis en quarantaine", "document.needs_review": "à vérifier",
-    "document.exported": "exporté", "document.classified": "classé", "document.validated": "validé",
-    "request.created": "demande enregistrée", "request.document_joined": "joint à une demande",
-}
 
 
 def _bytes(size: int) -> str:
@@ -66,7 +60,7 @@ def show(
                       f"inclinaison {page['skew']}°")
     console.print("  Historique :")
     for event in view.history:
-        label = _EVENT_LABELS.get(event["kind"], event["kind"])
+        label = labels.event_label(event["kind"])
         console.print(f"    {event['at']}  {label}  [dim]{escape(event['actor'])}[/]")
     if text and view.text:
         console.print("\n" + escape(view.text))

@@ -69,8 +69,8 @@ def status(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON
     """État du service courrier : en attente, traités aujourd'hui, quarantaine, à vérifier ; file des workers."""
     from datetime import timedelta
 
+    from ged.labels import state_label
     from ged.services import queue
-    from ged.services.documents import state_label
     from ged.services.mailroom import status as mailroom_status
 
     ctx = open_context()

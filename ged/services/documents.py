@@ -16,14 +16,15 @@ from sqlalchemy.orm import Session, selectinload
 import classifiers
 from archivage.signing import SigningError, sign_pdf
 
-from .. import journal
+from .. import journal, labels
 from ..blobs import file_sha256
 from ..context import Context
-from ..db.models import STATE_LABELS_FR, Document, DocumentState, FileRole, Request
+from ..db.models import Document, DocumentState, FileRole, Request
 from ..errors import NotFound, Unavailable
 from ..signing import signing_spec
 from . import integrity
 from .accounts import Principal
+from .requests import REQUESTER_FIELDS
 
 MAIL_MEDIA_TYPES = ("message/rfc822", "application/vnd.ms-outlook")
 """An e-mail file's types (``ocr.sniff.MAILS``, repeated: the core reads documents without the OCR leaf)."""
@@ -45,6 +46,8 @@ class DocumentView:
     type_confidence: float | None
     service: str | None
     request: str | None
+    requester: str | None
+    """Who the document is from: its request's requester, else the name its fields give."""
     fields: list[dict[str, Any]]
     """Each with code, value, confidence, page, box, method and ``to_check`` under the field threshold."""
     field_codes: list[str]
@@ -65,11 +68,6 @@ class DocumentView:
         for key in ("received_at", "processed_at"):
             data[key] = data[key].isoformat(timespec="seconds") + "Z" if data[key] else None
         return data
-
-
-def state_label(state: str) -> str:
-    """The French word people read for a state code."""
-    return STATE_LABELS_FR[DocumentState(state)]
 
 
 def _load(ctx: Context, document_id: int) -> Document:
@@ -104,9 +102,10 @@ def show(ctx: Context, document_id: int, *, viewer: Principal | None = None) -> 
     return DocumentView(
         id=document.id, filename=document.filename, source_path=document.source_path, sha256=document.sha256,
         media_type=document.media_type, size=document.size, state=document.state,
-        state_label=state_label(document.state), reason=document.state_reason,
+        state_label=labels.state_label(document.state), reason=document.state_reason,
         page_count=document.page_count, doc_type=document.doc_type, type_confidence=document.type_confidence,
         service=document.service, request=request.number if request else None,
+        requester=(request.requester if request and request.requester else _requester(document)),
         fields=[{"code": f.code, "value": f.value, "confidence": round(f.confidence, 3), "page": f.page,
                  "box": f.box, "method": f.method, "to_check": f.confidence < threshold} for f in document.fields],
         field_codes=list(classifiers.field_codes(document.doc_type)) if document.doc_type else [],
@@ -120,6 +119,11 @@ def show(ctx: Context, document_id: int, *, viewer: Principal | None = None) -> 
                   "payload": e.payload} for e in events],
         text=document.text, mail=mail, attachments=attachments,
     )
+
+
+def _requester(document: Document) -> str | None:
+    values = {f.code: f.value for f in document.fields}
+    return next((value for code in REQUESTER_FIELDS if isinstance(value := values.get(code), str) and value), None)
 
 
 def _mail_links(session: Session, document: Document, viewer: Principal | None

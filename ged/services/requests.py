@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 import classifiers
 from classifiers.deadlines import DeadlineRule, Delay, Silence, Unit
 
-from .. import journal
+from .. import journal, labels
 from ..acknowledgement import Acknowledgement
 from ..context import Context
 from ..db.models import STATUS_LABELS_FR, Document, FileRole, Request, RequestCounter, RequestStatus, StoredFile
@@ -223,7 +223,7 @@ def _view(ctx: Context, session: Session, request: Request, *, today: date, full
     return RequestView(
         number=request.number, doc_type=request.doc_type, type_label=ctx.settings.types[request.doc_type].label
         if request.doc_type in ctx.settings.types else request.doc_type, service=request.service,
-        status=request.status, status_label=STATUS_LABELS_FR[RequestStatus(request.status)],
+        status=request.status, status_label=labels.status_label(request.status),
         requester=request.requester, contact=request.contact, file_reference=request.file_reference,
         received_on=request.received_on, due_on=request.due_on, overdue=is_overdue(request, today),
         silence=request.silence, silence_on=request.silence_on, basis=request.basis, assignee=request.assignee,
