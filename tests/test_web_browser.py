@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 import time
@@ -177,3 +178,45 @@ def test_agent_drops_two_files_and_finds_them_by_search(server, browser, tmp_pat
         browser.get(f"{url}/recherche?q={word}")
         assert "1 document(s)" in browser.find_element(By.CLASS_NAME, "count").text
         assert name in browser.find_element(By.CSS_SELECTOR, ".hits").text
+
+
+def _sign_in(browser, url: str, login: str) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{url}/connexion")
+    browser.find_element(By.NAME, "login").send_keys(login)
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    _click(browser, browser.find_element(By.CSS_SELECTOR, "form.narrow button"))
+
+
+def _serious_violations(browser) -> list[str]:  # noqa: ANN001
+    """axe-core's WCAG 2 A and AA checks (the RGAA's basis): the serious and critical ones."""
+    from axe_selenium_python import Axe
+
+    browser.set_script_timeout(60)
+    Axe(browser).inject()  # the axe-core that axe-selenium-python ships
+    options = json.dumps({"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
+    found = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        f"axe.run(document, {options}).then(done, (error) => done({{error: String(error)}}));")
+    assert "error" not in found, found
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in found["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_every_page_passes_axe_without_serious_violations(server, browser) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    url, ids = server
+    browser.get(f"{url}/connexion")
+    problems = {"/connexion": _serious_violations(browser)}
+    _sign_in(browser, url, "voirie")
+    for path in ("/recherche?q=lampadaire", f"/documents/{ids['voirie']}", "/a-verifier", "/demandes",
+                 "/tableau-de-bord", "/televersement", f"/documents/{ids['urbanisme']}"):
+        browser.get(url + path)
+        problems[path] = _serious_violations(browser)
+        assert browser.find_elements(By.TAG_NAME, "h1"), path  # every page says what it is
+        assert browser.find_element(By.CSS_SELECTOR, "a.skip").get_attribute("href").endswith("#contenu")
+    assert not any(problems.values()), {page: found for page, found in problems.items() if found}
+    browser.get(f"{url}/recherche")
+    assert browser.find_element(By.CSS_SELECTOR, "label[for=q]").is_displayed()  # a visible label
