@@ -49,6 +49,17 @@ EVENTS: dict[str, str] = {
 }
 
 
+OUTCOMES: dict[str, str] = {
+    "ingested": "intégré", "needs_review": "intégré, à vérifier", "queued": "reçu, en file de traitement",
+    "duplicate": "doublon", "quarantined": "refusé, mis en quarantaine", "missing": "illisible",
+}
+"""What became of a received file (``ged.services.ingest.Outcome``)."""
+
+
+def outcome_label(outcome: str) -> str:
+    return OUTCOMES.get(outcome, outcome)
+
+
 def field_label(code: str) -> str:
     return FIELDS.get(code, code.replace("_", " ").capitalize())
 

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, UnidentifiedImageError
 
-from . import renditions, sniff
+from . import raster, renditions, sniff
 from .errors import CorruptInput, EmptyInput, EncryptedInput, LimitExceeded, UnsupportedFormat
 from .options import Limits, OcrOptions
 from .plan import DocumentPlan, PagePlan
@@ -37,13 +37,11 @@ def inspect(path: Path, options: OcrOptions, workdir: Path | None = None) -> Doc
             f"fichier trop volumineux ({size / 1e6:.0f} Mo, limite {options.limits.max_file_bytes / 1e6:.0f} Mo)"
         )
     media_type = sniff.sniff_file(path)
-    if media_type not in sniff.SCANS or media_type == sniff.JPEG:
-        if workdir is None and media_type not in sniff.SCANS:
-            raise UnsupportedFormat(f"format non pris en charge ici : {media_type}")
-        rendition = renditions.render(path, media_type, workdir, options) if workdir is not None else None
-        if rendition is not None:
-            plan = _inspect_scan(rendition.path, rendition.media_type, options)
-            return replace(plan, read_from=rendition.path, original_media_type=media_type)
+    if workdir is not None and (rendition := renditions.render(path, media_type, workdir, options)) is not None:
+        plan = _inspect_scan(rendition.path, rendition.media_type, options)
+        return replace(plan, read_from=rendition.path, original_media_type=media_type)
+    if media_type not in sniff.SCANS:
+        raise UnsupportedFormat(f"format non pris en charge ici : {media_type}")
     return _inspect_scan(path, media_type, options)
 
 
@@ -55,11 +53,7 @@ def _inspect_scan(path: Path, media_type: str, options: OcrOptions) -> DocumentP
 
 def image_dpi(image: Image.Image) -> int:
     """The resolution an image declares, or 300 when it declares none or an absurd one."""
-    dpi = image.info.get("dpi")
-    try:
-        value = round(float(dpi[0])) if dpi else 0
-    except (TypeError, ValueError, IndexError):
-        value = 0
+    value = raster.declared_dpi(image)
     return value if 70 <= value <= 1200 else DEFAULT_IMAGE_DPI
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.policy import default as default_policy
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from . import sniff, webpage
@@ -37,25 +37,25 @@ class Attachment:
 class Mail:
     sender: str
     """As written in ``From:`` (name and address)."""
-    sender_address: str
     recipients: str
     copies: str
     date: str
     sent_at: datetime | None
     subject: str
-    message_id: str
-    body: str
-    """The body as cleaned HTML (``webpage.cleaned_body``)."""
+    html: str | bytes | None
+    """The HTML body as received; cleaned only when the page is printed (the intake, which only
+    takes the attachments out, never needs it)."""
+    text: str
+    """The plain-text body, printed when there is no HTML one."""
     attachments: tuple[Attachment, ...]
-    skipped: int
-    """Inline images left out as decoration."""
 
     def as_html(self) -> bytes:
-        """The mail as a page to print: its headers, its body, the names of its attachments."""
+        """The mail as a page to print: its headers, its cleaned body, the names of its attachments."""
         names = ", ".join(a.filename for a in self.attachments)
         header = (("De", self.sender), ("À", self.recipients), ("Copie", self.copies), ("Date", self.date),
                   ("Objet", self.subject), ("Pièces jointes", names))
-        return webpage.page(self.subject or "Courriel", self.body, header=header)
+        body = webpage.cleaned_body(self.html) if self.html else webpage.text_as_html(self.text)
+        return webpage.page(self.subject or "Courriel", body, header=header)
 
 
 def read(path: Path, media_type: str) -> Mail:
@@ -75,17 +75,11 @@ def _decoration(content_type: str, size: int, inline: bool) -> bool:
     return content_type.startswith("image/") and inline and size < _DECORATION_BYTES
 
 
-def _address(sender: str) -> str:
-    pairs = getaddresses([sender])
-    return pairs[0][1] if pairs and "@" in pairs[0][1] else ""
-
-
 def _read_eml(raw: bytes) -> Mail:
     message = email.message_from_bytes(raw, policy=default_policy)
     if not isinstance(message, EmailMessage) or not (message["From"] or message["Subject"]):
         raise CorruptInput("courriel illisible : en-têtes absents")
     attachments: list[Attachment] = []
-    skipped = 0
     try:
         parts = list(message.iter_attachments()) if message.is_multipart() else []
         for index, part in enumerate(_flattened(parts), start=1):
@@ -93,24 +87,20 @@ def _read_eml(raw: bytes) -> Mail:
             if not isinstance(payload, bytes) or not payload:
                 continue
             inline = part.get_content_disposition() != "attachment" or part["Content-ID"] is not None
-            if _decoration(part.get_content_type(), len(payload), inline):
-                skipped += 1
-                continue
-            attachments.append(Attachment(_name(part.get_filename(), index), payload))
+            if not _decoration(part.get_content_type(), len(payload), inline):
+                attachments.append(Attachment(_name(part.get_filename(), index), payload))
         body = message.get_body(preferencelist=("html", "plain"))
-        content = body.get_content() if body is not None else ""
+        content = str(body.get_content()) if body is not None else ""
     except (LookupError, ValueError, AssertionError) as exc:  # unknown charset, broken MIME structure
         raise CorruptInput(f"courriel illisible ({type(exc).__name__}: {exc})") from exc
-    html_body = (webpage.cleaned_body(content) if body is not None and body.get_content_subtype() == "html"
-                 else webpage.text_as_html(str(content)))
-    sender = str(message["From"] or "")
+    is_html = body is not None and body.get_content_subtype() == "html"
     try:
         sent_at = parsedate_to_datetime(str(message["Date"])) if message["Date"] else None
     except (TypeError, ValueError):
         sent_at = None
-    return Mail(sender, _address(sender), str(message["To"] or ""), str(message["Cc"] or ""),
+    return Mail(str(message["From"] or ""), str(message["To"] or ""), str(message["Cc"] or ""),
                 str(message["Date"] or ""), sent_at, str(message["Subject"] or ""),
-                str(message["Message-ID"] or "").strip(), html_body, tuple(attachments), skipped)
+                content if is_html else None, "" if is_html else content, tuple(attachments))
 
 
 def _flattened(parts: list[EmailMessage]) -> list[EmailMessage]:
@@ -133,24 +123,18 @@ def _read_msg(path: Path) -> Mail:
         raise CorruptInput(f"courriel Outlook illisible ({type(exc).__name__}: {str(exc)[:200]})") from exc
     try:
         attachments: list[Attachment] = []
-        skipped = 0
         for index, item in enumerate(getattr(message, "attachments", []), start=1):
             data = item.data
             if not isinstance(data, bytes) or not data:
                 continue
             content_type = (getattr(item, "mimetype", None) or "").lower() or _image_type(data)
             inline = bool(getattr(item, "contentId", None)) or bool(getattr(item, "hidden", False))
-            if _decoration(content_type, len(data), inline):
-                skipped += 1
-                continue
-            attachments.append(Attachment(_name(item.longFilename or item.shortFilename, index), data))
-        html_bytes = message.htmlBody if _has_html(message) else None
-        body = webpage.cleaned_body(html_bytes) if html_bytes else webpage.text_as_html(message.body or "")
-        sender = str(message.sender or "")
+            if not _decoration(content_type, len(data), inline):
+                attachments.append(Attachment(_name(item.longFilename or item.shortFilename, index), data))
         sent_at = message.date if isinstance(message.date, datetime) else None
-        return Mail(sender, _address(sender), str(message.to or ""), str(message.cc or ""),
+        return Mail(str(message.sender or ""), str(message.to or ""), str(message.cc or ""),
                     sent_at.strftime("%d/%m/%Y %H:%M") if sent_at else "", sent_at, str(message.subject or ""),
-                    str(message.messageId or "").strip(), body, tuple(attachments), skipped)
+                    message.htmlBody if _has_html(message) else None, str(message.body or ""), tuple(attachments))
     finally:
         message.close()
 

@@ -14,6 +14,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from . import raster
+
 _WORK_SIDE = 1000
 """Long side of the reduced copy the page is looked for on (≈ 10 ms)."""
 _MIN_AREA, _MAX_AREA = 0.2, 0.95
@@ -26,12 +28,7 @@ _READING_DPI = 300
 
 def is_photo(image: Image.Image) -> bool:
     """A camera's picture, not a scanner's: no resolution declared, or the 72 dpi cameras write."""
-    dpi = image.info.get("dpi")
-    try:
-        declared = float(dpi[0]) if dpi else 0.0
-    except (TypeError, ValueError, IndexError):
-        declared = 0.0
-    return declared < 150
+    return raster.declared_dpi(image) < 150
 
 
 def find_page(image: Image.Image) -> np.ndarray | None:

@@ -25,6 +25,15 @@ def open_frame(path: Path, number: int) -> Image.Image:
     return ImageOps.exif_transpose(image) if image.getexif().get(EXIF_ORIENTATION, 1) != 1 else image
 
 
+def declared_dpi(image: Image.Image) -> int:
+    """The resolution an image declares, 0 when it declares none (or nonsense)."""
+    dpi = image.info.get("dpi")
+    try:
+        return round(float(dpi[0])) if dpi else 0
+    except (TypeError, ValueError, IndexError):
+        return 0
+
+
 def to_gray(image: Image.Image) -> Image.Image:
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         background = Image.new("RGB", image.size, "white")

@@ -88,14 +88,9 @@ def _listed(address: str, trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Ne
     return any(not isinstance(entry, str) and ip in entry for entry in trusted)
 
 
-_OUTCOME_LABELS = {Outcome.INGESTED: "intégré", Outcome.NEEDS_REVIEW: "intégré, à vérifier",
-                   Outcome.QUEUED: "reçu, en file de traitement", Outcome.DUPLICATE: "doublon",
-                   Outcome.QUARANTINED: "refusé, mis en quarantaine", Outcome.MISSING: "illisible"}
-
-
 def _outcome(report: IngestReport) -> dict[str, Any]:
     """What an uploader is told of one document: no server path, a French label."""
-    label = _OUTCOME_LABELS[report.outcome]
+    label = labels.outcome_label(report.outcome)
     if report.outcome == Outcome.DUPLICATE:
         label = f"doublon du document {report.duplicate_of}"
     elif report.reason and report.outcome != Outcome.INGESTED:

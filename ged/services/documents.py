@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import classifiers
 from archivage.signing import SigningError, sign_pdf
+from ocr import sniff
 
 from .. import journal, labels
 from ..blobs import file_sha256
@@ -25,9 +26,6 @@ from ..signing import signing_spec
 from . import integrity
 from .accounts import Principal
 from .requests import REQUESTER_FIELDS
-
-MAIL_MEDIA_TYPES = ("message/rfc822", "application/vnd.ms-outlook")
-"""An e-mail file's types (``ocr.sniff.MAILS``, repeated: the core reads documents without the OCR leaf)."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +128,7 @@ def _mail_links(session: Session, document: Document, viewer: Principal | None
                 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The message a document came attached to, and the attachments of a message: shown together."""
     sha256 = (document.attributes or {}).get("courriel")
-    if sha256 is None and document.media_type not in MAIL_MEDIA_TYPES:
+    if sha256 is None and document.media_type not in sniff.MAILS:
         return None, []  # neither: no query (the attachments' one reads every row's attributes)
     linked = select(Document.id, Document.filename, Document.service).where(
         Document.state != DocumentState.ELIMINATED).order_by(Document.id)

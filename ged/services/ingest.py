@@ -250,7 +250,7 @@ class IngestService:
     def _receive(self, chunk: list[tuple[Path, _Staging]],
                  hints_for: HintsFor | None) -> list[IngestReport | _Received]:
         """Store a few files in one transaction; a batch scan with separator sheets becomes one
-        document per segment."""
+        document per segment, an e-mail one for the message and one per attachment."""
         outcomes: list[IngestReport | _Received] = []
         originals: list[_Original] = []
         for path, staging in chunk:
@@ -258,11 +258,14 @@ class IngestService:
             if isinstance(staging, OSError):
                 outcomes.append(IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible "
                                              f"({staging.strerror})", reason_code="unreadable"))
-            elif isinstance(staging, int):
+                continue
+            if isinstance(staging, int):
                 outcomes.append(self._refuse_unstored(path, staging))
-            elif (batch := splitting.find_separators(staging.temp_path)) is not None:
+                continue
+            kind = splitting.media_type(staging.temp_path)
+            if (batch := splitting.find_separators(staging.temp_path, kind)) is not None:
                 outcomes += self._receive_segments(path, staging, batch, hints)
-            elif (mail := splitting.find_mail(staging.temp_path)) is not None:
+            elif (mail := splitting.find_mail(staging.temp_path, kind)) is not None:
                 outcomes += self._receive_mail(path, staging, mail, hints)
             else:
                 originals.append(_Original(path, path.name, staging, hints))

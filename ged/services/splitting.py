@@ -31,12 +31,17 @@ class FoundBatch:
     separators: dict[int, Separator]
 
 
-def find_separators(path: Path) -> FoundBatch | None:
-    """The separator sheets of a multi-page scan, or None (nothing to split)."""
+def media_type(path: Path) -> str | None:
+    """What the received file is, for telling batches and e-mails apart; None when it cannot be
+    told here (inspection, in a worker, gives the reason to refuse it)."""
     try:
-        media_type = sniff.sniff_file(path)
+        return sniff.sniff_file(path)
     except OcrError:
         return None
+
+
+def find_separators(path: Path, media_type: str | None) -> FoundBatch | None:
+    """The separator sheets of a multi-page scan, or None (nothing to split)."""
     if media_type not in (sniff.PDF, sniff.TIFF):
         return None
     from ocr import raster
@@ -54,12 +59,8 @@ def find_separators(path: Path) -> FoundBatch | None:
     return FoundBatch(media_type, batch.page_count, batch.separators)
 
 
-def find_mail(path: Path) -> Mail | None:
+def find_mail(path: Path, media_type: str | None) -> Mail | None:
     """The e-mail in ``path`` (.eml, .msg) if it carries attachments; None for any other file."""
-    try:
-        media_type = sniff.sniff_file(path)
-    except OcrError:
-        return None
     if media_type not in sniff.MAILS:
         return None
     from ocr import mail
