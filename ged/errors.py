@@ -18,6 +18,10 @@ class ExitCode(IntEnum):
     """No GED_HOME: run ``ged init``."""
     DAMAGED = 7
     """A stored file is missing or no longer matches its fingerprint: refused, journaled as an incident."""
+    FORBIDDEN = 8
+    """The person may see the thing but not do this to it (an archivist closing a request)."""
+    CONFLICT = 9
+    """The thing is not in a state that allows it (transferring a closed request)."""
     INTERNAL = 70
     INTERRUPTED = 130
 
@@ -64,6 +68,18 @@ class Damaged(GedError):
     """Stored bytes that are gone or changed: never handed out, and the archivist must be told."""
 
     exit_code = ExitCode.DAMAGED
+
+
+class Forbidden(GedError):
+    """Allowed to see, not to act: the web answers 403."""
+
+    exit_code = ExitCode.FORBIDDEN
+
+
+class Conflict(GedError):
+    """Refused because of the thing's state, not of the value given: the web answers 409."""
+
+    exit_code = ExitCode.CONFLICT
 
 
 class Transient(GedError):

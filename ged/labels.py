@@ -42,12 +42,19 @@ EVENTS: dict[str, str] = {
     "blob.incident": "fichier stocké endommagé ou absent", "request.created": "demande enregistrée",
     "request.document_joined": "joint à une demande", "request.assigned": "demande attribuée",
     "request.status": "statut de la demande changé", "request.acknowledgement_exported": "accusé de réception exporté",
+    "request.acknowledgement_downloaded": "accusé de réception téléchargé",
+    "request.acknowledgement_sent": "accusé de réception envoyé par courriel", "request.note": "note",
+    "request.transferred": "demande transférée", "request.rerouted": "demande réorientée (type changé)",
+    "document.transferred": "transféré à un autre service",
     "hold.added": "gel posé", "hold.removed": "gel levé", "retention.proposed": "proposé à l'élimination",
     "retention.approved": "élimination visée", "retention.eliminated": "élimination exécutée",
     "archive.audited": "archive auditée", "archive.transfer_sent": "versement envoyé",
     "archive.transfer_reply": "réponse au versement",
 }
 
+
+STATUSES: dict[str, str] = {str(status): label for status, label in STATUS_LABELS_FR.items()}
+"""A request's statuses in their order, code → label (the desk's choices)."""
 
 OUTCOMES: dict[str, str] = {
     "ingested": "intégré", "needs_review": "intégré, à vérifier", "queued": "reçu, en file de traitement",

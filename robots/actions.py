@@ -26,7 +26,7 @@ from typing import Any
 
 from ged.context import Context
 from ged.errors import GedError, NotConfigured, NotFound, Transient
-from ged.services import archiving, automation, fixity, indexing, integrity, mail, requests, retention, selection
+from ged.services import archiving, automation, casework, fixity, indexing, integrity, mail, retention, selection
 
 from . import definitions as d
 from .mailbox import take_mailbox
@@ -90,8 +90,8 @@ def digest(run: Run, spec: d.Digest) -> None:
     """Each service's open requests due within ``days_ahead`` days, overdue ones first, in one mail a day."""
     today = run.ctx.clock().date()
     horizon = today + timedelta(days=spec.days_ahead)
-    by_service: dict[str, list[requests.RequestView]] = defaultdict(list)
-    for view in requests.list_requests(run.ctx):
+    by_service: dict[str, list[casework.RequestView]] = defaultdict(list)
+    for view in casework.list_requests(run.ctx):
         if view.status != "cloturee" and view.due_on is not None and view.due_on <= horizon:
             by_service[view.service].append(view)
     for service, views in sorted(by_service.items()):
@@ -170,15 +170,15 @@ def _post(url: str, body: bytes, secret: str | None) -> None:
 def route(run: Run, spec: d.Route) -> None:
     for item in run.items:
         if item.request and not run.dry_run:
-            requests.assign(run.ctx, item.request, spec.assignee, actor=run.actor)
+            casework.assign(run.ctx, item.request, spec.assignee, actor=run.actor)
         run.counts["attribuees"] += bool(item.request)
 
 
 def set_status(run: Run, spec: d.SetStatus) -> None:
-    requests.parse_status(spec.status)
+    casework.parse_status(spec.status)
     for item in run.items:
         if item.request and not run.dry_run:
-            requests.set_status(run.ctx, item.request, spec.status, actor=run.actor)
+            casework.set_status(run.ctx, item.request, spec.status, actor=run.actor)
         run.counts["statuts"] += bool(item.request)
 
 

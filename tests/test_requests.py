@@ -21,7 +21,7 @@ from ged import journal
 from ged.context import Context
 from ged.db.models import Document, DocumentField, DocumentState, Event, FileRole, Request
 from ged.errors import InvalidValue
-from ged.services import requests, understanding, validation
+from ged.services import casework, understanding, validation
 from ged.services.ingest import IngestService, Outcome
 from ged.settings import load_settings
 
@@ -68,7 +68,7 @@ def test_sample_mail_is_typed_routed_and_registered(ctx: Context, tmp_path: Path
     assert {stem: (r.doc_type, r.request) for stem, r in reports.items()} == expected
     assert all(r.outcome == Outcome.INGESTED for r in reports.values())
 
-    urbanisme = requests.show(ctx, "2026-URB-000001")
+    urbanisme = casework.show(ctx, "2026-URB-000001")
     assert (urbanisme.service, urbanisme.status, urbanisme.requester) == ("urbanisme", "nouvelle",
                                                                            "M. et Mme Rousseau")
     # A déclaration préalable is instructed in one month; silence then means acceptance.
@@ -77,9 +77,9 @@ def test_sample_mail_is_typed_routed_and_registered(ctx: Context, tmp_path: Path
     assert urbanisme.file_reference == "DP 044 162 25 00031"
     assert urbanisme.fields["reference_cadastrale"]["value"] == "AB 0123"
     # Ten working days from Monday 2 March 2026: Monday 16 March; silence after two months means rejection.
-    civil = requests.show(ctx, "2026-ECV-000001")
+    civil = casework.show(ctx, "2026-ECV-000001")
     assert (civil.due_on, civil.silence, civil.silence_on) == (date(2026, 3, 16), "rejet", date(2026, 5, 2))
-    assert requests.show(ctx, "2026-FAC-000001").due_on == date(2026, 4, 1)
+    assert casework.show(ctx, "2026-FAC-000001").due_on == date(2026, 4, 1)
     with ctx.db.session() as session:
         document = session.scalar(select(Document).where(Document.filename == "courrier_divers.pdf"))
         assert document.doc_type == "autre" and document.service == "courrier" and document.request_id is None
@@ -89,8 +89,8 @@ def test_sample_mail_is_typed_routed_and_registered(ctx: Context, tmp_path: Path
 
 def test_acknowledgement_carries_the_mentions_the_code_requires(ctx: Context, tmp_path: Path) -> None:
     report = IngestService(ctx).ingest([_pdf(tmp_path, by_name("demande_acte_naissance"))])[0]
-    letter = requests.export_acknowledgement(ctx, report.request, tmp_path / "ar.pdf", email=False, actor="test")
-    email = requests.export_acknowledgement(ctx, report.request, tmp_path / "ar.txt", email=True, actor="test")
+    letter = casework.export_acknowledgement(ctx, report.request, tmp_path / "ar.pdf", email=False, actor="test")
+    email = casework.export_acknowledgement(ctx, report.request, tmp_path / "ar.txt", email=True, actor="test")
     text = " ".join(_text(letter).split())
     for mention in ("2026-ECV-000001", "reçue le 2 mars 2026", "État civil", "02 28 25 20 00",
                     "etat-civil@mairie.example.fr", "décision implicite de rejet", "2 mai 2026",
@@ -106,7 +106,7 @@ def test_acknowledgement_carries_the_mentions_the_code_requires(ctx: Context, tm
 
 def test_later_mail_citing_the_number_joins_the_request(ctx: Context, clock: Clock, tmp_path: Path) -> None:
     first = IngestService(ctx).ingest([_pdf(tmp_path, by_name("signalement_eclairage"))])[0]
-    requests.set_status(ctx, first.request, "en attente de pièces", actor="agent", note="photos demandées")
+    casework.set_status(ctx, first.request, "en attente de pièces", actor="agent", note="photos demandées")
     reminder = replace(by_name("signalement_eclairage"), name="relance",
                        subject="Objet : relance — signalement enregistré sous le n° 2026-VOI-000001",
                        body=("Madame, Monsieur,", "Je vous adresse les photos demandées pour mon signalement "
@@ -115,7 +115,7 @@ def test_later_mail_citing_the_number_joins_the_request(ctx: Context, clock: Clo
     clock.now = datetime(2026, 3, 4, 10, 0)
     second = IngestService(ctx).ingest([_pdf(tmp_path, reminder)])[0]
     assert second.request == "2026-VOI-000001"
-    view = requests.show(ctx, "2026-VOI-000001")
+    view = casework.show(ctx, "2026-VOI-000001")
     assert view.documents == [first.document_id, second.document_id]
     assert view.status == "en_cours"  # the awaited pieces arrived
     assert [e["kind"] for e in view.history] == ["request.created", "request.status", "request.document_joined"]
@@ -144,16 +144,16 @@ def test_numbers_restart_every_year_and_overdue_requests_are_listed(ctx: Context
                           "Pasteur depuis le 2 janvier 2027.", "Merci."))
     clock.now = datetime(2027, 1, 5, 8, 0)
     assert service.ingest([_pdf(tmp_path, other)])[0].request == "2027-VOI-000001"
-    overdue = requests.list_requests(ctx, overdue=True)
+    overdue = casework.list_requests(ctx, overdue=True)
     assert [v.number for v in overdue] == ["2026-VOI-000001"] and overdue[0].overdue
-    requests.assign(ctx, "2026-VOI-000001", "jdupont", actor="chef")
-    assert requests.list_requests(ctx, assignee="jdupont")[0].status == "en_cours"
-    requests.set_status(ctx, "2026-VOI-000001", "cloturee", actor="jdupont")
-    assert requests.list_requests(ctx, overdue=True) == []
-    assert [v.number for v in requests.list_requests(ctx, service="services_techniques")] == [
+    casework.assign(ctx, "2026-VOI-000001", "jdupont", actor="chef")
+    assert casework.list_requests(ctx, assignee="jdupont")[0].status == "en_cours"
+    casework.set_status(ctx, "2026-VOI-000001", "cloturee", actor="jdupont")
+    assert casework.list_requests(ctx, overdue=True) == []
+    assert [v.number for v in casework.list_requests(ctx, service="services_techniques")] == [
         "2026-VOI-000001", "2027-VOI-000001"]
     with pytest.raises(InvalidValue):
-        requests.set_status(ctx, "2027-VOI-000001", "perdue", actor="x")
+        casework.set_status(ctx, "2027-VOI-000001", "perdue", actor="x")
 
 
 def test_an_uncertain_document_waits_for_a_person_who_validates_it(context: Context, clock: Clock, tmp_path: Path,

@@ -19,7 +19,7 @@ from examples.letters import by_name
 from examples.render import born_digital_pdf
 from ged.context import Context
 from ged.db.models import Document, EliminationList
-from ged.services import automation, requests
+from ged.services import automation, casework
 from ged.services.ingest import IngestService
 from ged.services.setup import install_demo_pki
 from ged.settings import load_settings
@@ -173,7 +173,7 @@ assignee = "instructeur-urba"
     expected = "sha256=" + hmac.new(b"cle-partagee", body, hashlib.sha256).hexdigest()
     assert headers["x-ged-signature"] == expected
     assert json.loads(body)["element"]["demande"] == "2026-URB-000001"
-    assert requests.show(ctx, "2026-URB-000001").assignee == "instructeur-urba"
+    assert casework.show(ctx, "2026-URB-000001").assignee == "instructeur-urba"
     assert scheduler.tick(clock.now) == [] and len(receiver.calls) == 1
     receiver.stop()
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from ged.services import requests as request_service
+from ged.services import casework
 
 from ..context import cli_actor, open_context
 from ..output import console, print_json
@@ -34,7 +34,7 @@ def list_(
 ) -> None:
     """Lister les demandes, par échéance (les plus urgentes d'abord)."""
     ctx = open_context()
-    views = request_service.list_requests(ctx, service=service, status=status, overdue=overdue, assignee=assignee)
+    views = casework.list_requests(ctx, service=service, status=status, overdue=overdue, assignee=assignee)
     ctx.close()
     if json_output:
         print_json([v.as_dict() for v in views])
@@ -56,7 +56,7 @@ def show(
 ) -> None:
     """Afficher une demande : demandeur, champs, échéance, documents et historique."""
     ctx = open_context()
-    view = request_service.show(ctx, number)
+    view = casework.show(ctx, number)
     ctx.close()
     if json_output:
         print_json(view.as_dict())
@@ -89,7 +89,7 @@ def assign(
 ) -> None:
     """Attribuer une demande à un agent (elle passe « en cours »)."""
     ctx = open_context()
-    view = request_service.assign(ctx, number, agent, actor=cli_actor())
+    view = casework.assign(ctx, number, agent, actor=cli_actor())
     ctx.close()
     console.print(f"Demande {view.number} attribuée à {escape(agent)} ({view.status_label})")
 
@@ -102,7 +102,7 @@ def status(
 ) -> None:
     """Changer le statut d'une demande."""
     ctx = open_context()
-    view = request_service.set_status(ctx, number, value, actor=cli_actor(), note=note)
+    view = casework.set_status(ctx, number, value, actor=cli_actor(), note=note)
     ctx.close()
     console.print(f"Demande {view.number} : {view.status_label}")
 
@@ -115,6 +115,6 @@ def acknowledgement(
 ) -> None:
     """Exporter l'accusé de réception d'une demande (lettre PDF ou texte du courriel)."""
     ctx = open_context()
-    path = request_service.export_acknowledgement(ctx, number, output, email=email, actor=cli_actor())
+    path = casework.export_acknowledgement(ctx, number, output, email=email, actor=cli_actor())
     ctx.close()
     console.print(f"Accusé de réception exporté : {escape(str(path))}")

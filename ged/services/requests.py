@@ -1,4 +1,4 @@
-"""Requests (demandes): registration, routing, due dates, joining later mail, status and assignment.
+"""Requests (demandes): registration, routing, due dates, joining later mail, following a retyped document.
 
 A document of a request type opens a request, unless it cites an existing request's
 number or file number: then it joins that request (the missing pieces of a file, a
@@ -8,29 +8,25 @@ same transaction that creates the request, so two processes never give the same 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from email.utils import parseaddr
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 import classifiers
-from classifiers.deadlines import DeadlineRule, Delay, Silence, Unit
+from classifiers.deadlines import DeadlineRule, Delay, Due, Silence, Unit
 
-from .. import journal, labels
+from .. import journal
 from ..acknowledgement import Acknowledgement
 from ..context import Context
-from ..db.models import STATUS_LABELS_FR, Document, FileRole, Request, RequestCounter, RequestStatus, StoredFile
+from ..db.models import Document, FileRole, Request, RequestCounter, RequestStatus, StoredFile
 from ..db.session import insert_now
-from ..errors import InvalidValue, NotFound, Unavailable
 from ..taxonomy import DelaySettings, TypeSettings
-from . import integrity
-from .accounts import Principal
+from . import casework
 
 REQUESTER_FIELDS = ("demandeur_nom", "responsable_nom", "association", "fournisseur", "expediteur")
 ADDRESS_FIELDS = ("demandeur_adresse", "responsable_adresse")
@@ -114,9 +110,7 @@ def _open(ctx: Context, session: Session, document: Document, fields: dict[str, 
           actor: str) -> Request:
     assert document.doc_type is not None and settings.category is not None
     received = document.received_at.date()
-    calendar = _calendar(ctx.settings.commune.holidays_subdivision)
-    due = classifiers.compute_due(deadline_rule(settings), received, calendar,
-                                  variant=_variant(document.doc_type, fields, document.text))
+    due = _deadline(ctx, document, fields, settings)
     number = _next_number(session, received.year, settings.category)
     now = ctx.clock()
     reference = fields.get("numero_dossier")
@@ -136,6 +130,49 @@ def _open(ctx: Context, session: Session, document: Document, fields: dict[str, 
     journal.append(session, "request.created", at=now, actor=actor, document_id=document.id, request_id=request.id,
                    payload=payload)
     return request
+
+
+def _deadline(ctx: Context, document: Document, fields: dict[str, Any], settings: TypeSettings) -> Due:
+    assert document.doc_type is not None
+    calendar = _calendar(ctx.settings.commune.holidays_subdivision)
+    return classifiers.compute_due(deadline_rule(settings), document.received_at.date(), calendar,
+                                   variant=_variant(document.doc_type, fields, document.text))
+
+
+def follow_retype(ctx: Context, session: Session, document: Document, *, actor: str) -> None:
+    """A person changed the type of a document that belongs to a request: keep the two together.
+
+    The document that opened the request takes it along: the request gets the new type, its deadline
+    under the new type's rule (from the same date of receipt) and the new service, with all its
+    documents; if the new type is not a request at all (an invoice), the request is closed there.
+    A document that joined later (a reminder citing the number) stays a piece of its request and so
+    in the request's service, whatever its type. Before this, the old service kept a request whose
+    document it could no longer open, and no request was opened in the new one.
+    """
+    request = session.get(Request, document.request_id) if document.request_id else None
+    if request is None or document.doc_type is None:
+        return
+    if request.documents[0].id != document.id:
+        document.service = request.service
+        return
+    settings = ctx.settings.types[document.doc_type]
+    payload: dict[str, Any] = {"number": request.number, "type": [request.doc_type, document.doc_type],
+                               "service": [request.service, document.service]}
+    new_service = str(document.service or settings.service)
+    document.service = request.service  # moved with the others, journaled as they are
+    casework.move_to_service(ctx, session, request, new_service, actor=actor)
+    request.doc_type = document.doc_type
+    if settings.category is None:
+        request.status, request.closed_at = RequestStatus.CLOSED, ctx.clock()
+        payload["status"] = "cloturee"
+        payload["note"] = "le document n'est pas une demande : demande clôturée"
+    else:
+        due = _deadline(ctx, document, {f.code: f.value for f in document.fields}, settings)
+        payload["due_on"] = [_iso(request.due_on), _iso(due.due_date)]
+        request.due_on, request.silence, request.silence_on, request.basis = (
+            due.due_date, due.silence.value, due.silence_date, due.basis)
+    journal.append(session, "request.rerouted", at=ctx.clock(), actor=actor, document_id=document.id,
+                   request_id=request.id, payload=payload)
 
 
 def _acknowledge(ctx: Context, session: Session, request: Request, document: Document, fields: dict[str, Any],
@@ -178,146 +215,3 @@ def _text(value: Any) -> str | None:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-# -- reading and acting on requests ------------------------------------------------------------
-@dataclass(frozen=True)
-class RequestView:
-    number: str
-    doc_type: str
-    type_label: str
-    service: str
-    status: str
-    status_label: str
-    requester: str | None
-    contact: str | None
-    file_reference: str | None
-    received_on: date
-    due_on: date | None
-    overdue: bool
-    silence: str
-    silence_on: date | None
-    basis: str
-    assignee: str | None
-    documents: list[int]
-    fields: dict[str, dict[str, Any]]
-    history: list[dict[str, Any]]
-
-    def as_dict(self) -> dict[str, Any]:
-        data = dict(self.__dict__)
-        for key in ("received_on", "due_on", "silence_on"):
-            data[key] = data[key].isoformat() if data[key] else None
-        return data
-
-
-def _view(ctx: Context, session: Session, request: Request, *, today: date, full: bool) -> RequestView:
-    fields: dict[str, dict[str, Any]] = {}
-    history: list[dict[str, Any]] = []
-    if full:
-        for document in request.documents:  # the first document's fields first; later ones fill the gaps
-            for field in document.fields:
-                fields.setdefault(field.code, {"value": field.value, "confidence": round(field.confidence, 3),
-                                               "page": field.page, "document": document.id, "method": field.method})
-        history = [{"at": e.at.isoformat(timespec="seconds") + "Z", "kind": e.kind, "actor": e.actor,
-                    "payload": e.payload} for e in journal.request_history(session, request.id)]
-    return RequestView(
-        number=request.number, doc_type=request.doc_type, type_label=ctx.settings.types[request.doc_type].label
-        if request.doc_type in ctx.settings.types else request.doc_type, service=request.service,
-        status=request.status, status_label=labels.status_label(request.status),
-        requester=request.requester, contact=request.contact, file_reference=request.file_reference,
-        received_on=request.received_on, due_on=request.due_on, overdue=is_overdue(request, today),
-        silence=request.silence, silence_on=request.silence_on, basis=request.basis, assignee=request.assignee,
-        documents=[d.id for d in request.documents], fields=fields, history=history)
-
-
-def is_overdue(request: Request, today: date) -> bool:
-    return request.due_on is not None and request.due_on < today and request.status != RequestStatus.CLOSED
-
-
-def list_requests(ctx: Context, *, service: str | None = None, status: str | None = None,
-                  overdue: bool = False, assignee: str | None = None,
-                  viewer: Principal | None = None) -> list[RequestView]:
-    today = ctx.clock().date()
-    query = select(Request).options(selectinload(Request.documents)).order_by(Request.due_on.is_(None),
-                                                                             Request.due_on, Request.id)
-    if service:
-        query = query.where(Request.service == service)
-    if status:
-        query = query.where(Request.status == parse_status(status))
-    if assignee:
-        query = query.where(Request.assignee == assignee)
-    if overdue:
-        query = query.where(Request.due_on < today, Request.status != RequestStatus.CLOSED)
-    if viewer is not None and viewer.allowed_services is not None:
-        query = query.where(Request.service.in_(sorted(viewer.allowed_services)))
-    with ctx.db.session() as session:
-        return [_view(ctx, session, r, today=today, full=False) for r in session.scalars(query)]
-
-
-def show(ctx: Context, number: str, *, viewer: Principal | None = None) -> RequestView:
-    with ctx.db.session() as session:
-        request = _get(session, number)
-        if viewer is not None and not viewer.may_see(request.service):
-            raise NotFound(f"demande {number} introuvable")
-        return _view(ctx, session, request, today=ctx.clock().date(), full=True)
-
-
-def assign(ctx: Context, number: str, assignee: str, *, actor: str) -> RequestView:
-    with ctx.db.session() as session:
-        request = _get(session, number)
-        previous, request.assignee = request.assignee, assignee
-        if request.status == RequestStatus.NEW:
-            request.status = RequestStatus.IN_PROGRESS
-        journal.append(session, "request.assigned", at=ctx.clock(), actor=actor, request_id=request.id,
-                       payload={"number": number, "assignee": [previous, assignee]})
-    return show(ctx, number)
-
-
-def set_status(ctx: Context, number: str, status: str, *, actor: str, note: str | None = None) -> RequestView:
-    new = parse_status(status)
-    with ctx.db.session() as session:
-        request = _get(session, number)
-        previous = request.status
-        request.status = new
-        request.closed_at = ctx.clock() if new == RequestStatus.CLOSED else None
-        payload: dict[str, Any] = {"number": number, "status": [previous, new.value]}
-        if note:
-            payload["note"] = note
-        journal.append(session, "request.status", at=ctx.clock(), actor=actor, request_id=request.id, payload=payload)
-    return show(ctx, number)
-
-
-def parse_status(value: str) -> RequestStatus:
-    """A status by its code (``en_attente``) or its French label (``en attente de pièces``)."""
-    wanted = classifiers.fold(value).replace(" ", "_")
-    for status, label in STATUS_LABELS_FR.items():
-        if wanted in (status.value, classifiers.fold(label).replace(" ", "_")):
-            return status
-    choices = ", ".join(s.value for s in RequestStatus)
-    raise InvalidValue(f"statut inconnu « {value} » (valeurs : {choices})")
-
-
-def _get(session: Session, number: str) -> Request:
-    request = session.scalar(select(Request).options(selectinload(Request.documents).selectinload(Document.fields),
-                                                     selectinload(Request.documents).selectinload(Document.files))
-                             .where(Request.number == number.strip().upper()))
-    if request is None:
-        raise NotFound(f"demande {number} introuvable")
-    return request
-
-
-def export_acknowledgement(ctx: Context, number: str, destination: Path, *, email: bool, actor: str) -> Path:
-    """Copy the request's acknowledgement (letter or e-mail text) out of the store, journaled."""
-    role = FileRole.ACK_EMAIL if email else FileRole.ACK_LETTER
-    with ctx.db.session() as session:
-        request = _get(session, number)
-        stored = next((f for d in request.documents for f in d.files if f.role == role), None)
-        if stored is None:
-            raise Unavailable(f"la demande {request.number} n'a pas d'accusé de réception")
-        request_id, sha256, document_id = request.id, stored.sha256, stored.document_id
-    with integrity.guarded(ctx, during="export de l'accusé de réception", actor=actor, document_id=document_id):
-        ctx.blobs.copy_out(sha256, destination)
-    with ctx.db.session() as session:
-        journal.append(session, "request.acknowledgement_exported", at=ctx.clock(), actor=actor,
-                       request_id=request_id, payload={"role": str(role), "destination": str(destination)})
-    return destination

@@ -73,6 +73,8 @@ def validate(ctx: Context, document_id: int, *, doc_type: str | None = None,
                        payload={"type": new_type, "changes": changes})
         session.flush()
         session.refresh(document, ["fields"])
+        if "type" in changes:
+            requests.follow_retype(ctx, session, document, actor=actor)
         request = None
         if document.request_id is None:
             fields = {f.code: f.value for f in document.fields}
