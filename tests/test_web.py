@@ -74,7 +74,7 @@ def test_an_agent_sees_only_their_service_by_search_url_api_and_download(site: d
     assert urba.get(f"/api/documents/{voirie_doc}").status_code == 404
     assert urba.get(f"/documents/{voirie_doc}/pdf").status_code == 404
     assert urba.get(f"/documents/{voirie_doc}/pdf?original=1").status_code == 404
-    assert [r["number"] for r in urba.get("/api/demandes").json()] == ["2026-URB-000001"]
+    assert [r["number"] for r in urba.get("/api/demandes").json()["requests"]] == ["2026-URB-000001"]
     own = urba.get(f"/documents/{site['urbanisme']}")
     assert own.status_code == 200 and "DP 044 162 25 00031" in own.text
     pdf = urba.get(f"/documents/{site['urbanisme']}/pdf")

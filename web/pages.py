@@ -1,0 +1,127 @@
+"""The agents' pages: search, a document (preview, fields, validation), the review list, uploads, the dashboard."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from ged import labels
+from ged.errors import InvalidValue, NotFound, Unavailable
+from ged.search import SearchRequest
+from ged.services import documents, indicators, upload, validation
+from ged.services import search as search_service
+from ged.services.ingest import IngestReport, Outcome
+
+from .site import DocumentId, Signed, Site
+
+PAGE_SIZE = 20
+
+
+def search(site: Site, signed: Signed, q: str, doc_type: str | None, service: str | None, page_number: int) -> Any:
+    """One page of hits the viewer may see (the search page and ``/api/recherche``)."""
+    return search_service.search(site.ctx, SearchRequest(
+        text=q, doc_types=frozenset([doc_type]) if doc_type else frozenset(),
+        services=frozenset([service]) if service else frozenset(),
+        allowed_services=signed.principal.allowed_services, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE))
+
+
+def review(site: Site, signed: Signed) -> Any:
+    """The documents waiting for a person, oldest first (the review page and ``/api/a-verifier``)."""
+    return search_service.search(site.ctx, SearchRequest(states=frozenset({"needs_review"}), sort="date",
+                                                         allowed_services=signed.principal.allowed_services,
+                                                         limit=200))
+
+
+def outcome(report: IngestReport) -> dict[str, Any]:
+    """One document's fate: no server path, a French label."""
+    label = labels.outcome_label(report.outcome)
+    if report.outcome == Outcome.DUPLICATE:
+        label = f"doublon du document {report.duplicate_of}"
+    elif report.reason and report.outcome != Outcome.INGESTED:
+        label += f" : {report.reason}"
+    return {"source": report.source, "outcome": str(report.outcome), "label": label,
+            "document_id": report.document_id, "duplicate_of": report.duplicate_of, "doc_type": report.doc_type,
+            "request": report.request, "reason_code": report.reason_code}
+
+
+def router(site: Site) -> APIRouter:
+    routes = APIRouter(include_in_schema=False)
+    User = Annotated[Signed, Depends(site.current)]
+    ctx = site.ctx
+
+    @routes.get("/")
+    def home() -> Response:
+        return RedirectResponse("/recherche", status_code=303)
+
+    @routes.get("/recherche", response_class=HTMLResponse)
+    def search_page(request: Request, signed: User, q: str = "", type: str | None = None,
+                    service: str | None = None, page_number: Annotated[int, Query(alias="page")] = 1) -> HTMLResponse:
+        result = search(site, signed, q, type, service, max(1, page_number))
+        return site.page(request, "recherche.html", signed, q=q, result=result, selected_type=type,
+                         selected_service=service, page_number=page_number, page_size=PAGE_SIZE)
+
+    @routes.get("/documents/{document_id}", response_class=HTMLResponse)
+    def document_page(request: Request, document_id: DocumentId, signed: User,
+                      message: str | None = None) -> HTMLResponse:
+        view = documents.show(ctx, document_id, viewer=signed.principal)
+        return site.page(request, "document.html", signed, doc=view, message=message)
+
+    @routes.post("/documents/{document_id}/valider")
+    async def validate_form(request: Request, document_id: DocumentId, signed: User) -> Response:
+        form = await request.form()
+        site.csrf_ok(signed, str(form.get("csrf", "")))
+        view = documents.show(ctx, document_id, viewer=signed.principal)
+        current_values = {f["code"]: str(f["value"]) for f in view.fields}
+        changed = {key[6:]: str(value) for key, value in form.items()
+                   if key.startswith("champ_") and str(value).strip() and current_values.get(key[6:]) != str(value)}
+        try:
+            validation.validate(ctx, document_id, doc_type=str(form.get("type") or "") or None, values=changed,
+                                actor=signed.principal.actor, viewer=signed.principal)
+        except InvalidValue as exc:
+            view = documents.show(ctx, document_id, viewer=signed.principal)
+            return site.page(request, "document.html", signed, 400, doc=view, error=exc.message)
+        return RedirectResponse(f"/documents/{document_id}?message=valide", status_code=303)
+
+    @routes.get("/documents/{document_id}/pdf")
+    def document_pdf(document_id: DocumentId, signed: User, original: bool = False) -> FileResponse:
+        try:
+            path, media_type = documents.readable_file(ctx, document_id, original=original, viewer=signed.principal)
+        except Unavailable as exc:
+            raise NotFound(exc.message) from exc
+        return FileResponse(path, media_type=media_type, content_disposition_type="inline",
+                            filename=f"document-{document_id}.pdf" if not original else f"original-{document_id}")
+
+    @routes.get("/documents/{document_id}/pages/{page_number}.png")
+    def page_image(document_id: DocumentId, page_number: int, signed: User) -> Response:
+        return Response(documents.thumbnail(ctx, document_id, page_number, viewer=signed.principal),
+                        media_type="image/png")
+
+    @routes.get("/a-verifier", response_class=HTMLResponse)
+    def review_page(request: Request, signed: User) -> HTMLResponse:
+        return site.page(request, "a_verifier.html", signed, result=review(site, signed))
+
+    @routes.get("/televersement", response_class=HTMLResponse)
+    def upload_page(request: Request, signed: User) -> HTMLResponse:
+        return site.page(request, "televersement.html", signed, results=None)
+
+    @routes.post("/televersement", response_class=HTMLResponse)
+    def upload_form(request: Request, signed: User, csrf: Annotated[str, Form()],
+                    fichiers: Annotated[list[UploadFile], File()], service: Annotated[str, Form()] = "",
+                    type: Annotated[str, Form()] = "") -> HTMLResponse:
+        """Without JavaScript: every file of the form, the results on the page."""
+        site.csrf_ok(signed, csrf)
+        results = []
+        for sent in fichiers:
+            try:
+                results += [outcome(r) for r in upload.upload(ctx, sent.filename or "fichier", sent.file,
+                                                              uploader=signed.principal, service=service or None,
+                                                              doc_type=type or None)]
+            except InvalidValue as exc:
+                results.append({"source": sent.filename, "outcome": "refused", "label": exc.message})
+        return site.page(request, "televersement.html", signed, results=results)
+
+    @routes.get("/tableau-de-bord", response_class=HTMLResponse)
+    def dashboard_page(request: Request, signed: User) -> HTMLResponse:
+        return site.page(request, "tableau.html", signed, rows=indicators.indicators(ctx, signed.principal))
+
+    return routes

@@ -1,0 +1,108 @@
+"""What every router of the web UI shares: the signed-in user, pages, CSRF, the client's address.
+
+Every page and API call goes through ``Site.current``: a signed-in session, or a redirect to the
+sign-in page (401 for the API). Permissions are the services': searches pass the viewer's
+services to the engine, pages and downloads ask the services, which answer "introuvable" for
+what the viewer may not see. Forms carry a CSRF token, the API wants it in ``X-CSRF-Token``.
+"""
+
+# No "from __future__ import annotations": FastAPI reads the dependency annotations at run time.
+import ipaddress
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import HTTPException, Request
+from fastapi import Path as PathParameter
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from ged import labels
+from ged.context import Context
+from ged.services import accounts
+from ged.services.accounts import Principal
+
+HERE = Path(__file__).parent
+COOKIE = "ged_session"
+
+_HEADINGS = {403: "Action non autorisée", 409: "Action impossible", 410: "Fichier indisponible",
+             422: "Demande invalide", 503: "Service momentanément indisponible"}
+
+DocumentId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
+"""A document number as the database can hold it; larger is a 422, not an overflow."""
+
+
+class Signed:
+    """The signed-in user of a request, with the session's CSRF token."""
+
+    def __init__(self, principal: Principal, csrf: str) -> None:
+        self.principal, self.csrf = principal, csrf
+
+
+class SignIn(Exception):
+    """Not signed in: pages redirect to the sign-in form."""
+
+
+def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | str:
+    try:
+        return ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        return entry  # a name, as some test clients and socket paths give
+
+
+def _listed(address: str, trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Network | str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address in trusted
+    return any(not isinstance(entry, str) and ip in entry for entry in trusted)
+
+
+class Site:
+    """The installation the web UI serves, its templates and the helpers every route uses."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.templates = Jinja2Templates(directory=HERE / "templates")
+        self.templates.env.globals.update(field_label=labels.field_label, event_label=labels.event_label,
+                                          shown=labels.shown, local_time=labels.local_time,
+                                          status_label=labels.status_label,
+                                          statuses=labels.STATUSES)
+        self.secure = ctx.settings.web.secure_cookies
+        self.trusted = [_network(entry) for entry in ctx.settings.web.trusted_proxies]
+
+    def page(self, request: Request, name: str, signed: Signed | None, status: int = 200,
+             **values: Any) -> HTMLResponse:
+        values |= {"user": signed.principal if signed else None, "csrf": signed.csrf if signed else "",
+                   "types": self.ctx.settings.types, "services": self.ctx.settings.services}
+        return self.templates.TemplateResponse(request, name, values, status_code=status)
+
+    def current(self, request: Request) -> Signed:
+        found = accounts.session_user(self.ctx, request.cookies.get(COOKIE))
+        if found is None:
+            if request.url.path.startswith("/api/"):
+                raise HTTPException(401, "connexion requise")
+            raise SignIn()
+        return Signed(*found)
+
+    def client_address(self, request: Request) -> str:
+        """The address the request came from: behind a trusted proxy, the last address of
+        ``X-Forwarded-For`` that is not one of the trusted proxies themselves."""
+        peer = request.client.host if request.client else "?"
+        if not _listed(peer, self.trusted):
+            return peer
+        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
+        return next((address for address in reversed(forwarded) if not _listed(address, self.trusted)),
+                    forwarded[0] if forwarded else peer)
+
+    @staticmethod
+    def csrf_ok(signed: Signed, token: str | None) -> None:
+        if not token or token != signed.csrf:
+            raise HTTPException(403, "jeton CSRF absent ou invalide")
+
+    def refusal(self, request: Request, message: str, status: int) -> Response:
+        """JSON for the API, the error page (with the signed-in user's menu) for a browser."""
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=status)
+        found = accounts.session_user(self.ctx, request.cookies.get(COOKIE))
+        return self.page(request, "erreur.html", Signed(*found) if found else None, status, message=message,
+                         heading=_HEADINGS.get(status, "Introuvable"))
