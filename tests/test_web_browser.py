@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,11 @@ import pytest
 from examples.letters import by_name
 from examples.render import born_digital_pdf
 from ged.context import Context
-from ged.services import accounts
+from ged.services import accounts, casework
 from ged.services.ingest import IngestService
 from ged.settings import load_settings
 
-from .helpers import free_port
+from .helpers import Clock, free_port
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
@@ -36,7 +37,8 @@ def server(ged_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
 
     monkeypatch.setenv("GED_WEB__SECURE_COOKIES", "false")
     init_home(ged_home)
-    ctx = Context.open(load_settings())
+    clock = Clock(datetime(2026, 3, 2, 9, 30))
+    ctx = Context.open(load_settings(), clock=clock)
     hostile = replace(by_name("signalement_eclairage"), name="hostile",
                       body=("Madame, Monsieur,", "Le lampadaire <script>alert('xss')</script> de la rue des Lilas "
                             "est éteint.", "Salutations."))
@@ -46,6 +48,10 @@ def server(ged_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
         born_digital_pdf(letter, paths[-1])
     voirie, urbanisme = (r.document_id for r in IngestService(ctx).ingest(paths))
     accounts.add_user(ctx, "voirie", "Agent voirie", "agent", ["services_techniques"], PASSWORD, actor="test")
+    accounts.add_user(ctx, "voirie2", "Paul Durand", "agent", ["services_techniques"], PASSWORD, actor="test")
+    accounts.add_user(ctx, "urba", "Agent urbanisme", "agent", ["urbanisme"], PASSWORD, actor="test")
+    casework.assign(ctx, "2026-VOI-000001", "voirie", actor="test")
+    clock.now = datetime(2026, 4, 20, 9, 0)  # seven weeks later: the report on the street light is overdue
     port = free_port()
     uv = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, daemon=True)
@@ -212,7 +218,8 @@ def test_every_page_passes_axe_without_serious_violations(server, browser) -> No
     problems = {"/connexion": _serious_violations(browser)}
     _sign_in(browser, url, "voirie")
     for path in ("/recherche?q=lampadaire", f"/documents/{ids['voirie']}", "/a-verifier", "/demandes",
-                 "/tableau-de-bord", "/televersement", f"/documents/{ids['urbanisme']}"):
+                 "/demandes?corbeille=toutes&page=1", "/demandes/2026-VOI-000001", "/tableau-de-bord",
+                 "/televersement", f"/documents/{ids['urbanisme']}"):
         browser.get(url + path)
         problems[path] = _serious_violations(browser)
         assert browser.find_elements(By.TAG_NAME, "h1"), path  # every page says what it is
@@ -220,3 +227,88 @@ def test_every_page_passes_axe_without_serious_violations(server, browser) -> No
     assert not any(problems.values()), {page: found for page, found in problems.items() if found}
     browser.get(f"{url}/recherche")
     assert browser.find_element(By.CSS_SELECTOR, "label[for=q]").is_displayed()  # a visible label
+
+
+def _fetched(browser, href: str) -> dict[str, object]:  # noqa: ANN001
+    """What the browser gets for a link, with its session (a download the test can look into)."""
+    browser.set_script_timeout(30)
+    return browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch(arguments[0]).then(async (r) => {
+            const bytes = new Uint8Array(await r.arrayBuffer());
+            done({status: r.status, type: r.headers.get('content-type'),
+                  start: String.fromCharCode(...bytes.slice(0, 5))});
+        }, (e) => done({error: String(e)}));""", href)
+
+
+def test_agent_works_an_overdue_request_from_mes_demandes(server, browser) -> None:  # noqa: ANN001
+    """The day's work: the overdue request in "Mes demandes", its document, assigned to a colleague,
+    put on hold with a note, its acknowledgement downloaded; the desk reached with the keyboard."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    url, ids = server
+    _sign_in(browser, url, "voirie")
+    browser.get(f"{url}/demandes")
+    _click(browser, browser.find_element(By.LINK_TEXT, "Mes demandes 1"))
+    row = browser.find_element(By.CSS_SELECTOR, "table.requests tbody tr")
+    assert "2026-VOI-000001" in row.text and "en retard" in row.text and "overdue" in row.get_attribute("class")
+    # Keyboard only: Tab to the request's link, Enter opens it.
+    body = browser.find_element(By.TAG_NAME, "body")
+    for _ in range(60):
+        body = browser.switch_to.active_element
+        if body.get_attribute("href") and body.get_attribute("href").endswith("/demandes/2026-VOI-000001"):
+            break
+        body.send_keys(Keys.TAB)
+    else:
+        pytest.fail("le lien de la demande n'est pas atteint au clavier")
+    previous = browser.find_element(By.TAG_NAME, "h1")
+    body.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 15).until(lambda _: _is_gone(previous))
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Demande 2026-VOI-000001")
+    document_link = browser.find_element(By.CSS_SELECTOR, ".request-documents a")
+    assert document_link.get_attribute("href").endswith(f"/documents/{ids['voirie']}")
+    _click(browser, document_link)
+    assert "2026-VOI-000001" in browser.find_element(By.CSS_SELECTOR, "dl.meta").text
+    browser.back()
+    Select(browser.find_element(By.NAME, "agent")).select_by_value("voirie2")
+    _click(browser, browser.find_element(By.XPATH, "//button[text()='Attribuer']"))
+    assert browser.find_element(By.CSS_SELECTOR, "p.ok").text == "Demande attribuée."
+    assert "voirie2" in browser.find_element(By.CSS_SELECTOR, "dl.meta").text
+    Select(browser.find_element(By.CSS_SELECTOR, "form[action$='/statut'] select")).select_by_value("en_attente")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/statut'] textarea").send_keys(
+        "Photos du lampadaire demandées à Mme Lemaire.")
+    _click(browser, browser.find_element(By.XPATH, "//button[text()='Changer le statut']"))
+    assert browser.find_element(By.CSS_SELECTOR, "p.ok").text == "Statut modifié."
+    history = browser.find_element(By.CSS_SELECTOR, "ol.history").text
+    assert "en cours → en attente de pièces" in history and "Photos du lampadaire demandées" in history
+    letter = browser.find_element(By.LINK_TEXT, "lettre (PDF)").get_attribute("href")
+    assert _fetched(browser, letter) == {"status": 200, "type": "application/pdf", "start": "%PDF-"}
+    browser.refresh()
+    assert "accusé de réception téléchargé" in browser.find_element(By.CSS_SELECTOR, "ol.history").text
+
+
+def test_a_request_transferred_leaves_one_service_for_the_other(server, browser) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    url, _ids = server
+    _sign_in(browser, url, "voirie")
+    browser.get(f"{url}/demandes/2026-VOI-000001")
+    Select(browser.find_element(By.CSS_SELECTOR, "form[action$='/transfert'] select")).select_by_visible_text(
+        "Urbanisme")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/transfert'] textarea").send_keys("Concerne un permis.")
+    _click(browser, browser.find_element(By.XPATH, "//button[text()='Transférer']"))
+    assert browser.find_element(By.CSS_SELECTOR, "p.ok").text == "Demande 2026-VOI-000001 transférée."
+    browser.get(f"{url}/demandes?corbeille=toutes")
+    assert "2026-VOI-000001" not in browser.find_element(By.CSS_SELECTOR, "table.requests").text
+    browser.get(f"{url}/demandes/2026-VOI-000001")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Introuvable"
+    browser.delete_all_cookies()
+    _sign_in(browser, url, "urba")
+    browser.get(f"{url}/demandes?corbeille=toutes")
+    assert "2026-VOI-000001" in browser.find_element(By.CSS_SELECTOR, "table.requests").text
+    browser.get(f"{url}/demandes/2026-VOI-000001")
+    assert "Concerne un permis." in browser.find_element(By.CSS_SELECTOR, "ol.history").text
