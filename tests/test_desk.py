@@ -18,7 +18,7 @@ from ged.context import Context
 from ged.db.models import Document, Event, Request
 from ged.errors import Conflict, Forbidden, InvalidValue, NotFound, Unavailable
 from ged.search import SearchRequest
-from ged.services import accounts, casework, validation
+from ged.services import accounts, casework, indicators, validation
 from ged.services import search as search_service
 from ged.services.desk import NOBODY, Basket, DeskFilter, Sort, desk
 from ged.services.ingest import IngestService
@@ -195,3 +195,23 @@ def test_a_retyped_document_takes_its_request_along(ctx: Context) -> None:
                                                   Event.request_id == session.scalar(
                                                       select(Request.id).where(Request.number == "2026-URB-000001"))
                                                   )) is not None
+
+
+def test_dashboard_figures_come_from_aggregates_per_service(ctx: Context) -> None:
+    clock = ctx.clock
+    assert isinstance(clock, Clock)
+    clock.now = datetime(2026, 3, 10, 11, 0)
+    casework.set_status(ctx, "2026-ECV-000001", "cloturee", actor="agent")  # due 16 March: on time, 8 days
+    clock.now = datetime(2026, 4, 20, 9, 0)
+    casework.set_status(ctx, "2026-URB-000001", "cloturee", actor="agent")  # due 2 April: late, 49 days
+    rows = {row.service: row for row in indicators.indicators(ctx, _principal(ctx, "admin"))}
+    civil, urban = rows["etat_civil"], rows["urbanisme"]
+    march = {p.label: p for p in civil.months}["2026-03"]
+    assert (march.received, march.opened, march.closed, march.on_time_share, march.average_days) == (1, 1, 1, 1.0, 8.0)
+    april = {p.label: p for p in urban.months}["2026-04"]
+    assert (april.closed, april.on_time_share, april.average_days) == (1, 0.0, 49.0)
+    assert (civil.open_now, urban.open_now) == (0, 0)
+    assert rows["services_techniques"].open_now == rows["services_techniques"].overdue_now == 1
+    assert [p.label for p in urban.weeks] == ["2026-S10", "2026-S17"]  # received, closed: last quarter only
+    only = indicators.indicators(ctx, _principal(ctx, "urba"))
+    assert [row.service for row in only] == ["urbanisme"]
