@@ -20,7 +20,7 @@ from examples.letters import by_name
 from examples.render import born_digital_pdf
 from ged.context import Context
 from ged.db.models import ArchiveRecord, Document, DocumentState, Event, FileRole, Page
-from ged.errors import InvalidValue, NotConfigured, NotFound
+from ged.errors import Conflict, Forbidden, InvalidValue, NotConfigured, NotFound
 from ged.search import SearchRequest
 from ged.services import archiving, holds, integrity, retention, transfers, validation
 from ged.services.ingest import IngestService
@@ -129,9 +129,9 @@ def test_retention_due_propose_visa_eliminate_with_a_hold(ctx: Context, clock: C
                                       actor="archiviste")
     assert "Demandes d'actes d'état civil" in _pdf_text(bordereau)
 
-    with pytest.raises(InvalidValue, match="autre personne"):
+    with pytest.raises(Forbidden, match="autre personne"):
         retention.approve(ctx, elimination.number, "AD44-2027-31", actor="archiviste")
-    with pytest.raises(InvalidValue, match="visa"):
+    with pytest.raises(Conflict, match="visa"):
         retention.eliminate(ctx, elimination.number, actor="archiviste")
     retention.approve(ctx, elimination.number, "AD44-2027-31", actor="directeur-ad")
     holds.add(ctx, civil, "demande d'accès du juge", actor="juriste")  # a hold after the visa still protects

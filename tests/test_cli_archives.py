@@ -64,7 +64,7 @@ def test_retention_flow_with_two_people(archived: dict[str, int], run_cli, ged_h
     assert proposed.exit_code == 0, proposed.stderr
     number = run_cli("retention", "lists", "--json").json()[0]["number"]
     same = run_cli("retention", "approve", number, "--visa", "AD44-1")
-    assert same.exit_code == ExitCode.BAD_INPUT and "autre personne" in same.stderr
+    assert same.exit_code == ExitCode.FORBIDDEN and "autre personne" in same.stderr
     monkeypatch.setenv("USER", "directrice")
     monkeypatch.setenv("LOGNAME", "directrice")
     assert run_cli("retention", "approve", number, "--visa", "AD44-1").exit_code == 0

@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 from .. import journal
 from ..context import Context
 from ..db.models import LoginAttempt, User, WebSession
-from ..errors import InvalidValue, NotFound
+from ..errors import Forbidden, InvalidValue, NotFound
 
 ROLES = ("courrier", "agent", "archiviste", "admin")
+ARCHIVISTS = frozenset({"archiviste", "admin"})
+"""Who keeps the archive: due lists, elimination lists and their visa, holds."""
 _HASHER = PasswordHasher()
 SESSION_HOURS = 10
 """A working day: an agent signs in in the morning, the session ends in the evening."""
@@ -60,6 +62,13 @@ class Principal:
     @property
     def actor(self) -> str:
         return f"web:{self.login}"
+
+
+def require_role(viewer: Principal | None, roles: frozenset[str], what: str) -> None:
+    """Refuse (403) someone signed in whose role does not do this; ``None`` is the installation's
+    operator (CLI, robots), who does everything."""
+    if viewer is not None and viewer.role not in roles:
+        raise Forbidden(f"votre rôle ({viewer.role}) ne permet pas : {what}")
 
 
 def _principal(user: User) -> Principal:

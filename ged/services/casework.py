@@ -21,9 +21,9 @@ import classifiers
 from .. import journal, labels
 from ..context import Context
 from ..db.models import STATUS_LABELS_FR, Document, FileRole, Request, RequestStatus, StoredFile, User
-from ..errors import Conflict, Forbidden, InvalidValue, NotFound, Unavailable
+from ..errors import Conflict, InvalidValue, NotFound, Unavailable
 from . import indexing, integrity, mail
-from .accounts import Principal
+from .accounts import Principal, require_role
 
 WORKERS = frozenset({"agent", "admin"})
 """Who works requests: assign, change status, notes, acknowledgement."""
@@ -309,8 +309,8 @@ def _get(session: Session, number: str, viewer: Principal | None, *, may: frozen
                              .where(Request.number == number.strip().upper()))
     if request is None or (viewer is not None and not viewer.may_see(request.service)):
         raise NotFound(f"demande {number} introuvable")
-    if viewer is not None and may is not None and viewer.role not in may:
-        raise Forbidden(f"votre rôle ({viewer.role}) ne permet pas de modifier la demande {request.number}")
+    if may is not None:
+        require_role(viewer, may, f"modifier la demande {request.number}")
     return request
 
 

@@ -13,6 +13,7 @@ from .. import journal
 from ..context import Context
 from ..db.models import Document, Hold
 from ..errors import InvalidValue, NotFound
+from .accounts import ARCHIVISTS, Principal, require_role
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ def held(session: Session, document_ids: Iterable[int]) -> set[int]:
     return set(session.scalars(select(Hold.document_id).where(Hold.document_id.in_(ids), Hold.removed_at.is_(None))))
 
 
-def add(ctx: Context, document_id: int, reason: str, *, actor: str) -> None:
+def add(ctx: Context, document_id: int, reason: str, *, actor: str, viewer: Principal | None = None) -> None:
+    require_role(viewer, ARCHIVISTS, "poser un gel")
     if not reason.strip():
         raise InvalidValue("un gel doit avoir un motif (--reason)")
     with ctx.db.session() as session:
@@ -44,7 +46,8 @@ def add(ctx: Context, document_id: int, reason: str, *, actor: str) -> None:
                        payload={"reason": reason.strip()})
 
 
-def remove(ctx: Context, document_id: int, reason: str, *, actor: str) -> None:
+def remove(ctx: Context, document_id: int, reason: str, *, actor: str, viewer: Principal | None = None) -> None:
+    require_role(viewer, ARCHIVISTS, "lever un gel")
     if not reason.strip():
         raise InvalidValue("la levée d'un gel doit avoir un motif (--reason)")
     with ctx.db.session() as session:

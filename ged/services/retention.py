@@ -32,8 +32,9 @@ from ..db.models import (
     Page,
     StoredFile,
 )
-from ..errors import InvalidValue, NotFound
+from ..errors import Conflict, Forbidden, InvalidValue, NotFound
 from . import holds, integrity
+from .accounts import ARCHIVISTS, Principal, require_role
 
 
 def unit_id(document_id: int) -> str:
@@ -96,8 +97,10 @@ def releasable(session: Session, finals: tuple[str, ...], today: date) -> tuple[
     return [r for r in candidates if r.document_id not in frozen], frozen
 
 
-def propose(ctx: Context, *, actor: str, include_triage: bool = False) -> EliminationList:
+def propose(ctx: Context, *, actor: str, include_triage: bool = False,
+            viewer: Principal | None = None) -> EliminationList:
     """An elimination list of every due record whose sort final is D (and T with ``include_triage``), not held."""
+    require_role(viewer, ARCHIVISTS, "proposer une liste d'élimination")
     today = ctx.clock().date()
     finals = ("D", "T") if include_triage else ("D",)
     with ctx.db.session() as session:
@@ -127,16 +130,17 @@ def propose(ctx: Context, *, actor: str, include_triage: bool = False) -> Elimin
         return elimination
 
 
-def approve(ctx: Context, number: str, visa: str, *, actor: str) -> None:
+def approve(ctx: Context, number: str, visa: str, *, actor: str, viewer: Principal | None = None) -> None:
     """Record the control authority's visa; the one who proposed the list cannot record it."""
+    require_role(viewer, ARCHIVISTS, "enregistrer un visa d'élimination")
     if not visa.strip():
         raise InvalidValue("référence du visa manquante (--visa)")
     with ctx.db.session() as session:
         elimination = _get(session, number)
         if elimination.status != "proposee":
-            raise InvalidValue(f"la liste {number} est « {elimination.status} » : visa impossible")
+            raise Conflict(f"la liste {number} est « {elimination.status} » : visa impossible")
         if elimination.proposed_by == actor:
-            raise InvalidValue("le visa doit être enregistré par une autre personne que celle qui a proposé la liste")
+            raise Forbidden("le visa doit être enregistré par une autre personne que celle qui a proposé la liste")
         elimination.status, elimination.visa_reference = "visee", visa.strip()
         elimination.visa_by, elimination.visa_at = actor, ctx.clock()
         journal.append(session, "retention.approved", at=ctx.clock(), actor=actor,
@@ -151,13 +155,14 @@ class Eliminated:
     files: dict[str, str]
 
 
-def eliminate(ctx: Context, number: str, *, actor: str) -> Eliminated:
+def eliminate(ctx: Context, number: str, *, actor: str, viewer: Principal | None = None) -> Eliminated:
     """Destroy every copy of the records of a visa'd list, except those put on hold since; attest it."""
+    require_role(viewer, ARCHIVISTS, "exécuter une élimination")
     now = ctx.clock()
     with ctx.db.session() as session:
         elimination = _get(session, number)
         if elimination.status != "visee":
-            raise InvalidValue(f"la liste {number} est « {elimination.status} » : il faut d'abord le visa "
+            raise Conflict(f"la liste {number} est « {elimination.status} » : il faut d'abord le visa "
                                "(ged retention approve)")
         records = list(elimination.records)
         frozen = holds.held(session, [r.document_id for r in records])
@@ -238,14 +243,28 @@ def lists(ctx: Context) -> list[dict[str, Any]]:
                                          .order_by(EliminationList.id))]
 
 
-def export_file(ctx: Context, number: str, kind: str, destination: Path, *, actor: str) -> Path:
-    """Copy one of the list's documents (bordereau, demande_seda, attestation, notification_seda) out."""
+def _file_of(ctx: Context, number: str, kind: str) -> str:
     with ctx.db.session() as session:
         elimination = _get(session, number)
         if kind not in elimination.files:
             raise NotFound(f"la liste {number} n'a pas de « {kind} » (disponibles : {', '.join(elimination.files)})")
-        sha256 = str(elimination.files[kind])
+        return str(elimination.files[kind])
+
+
+def export_file(ctx: Context, number: str, kind: str, destination: Path, *, actor: str) -> Path:
+    """Copy one of the list's documents (bordereau, demande_seda, attestation, notification_seda) out."""
+    sha256 = _file_of(ctx, number, kind)
     with integrity.guarded(ctx, during=f"export de la liste {number}", actor=actor):
         ctx.blobs.copy_out(sha256, destination)
     return destination
+
+
+def list_file(ctx: Context, number: str, kind: str, *, actor: str) -> tuple[Path, str, str]:
+    """One of the list's documents checked against its fingerprint: its path, media type and a file name."""
+    sha256 = _file_of(ctx, number, kind)
+    with integrity.guarded(ctx, during=f"lecture de la liste {number}", actor=actor):
+        path = ctx.blobs.verified_path(sha256)
+    pdf = kind in ("bordereau", "attestation")
+    return (path, "application/pdf" if pdf else "application/xml",
+            f"{number}-{kind}.{'pdf' if pdf else 'xml'}")
 
