@@ -7,6 +7,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -30,10 +31,7 @@ PASSWORD = "un mot de passe solide"
 
 @pytest.fixture
 def server(ged_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, dict[str, int]]]:
-    import uvicorn
-
     from ged.services.setup import init_home
-    from web.app import create_app
 
     monkeypatch.setenv("GED_WEB__SECURE_COOKIES", "false")
     init_home(ged_home)
@@ -52,15 +50,47 @@ def server(ged_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
     accounts.add_user(ctx, "urba", "Agent urbanisme", "agent", ["urbanisme"], PASSWORD, actor="test")
     casework.assign(ctx, "2026-VOI-000001", "voirie", actor="test")
     clock.now = datetime(2026, 4, 20, 9, 0)  # seven weeks later: the report on the street light is overdue
+    with _served(ctx) as url:
+        yield url, {"voirie": voirie, "urbanisme": urbanisme}
+    ctx.close()
+
+
+@contextmanager
+def _served(ctx: Context) -> Iterator[str]:
+    """The web UI of this installation on a free loopback port, in a thread, for the test's length."""
+    import uvicorn
+
+    from web.app import create_app
+
     port = free_port()
     uv = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
     while not uv.started:
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", {"voirie": voirie, "urbanisme": urbanisme}
-    uv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def archive_server(ged_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Three documents archived in March 2026, seen in June 2027 (a year of DUA has run out)."""
+    from ged.services.setup import init_home, install_demo_pki
+
+    from .test_web_archives import archived_installation
+
+    monkeypatch.setenv("GED_WEB__SECURE_COOKIES", "false")
+    init_home(ged_home)
+    assert install_demo_pki(load_settings())
+    clock = Clock(datetime(2026, 3, 2, 9, 0))
+    ctx = Context.open(load_settings(), clock=clock)  # read again: the PKI is in the configuration now
+    archived_installation(ctx, tmp_path)
+    clock.now = datetime(2027, 6, 1, 9, 0)
+    with _served(ctx) as url:
+        yield url
     ctx.close()
 
 
@@ -312,3 +342,27 @@ def test_a_request_transferred_leaves_one_service_for_the_other(server, browser)
     assert "2026-VOI-000001" in browser.find_element(By.CSS_SELECTOR, "table.requests").text
     browser.get(f"{url}/demandes/2026-VOI-000001")
     assert "Concerne un permis." in browser.find_element(By.CSS_SELECTOR, "ol.history").text
+
+
+def test_an_archivist_proposes_and_a_colleague_records_the_visa(archive_server, browser) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    url = archive_server
+    _sign_in(browser, url, "archives")
+    browser.get(f"{url}/archives")
+    assert not _serious_violations(browser)
+    _click(browser, browser.find_element(By.XPATH, "//button[text()=\"Proposer une liste d'élimination\"]"))
+    assert "proposée" in browser.find_element(By.CSS_SELECTOR, "p.ok").text
+    list_page = browser.current_url.split("?")[0]
+    assert not _serious_violations(browser)
+    browser.find_element(By.NAME, "reference").send_keys("AD44-2027-118")
+    _click(browser, browser.find_element(By.XPATH, "//button[text()='Enregistrer le visa']"))
+    assert "autre personne" in browser.find_element(By.CSS_SELECTOR, "p.error").text  # the proposer may not
+    browser.delete_all_cookies()
+    _sign_in(browser, url, "archives2")
+    browser.get(list_page)
+    browser.find_element(By.NAME, "reference").send_keys("AD44-2027-118")
+    _click(browser, browser.find_element(By.XPATH, "//button[text()='Enregistrer le visa']"))
+    assert browser.find_element(By.CSS_SELECTOR, "p.ok").text == "Visa enregistré."
+    assert "AD44-2027-118" in browser.find_element(By.CSS_SELECTOR, "dl.meta").text
+    assert "visée, à exécuter" in browser.find_element(By.CSS_SELECTOR, "dl.meta").text
