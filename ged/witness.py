@@ -1,5 +1,5 @@
 """Rows that prove something are witnessed by the journal: archive records, holds, elimination
-lists, transfers and accounts.
+lists, transfers, accounts and API tokens.
 
 Their values are what the archivist answers for (a DUA, a final action, a visa, who may see
 what), and an UPDATE by whoever administers the database would leave no trace in the chain.
@@ -18,16 +18,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from . import journal
 from .db import Database
-from .db.models import ArchiveRecord, Base, EliminationItem, EliminationList, Event, Hold, Transfer, TransferItem, User
+from .db.models import ArchiveRecord, Base, EliminationItem, EliminationList, Event, Hold, Transfer, TransferItem
+from .db.people import ApiToken, User
 
 KIND = "registre.ecrit"
 TRACKED: dict[type[Base], str] = {ArchiveRecord: "archive_records", Hold: "holds",
-                                  EliminationList: "elimination_lists", Transfer: "transfers", User: "users"}
+                                  EliminationList: "elimination_lists", Transfer: "transfers", User: "users",
+                                  ApiToken: "api_tokens"}
 """Witnessed models and the table name their entries carry."""
 _MEMBERS: dict[type[Base], tuple[type[Base], str, str]] = {
     EliminationItem: (EliminationList, "list_id", "record_id"), TransferItem: (Transfer, "transfer_id", "record_id")}
@@ -103,9 +105,15 @@ def attest(session: Session, model: type[Base], row_id: int, *, at: datetime) ->
 
 
 def attest_all(session: Session, *, at: datetime) -> int:
-    """Witness every tracked row as it stands (an installation that predates witnessing); returns the count."""
+    """Witness every tracked row as it stands (an installation that predates witnessing); returns the count.
+
+    Tables a later migration creates are not there yet when an older one runs this: skipped.
+    """
     count = 0
+    existing = set(inspect(session.get_bind()).get_table_names())
     for model in TRACKED:
+        if model.__tablename__ not in existing:
+            continue
         for row_id in session.scalars(select(model.id).order_by(model.id)):  # type: ignore[attr-defined]
             attest(session, model, row_id, at=at)
             count += 1

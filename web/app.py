@@ -1,8 +1,9 @@
 """The agents' web UI (server-rendered, French) and its JSON API, over the core's services only.
 
-The routes live in routers by area (``auth``, ``pages``, ``desk``, ``archives``, ``api``); this module puts them
-together with what applies to all: security headers, no caching, and one HTTP status per kind of
-refusal, as a page for people and as JSON for the API (never a 500 for bad input).
+The routes live in routers by area (``auth``, ``pages``, ``desk``, ``archives``, ``account``,
+``api``); this module puts them together with what applies to all: security headers, no caching,
+and one HTTP status per kind of refusal, as a page for people and as JSON for the API (never a 500
+for bad input).
 """
 
 from pathlib import Path
@@ -18,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from ged.context import Context
 from ged.errors import Conflict, Damaged, Forbidden, GedError, InvalidValue, NotConfigured, NotFound, Transient
 
-from . import api, archives, auth, desk, pages
+from . import account, api, archives, auth, desk, pages
 from .site import HERE, SignIn, Site
 
 _SECURITY_HEADERS = {
@@ -72,6 +73,6 @@ def create_app(ctx: Context) -> FastAPI:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    for area in (auth, pages, desk, archives, api):
+    for area in (auth, pages, desk, archives, account, api):
         app.include_router(area.router(site))
     return app

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from ged import labels
 from ged.context import Context
-from ged.services import accounts
+from ged.services import accounts, tokens
 from ged.services.accounts import Principal
 
 HERE = Path(__file__).parent
@@ -32,10 +32,11 @@ DocumentId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 
 
 class Signed:
-    """The signed-in user of a request, with the session's CSRF token."""
+    """Who a request comes from: a signed-in browser with its session's CSRF token, or a script with
+    an API token (``bearer``), which has no cookie to forge and so needs no CSRF token."""
 
-    def __init__(self, principal: Principal, csrf: str) -> None:
-        self.principal, self.csrf = principal, csrf
+    def __init__(self, principal: Principal, csrf: str, bearer: tokens.Bearer | None = None) -> None:
+        self.principal, self.csrf, self.bearer = principal, csrf, bearer
 
 
 class SignIn(Exception):
@@ -77,6 +78,14 @@ class Site:
         return self.templates.TemplateResponse(request, name, values, status_code=status)
 
     def current(self, request: Request) -> Signed:
+        authorization = request.headers.get("authorization", "")
+        if authorization and request.url.path.startswith("/api/"):
+            scheme, _, secret = authorization.partition(" ")
+            bearer = tokens.bearer(self.ctx, secret.strip()) if scheme.lower() == "bearer" else None
+            if bearer is None:
+                raise HTTPException(401, "jeton d'API inconnu, révoqué ou expiré",
+                                    headers={"WWW-Authenticate": "Bearer"})
+            return Signed(bearer.principal, "", bearer)
         found = accounts.session_user(self.ctx, request.cookies.get(COOKIE))
         if found is None:
             if request.url.path.startswith("/api/"):
@@ -96,6 +105,12 @@ class Site:
 
     @staticmethod
     def csrf_ok(signed: Signed, token: str | None) -> None:
+        """Called by every route that changes something: the CSRF token of a browser's session,
+        or an API token that may write."""
+        if signed.bearer is not None:
+            if signed.bearer.read_only:
+                raise HTTPException(403, "jeton d'API en lecture seule")
+            return
         if not token or token != signed.csrf:
             raise HTTPException(403, "jeton CSRF absent ou invalide")
 

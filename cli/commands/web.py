@@ -83,3 +83,50 @@ def serve(
     uvicorn.run(create_app(ctx), host=host or settings.host, port=port or settings.port, proxy_headers=True,
                 log_level="warning")
     ctx.close()
+
+
+tokens_app = typer.Typer(help="Jetons d'API des comptes (scripts et robots).", no_args_is_help=True)
+users_app.add_typer(tokens_app, name="token")
+
+
+@tokens_app.command("create")
+def token_create(
+    login: Annotated[str, typer.Argument(help="Compte au nom duquel le jeton agit.")],
+    name: Annotated[str, typer.Option("--name", help="À quoi sert le jeton.")],
+    read_only: Annotated[bool, typer.Option("--read-only", help="Lecture seule.")] = False,
+    days: Annotated[int, typer.Option("--days", help="Validité en jours (0 : sans fin).")] = 365,
+) -> None:
+    """Créer un jeton d'API ; il est affiché une seule fois."""
+    from ged.services import tokens
+
+    ctx = open_context()
+    view, secret = tokens.create(ctx, login, name, read_only=read_only, days=days or None, actor=cli_actor())
+    ctx.close()
+    console.print(f"Jeton {view.id} « {escape(view.name)} » pour {escape(login)} (à copier, il ne sera plus affiché) :")
+    console.print(secret, markup=False, highlight=False)
+
+
+@tokens_app.command("list")
+def token_list(login: Annotated[str, typer.Argument(help="Compte.")]) -> None:
+    """Les jetons d'un compte (jamais leur valeur)."""
+    from ged import labels
+    from ged.services import tokens
+
+    ctx = open_context()
+    for view in tokens.listed(ctx, login):
+        state = f"révoqué le {labels.local_time(view.revoked_at)}" if view.revoked_at else (
+            f"expire le {labels.local_time(view.expires_at)}" if view.expires_at else "sans fin")
+        console.print(f"{view.id}  {escape(view.name)}  {view.prefix}…  "
+                      f"{'lecture seule' if view.read_only else 'lecture et écriture'}  {state}")
+    ctx.close()
+
+
+@tokens_app.command("revoke")
+def token_revoke(token_id: Annotated[int, typer.Argument(help="Numéro du jeton (ged users token list).")]) -> None:
+    """Révoquer un jeton : il cesse de fonctionner immédiatement."""
+    from ged.services import tokens
+
+    ctx = open_context()
+    view = tokens.revoke(ctx, token_id, actor=cli_actor())
+    ctx.close()
+    console.print(f"Jeton {view.id} « {escape(view.name)} » de {escape(view.login)} révoqué")

@@ -379,45 +379,6 @@ class MailboxMessage(Base):
     documents: Mapped[list[Any]] = mapped_column(default=list)
 
 
-class User(Base):
-    """A local account: argon2 password hash, a role, the services whose documents it may see."""
-
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    login: Mapped[str] = mapped_column(String(100), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
-    """``courrier``, ``agent``, ``archiviste`` or ``admin`` (who sees every service)."""
-    services: Mapped[list[Any]] = mapped_column(default=list)
-    disabled: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class WebSession(Base):
-    """A signed-in browser: the cookie holds a random token, the table only its hash."""
-
-    __tablename__ = "web_sessions"
-
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    csrf: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
-
-
-class LoginAttempt(Base):
-    """Failed sign-ins, by login and by address, for rate limiting across processes."""
-
-    __tablename__ = "login_attempts"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    login: Mapped[str] = mapped_column(String(100), index=True)
-    address: Mapped[str] = mapped_column(String(100), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime, index=True)
-
-
 class Job(Base):
     """Processing work waiting for a worker: claimed under a lease, taken over when the lease runs out."""
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from .. import journal
 from ..context import Context
-from ..db.models import LoginAttempt, User, WebSession
+from ..db.people import LoginAttempt, User, WebSession
 from ..errors import Forbidden, InvalidValue, NotFound
 
 ROLES = ("courrier", "agent", "archiviste", "admin")
@@ -71,7 +71,7 @@ def require_role(viewer: Principal | None, roles: frozenset[str], what: str) -> 
         raise Forbidden(f"votre rôle ({viewer.role}) ne permet pas : {what}")
 
 
-def _principal(user: User) -> Principal:
+def principal_of(user: User) -> Principal:
     return Principal(user.id, user.login, user.name, user.role, frozenset(user.services))
 
 
@@ -161,7 +161,7 @@ def _open_session(ctx: Context, session: Session, user: User, login: str,
                            expires_at=now + timedelta(hours=SESSION_HOURS)))
     session.execute(delete(LoginAttempt).where(LoginAttempt.login == login, LoginAttempt.address == address))
     journal.append(session, "user.login", at=now, actor=f"web:{login}", payload={"address": address})
-    return _principal(user), token, csrf
+    return principal_of(user), token, csrf
 
 
 def session_user(ctx: Context, token: str | None) -> tuple[Principal, str] | None:
@@ -175,7 +175,7 @@ def session_user(ctx: Context, token: str | None) -> tuple[Principal, str] | Non
         user = session.get(User, found.user_id)
         if user is None or user.disabled:
             return None
-        return _principal(user), found.csrf
+        return principal_of(user), found.csrf
 
 
 def sign_out(ctx: Context, token: str) -> None:

@@ -20,7 +20,8 @@ import classifiers
 
 from .. import journal, labels
 from ..context import Context
-from ..db.models import STATUS_LABELS_FR, Document, FileRole, Request, RequestStatus, StoredFile, User
+from ..db.models import STATUS_LABELS_FR, Document, FileRole, Request, RequestStatus, StoredFile
+from ..db.people import User
 from ..errors import Conflict, InvalidValue, NotFound, Unavailable
 from . import indexing, integrity, mail
 from .accounts import Principal, require_role
