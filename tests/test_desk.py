@@ -5,20 +5,21 @@ sent by e-mail, a retyped document taking its request along; permissions on ever
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from examples.letters import LETTERS
+from examples.letters import LETTERS, by_name
 from examples.render import born_digital_pdf
 from ged import journal
 from ged.context import Context
 from ged.db.models import Document, Event, Request
 from ged.errors import Conflict, Forbidden, InvalidValue, NotFound, Unavailable
 from ged.search import SearchRequest
-from ged.services import accounts, casework, indicators, validation
+from ged.services import accounts, casework, citizens, indicators, validation
 from ged.services import search as search_service
 from ged.services.desk import NOBODY, Basket, DeskFilter, Sort, desk
 from ged.services.ingest import IngestService
@@ -215,3 +216,37 @@ def test_dashboard_figures_come_from_aggregates_per_service(ctx: Context) -> Non
     assert [p.label for p in urban.weeks] == ["2026-S10", "2026-S17"]  # received, closed: last quarter only
     only = indicators.indicators(ctx, _principal(ctx, "urba"))
     assert [row.service for row in only] == ["urbanisme"]
+
+
+def test_the_citizen_s_file_links_by_contact_or_name_and_address(ctx: Context, tmp_path: Path) -> None:
+    """Mme Benali enrolled her daughter (e-mail, 3 impasse des Mésanges); she writes again."""
+    def complaint(name: str, sender: tuple[str, ...], about: str) -> Path:
+        letter = replace(by_name("reclamation_dechets"), name=name, sender=sender,
+                         subject=f"Objet : réclamation concernant {about}",
+                         body=("Madame, Monsieur,", f"Je vous signale un problème persistant concernant {about}, "
+                               "malgré mes appels au standard.", "Je vous prie d'intervenir rapidement.",
+                               "Salutations."), signature=sender[0].split(" ", 1)[1])
+        born_digital_pdf(letter, tmp_path / f"{name}.pdf")
+        return tmp_path / f"{name}.pdf"
+
+    paths = [complaint("same_address", ("Mme Aïcha BENALI", "3 impasse des Mesanges", "44800 Saint-Herblain",
+                                        "Tél. 06 11 22 33 44"), "la collecte des déchets de l'impasse"),
+             complaint("same_mail", ("Mme A. Benali", "12 rue Nationale", "44000 Nantes",
+                                     "aicha.benali@exemple.fr"), "le bruit du marché du samedi"),
+             complaint("homonym", ("Mme Aïcha Benali", "40 boulevard Jean Moulin", "44100 Nantes",
+                                   "Tél. 07 55 44 33 22"), "le stationnement devant l'école")]
+    reports = IngestService(ctx).ingest(paths)
+    numbers = {Path(r.source).stem: r.request or validation.validate(  # short letters: a person confirms the type
+        ctx, r.document_id, doc_type="reclamation", actor="accueil").request_number for r in reports}
+    assert all(numbers.values()), numbers
+    found = citizens.citizen_file(ctx, "2026-SCO-000001", viewer=_principal(ctx, "admin"))
+    linked = {e.reference: e.reasons for e in found.linked}
+    assert linked == {numbers["same_address"]: [citizens.Match.NAME_AND_ADDRESS],
+                      numbers["same_mail"]: [citizens.Match.EMAIL]}
+    assert [e.reference for e in found.possible] == [numbers["homonym"]]
+    # An agent sees only what their services hold: the complaints go to the front desk, not to them.
+    accounts.add_user(ctx, "ecole", "Ecole", "agent", ["affaires_scolaires"], PASSWORD, actor="test")
+    theirs = citizens.citizen_file(ctx, "2026-SCO-000001", viewer=_principal(ctx, "ecole"))
+    assert theirs.linked == [] and theirs.possible == []
+    with pytest.raises(NotFound):
+        citizens.citizen_file(ctx, "2026-SCO-000001", viewer=_principal(ctx, "urba"))

@@ -68,7 +68,8 @@ ACTIONS = [
     ("post", f"/api/demandes/{URB}/transfert", {"service": "services_techniques"}, True),
 ]
 READS = [f"/demandes/{URB}", f"/demandes/{URB}/accuse-reception", f"/demandes/{URB}/accuse-reception?courriel=1",
-         f"/api/demandes/{URB}", f"/api/demandes/{URB}/accuse-reception"]
+         f"/demandes/{URB}/usager", f"/api/demandes/{URB}", f"/api/demandes/{URB}/accuse-reception",
+         f"/api/demandes/{URB}/usager"]
 
 
 def _send(client: TestClient, csrf: str, method: str, path: str, body: dict[str, str], api: bool) -> int:

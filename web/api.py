@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from ged.errors import InvalidValue, NotFound, Unavailable
-from ged.services import casework, documents, indicators, upload, validation
+from ged.services import casework, citizens, documents, indicators, upload, validation
 from ged.services.desk import Basket, Sort, desk
 from ged.services.ingest import Outcome
 
@@ -144,6 +144,16 @@ def router(site: Site) -> APIRouter:
     def api_request(number: RequestNumber, signed: User) -> dict[str, Any]:
         """A request: requester, deadline and the rule applied, fields, documents, history with notes."""
         return casework.show(ctx, number, viewer=signed.principal).as_dict()
+
+    @routes.get("/demandes/{number}/usager")
+    def api_citizen(number: RequestNumber, signed: User) -> dict[str, Any]:
+        """The requester's file: their other requests and mail in the services the user may see, each
+        with why it was linked; same-name matches without a same address or contact apart, as possible."""
+        found = citizens.citizen_file(ctx, number, viewer=signed.principal)
+        return {**{k: v for k, v in found.__dict__.items() if k not in ("linked", "possible")},
+                **{key: [{**entry.__dict__, "received_on": entry.received_on.isoformat(),
+                          "reasons": [str(r) for r in entry.reasons]} for entry in getattr(found, key)]
+                   for key in ("linked", "possible")}}
 
     @routes.post("/demandes/{number}/attribution")
     def api_assign(request: Request, number: RequestNumber, body: AssignBody, signed: User) -> dict[str, Any]:

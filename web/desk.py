@@ -14,7 +14,7 @@ from fastapi import Path as PathParameter
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from ged.errors import Conflict, GedError, InvalidValue, NotConfigured, Transient, Unavailable
-from ged.services import casework
+from ged.services import casework, citizens
 from ged.services.desk import BASKET_LABELS, NOBODY, PAGE_SIZE, Basket, DeskFilter, Sort, desk
 
 from .site import Signed, Site
@@ -73,6 +73,11 @@ def router(site: Site) -> APIRouter:
         return site.page(request, "demande.html", signed, status, req=view, may_work=may_work,
                          may_transfer=signed.principal.role in casework.ROUTERS,
                          colleagues=casework.colleagues(ctx, view.service) if may_work else [], **values)
+
+    @routes.get("/demandes/{number}/usager", response_class=HTMLResponse)
+    def citizen(request: Request, number: RequestNumber, signed: User) -> Response:
+        found = citizens.citizen_file(ctx, number, viewer=signed.principal)
+        return site.page(request, "usager.html", signed, file=found)
 
     @routes.get("/demandes/{number}", response_class=HTMLResponse)
     def request_detail(request: Request, number: RequestNumber, signed: User, message: str = "") -> Response:
