@@ -282,3 +282,19 @@ def test_upload_form_works_without_javascript(site: dict[str, object], tmp_path:
     assert anonymous.post("/api/televersement", files={"fichier": ("a.txt", b"x")}).status_code == 401
     assert voirie.post("/televersement", data={"csrf": "faux"},
                        files=[("fichiers", ("a.txt", b"Bonjour"))]).status_code == 403
+
+
+def test_search_filters_by_state_and_dates_as_the_form_sends_them(site: dict[str, object]) -> None:
+    admin = _client(site, "admin")
+    every = admin.get("/recherche", params={"q": "", "du": "", "au": ""})  # empty date fields, as a browser sends
+    assert every.status_code == 200 and "2 document(s)" in every.text and "<h2>État</h2>" in every.text
+    assert admin.get("/recherche", params={"du": "2099-01-01"}).text.count("0 document(s)") == 1
+    today = admin.get("/api/recherche", params={"du": "2020-01-01", "au": "2099-12-31"}).json()
+    assert today["total"] == 2
+    [state] = today["facets"]["state"]
+    only = admin.get("/api/recherche", params={"etat": state}).json()
+    assert only["total"] == today["facets"]["state"][state]
+    assert admin.get("/api/recherche", params={"etat": "inexistant"}).json()["total"] == 0
+    assert admin.get("/recherche", params={"du": "2026-13-45"}).status_code == 422
+    assert admin.get("/api/recherche", params={"au": "hier"}).status_code == 422
+    assert admin.get("/demandes", params={"echeance_du": "", "echeance_au": ""}).status_code == 200

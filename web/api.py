@@ -5,7 +5,6 @@ Refusals are JSON ``{"detail": …}`` with their status: 401 not signed in, 403 
 404 not found (or not visible), 409 a state that forbids it, 422 a bad value, 503 a server away.
 """
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
@@ -18,8 +17,8 @@ from ged.services.desk import Basket, Sort, desk
 from ged.services.ingest import Outcome
 
 from .desk import RequestNumber, desk_filter
-from .pages import outcome, review, search
-from .site import DocumentId, Signed, Site
+from .pages import SearchForm, outcome, review, search, search_form
+from .site import DateText, DocumentId, Signed, Site, day
 
 _DOCS = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>API de la GED</title>
@@ -73,11 +72,11 @@ def router(site: Site) -> APIRouter:
         return {"login": p.login, "role": p.role, "services": sorted(p.services), "csrf": signed.csrf}
 
     @routes.get("/recherche")
-    def api_search(signed: User, q: str = "", type: str | None = None, service: str | None = None,
-                   page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1) -> dict[str, Any]:
-        """Full-text search with facets, within the services the user may see."""
-        result = search(site, signed, q, type, service, page_number)
-        return {"total": result.total, "facets": result.facets,
+    def api_search(signed: User, form: Annotated[SearchForm, Depends(search_form)]) -> dict[str, Any]:
+        """Full-text search with facets, within the services the user may see: words, "phrases",
+        -exclusions, prefix*, filters by type, service, state (``etat``) and dates of receipt (``du``, ``au``)."""
+        result = search(site, signed, form)
+        return {"total": result.total, "page": form.page, "facets": result.facets,
                 "hits": [{"id": h.id, "title": h.title, "snippet": h.snippet, "doc_type": h.doc_type,
                           "service": h.service, "state": h.state, "received_at": h.received_at.isoformat()}
                          for h in result.hits]}
@@ -129,13 +128,13 @@ def router(site: Site) -> APIRouter:
 
     @routes.get("/demandes")
     def api_requests(signed: User, corbeille: Basket = Basket.ALL, service: str = "", type: str = "",
-                     statut: str = "", agent: str = "", echeance_du: date | None = None,
-                     echeance_au: date | None = None, tri: Sort = Sort.DUE, ordre: str = "",
+                     statut: str = "", agent: str = "", echeance_du: DateText = "",
+                     echeance_au: DateText = "", tri: Sort = Sort.DUE, ordre: str = "",
                      page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
                      taille: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
         """One page of a basket (``agent=moi`` or ``personne`` too), with every basket's count."""
-        wanted = desk_filter(signed, corbeille, service, type, statut, agent, echeance_du, echeance_au, tri,
-                             ordre == "desc", page, taille)
+        wanted = desk_filter(signed, corbeille, service, type, statut, agent, day(echeance_du, "echeance_du"),
+                             day(echeance_au, "echeance_au"), tri, ordre == "desc", page, taille)
         result = desk(ctx, signed.principal, wanted)
         return {"total": result.total, "page": result.filter.page, "pages": result.pages,
                 "counts": {str(b): n for b, n in result.counts.items()}, "requests": [r.as_dict() for r in result.rows]}

@@ -17,7 +17,7 @@ from ged.errors import Conflict, GedError, InvalidValue, NotConfigured, Transien
 from ged.services import casework, citizens
 from ged.services.desk import BASKET_LABELS, NOBODY, PAGE_SIZE, Basket, DeskFilter, Sort, desk
 
-from .site import Signed, Site
+from .site import DateText, Signed, Site, day
 
 RequestNumber = Annotated[str, PathParameter(pattern=r"^\d{4}-[A-Z]{2,10}-\d{6}$", max_length=30)]
 """``2026-URB-000042``: anything else is a 422 before any query."""
@@ -54,12 +54,12 @@ def router(site: Site) -> APIRouter:
 
     @routes.get("/demandes", response_class=HTMLResponse)
     def desk_page(request: Request, signed: User, corbeille: Basket = Basket.TO_DO, service: str = "",
-                  type: str = "", statut: str = "", agent: str = "", echeance_du: date | None = None,
-                  echeance_au: date | None = None, tri: Sort = Sort.DUE, ordre: str = "",
+                  type: str = "", statut: str = "", agent: str = "", echeance_du: DateText = "",
+                  echeance_au: DateText = "", tri: Sort = Sort.DUE, ordre: str = "",
                   page: Annotated[int, Query(ge=1, le=1_000_000)] = 1, message: str = "",
                   numero: str = "") -> HTMLResponse:
-        wanted = desk_filter(signed, corbeille, service, type, statut, agent, echeance_du, echeance_au, tri,
-                             ordre == "desc", page)
+        wanted = desk_filter(signed, corbeille, service, type, statut, agent, day(echeance_du, "échéance du"),
+                             day(echeance_au, "échéance au"), tri, ordre == "desc", page)
         result = desk(ctx, signed.principal, wanted)
         args = {key: value for key, value in request.query_params.items() if key not in ("page", "message", "numero")}
         notice = f"Demande {numero} transférée." if message == "transferee" and numero else ""

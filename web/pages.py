@@ -1,6 +1,9 @@
 """The agents' pages: search, a document (preview, fields, validation), the review list, uploads, the dashboard."""
 
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -12,17 +15,42 @@ from ged.services import documents, indicators, upload, validation
 from ged.services import search as search_service
 from ged.services.ingest import IngestReport, Outcome
 
-from .site import DocumentId, Signed, Site
+from .site import DateText, DocumentId, Signed, Site, day
 
 PAGE_SIZE = 20
 
 
-def search(site: Site, signed: Signed, q: str, doc_type: str | None, service: str | None, page_number: int) -> Any:
+@dataclass(frozen=True)
+class SearchForm:
+    """What the search page and ``/api/recherche`` take: words, then filters as links and fields set them."""
+
+    q: str = ""
+    type: str = ""
+    service: str = ""
+    etat: str = ""
+    du: date | None = None
+    au: date | None = None
+    page: int = 1
+
+    def request(self, signed: Signed) -> SearchRequest:
+        """The engine's request, within the services the viewer may see; ``au`` is a whole day."""
+        return SearchRequest(
+            text=self.q, doc_types=frozenset([self.type]) if self.type else frozenset(),
+            services=frozenset([self.service]) if self.service else frozenset(),
+            states=frozenset([self.etat]) if self.etat else frozenset(),
+            received_from=datetime.combine(self.du, time.min) if self.du else None,
+            received_to=datetime.combine(self.au, time.max) if self.au else None,
+            allowed_services=signed.principal.allowed_services, offset=(self.page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+
+    def query(self, **changes: Any) -> str:
+        """This search's address with some values changed (facet links, pages)."""
+        values = {**self.__dict__, **changes}
+        return urlencode({key: value for key, value in values.items() if value not in ("", None)})
+
+
+def search(site: Site, signed: Signed, form: SearchForm) -> Any:
     """One page of hits the viewer may see (the search page and ``/api/recherche``)."""
-    return search_service.search(site.ctx, SearchRequest(
-        text=q, doc_types=frozenset([doc_type]) if doc_type else frozenset(),
-        services=frozenset([service]) if service else frozenset(),
-        allowed_services=signed.principal.allowed_services, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE))
+    return search_service.search(site.ctx, form.request(signed))
 
 
 def review(site: Site, signed: Signed) -> Any:
@@ -44,6 +72,12 @@ def outcome(report: IngestReport) -> dict[str, Any]:
             "request": report.request, "reason_code": report.reason_code}
 
 
+def search_form(q: Annotated[str, Query(max_length=500)] = "", type: str = "", service: str = "", etat: str = "",
+                du: DateText = "", au: DateText = "",
+                page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> SearchForm:
+    return SearchForm(q, type, service, etat, day(du, "du"), day(au, "au"), page)
+
+
 def router(site: Site) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
     User = Annotated[Signed, Depends(site.current)]
@@ -54,11 +88,12 @@ def router(site: Site) -> APIRouter:
         return RedirectResponse("/recherche", status_code=303)
 
     @routes.get("/recherche", response_class=HTMLResponse)
-    def search_page(request: Request, signed: User, q: str = "", type: str | None = None,
-                    service: str | None = None, page_number: Annotated[int, Query(alias="page")] = 1) -> HTMLResponse:
-        result = search(site, signed, q, type, service, max(1, page_number))
-        return site.page(request, "recherche.html", signed, q=q, result=result, selected_type=type,
-                         selected_service=service, page_number=page_number, page_size=PAGE_SIZE)
+    def search_page(request: Request, signed: User, form: Annotated[SearchForm, Depends(search_form)]) -> HTMLResponse:
+        result = search(site, signed, form)
+        return site.page(request, "recherche.html", signed, q=form.q, result=result, selected_type=form.type,
+                         selected_service=form.service, selected_state=form.etat, received_from=form.du,
+                         received_to=form.au, page_number=form.page, pages=max(1, -(-result.total // PAGE_SIZE)),
+                         query=form.query)
 
     @routes.get("/documents/{document_id}", response_class=HTMLResponse)
     def document_page(request: Request, document_id: DocumentId, signed: User,

@@ -8,16 +8,18 @@ what the viewer may not see. Forms carry a CSRF token, the API wants it in ``X-C
 
 # No "from __future__ import annotations": FastAPI reads the dependency annotations at run time.
 import ipaddress
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Query, Request
 from fastapi import Path as PathParameter
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ged import labels
 from ged.context import Context
+from ged.errors import InvalidValue
 from ged.services import accounts, tokens
 from ged.services.accounts import Principal
 
@@ -29,6 +31,21 @@ _HEADINGS = {403: "Action non autorisée", 409: "Action impossible", 410: "Fichi
 
 DocumentId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 """A document number as the database can hold it; larger is a 422, not an overflow."""
+
+
+DateText = Annotated[str, Query(max_length=20)]
+"""A date field as a form sends it (empty when not filled): read by ``day``."""
+
+
+def day(value: str, name: str) -> date | None:
+    """A date field of a form: empty is no date (a browser sends ``du=`` for an empty field), a wrong
+    one is a 422 like any bad parameter."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidValue(f"date invalide pour « {name} » : {value[:20]} (attendu AAAA-MM-JJ)") from exc
 
 
 class Signed:
@@ -66,7 +83,7 @@ class Site:
         self.templates = Jinja2Templates(directory=HERE / "templates")
         self.templates.env.globals.update(field_label=labels.field_label, event_label=labels.event_label,
                                           shown=labels.shown, local_time=labels.local_time,
-                                          status_label=labels.status_label,
+                                          status_label=labels.status_label, state_label=labels.state_label,
                                           statuses=labels.STATUSES)
         self.secure = ctx.settings.web.secure_cookies
         self.trusted = [_network(entry) for entry in ctx.settings.web.trusted_proxies]
