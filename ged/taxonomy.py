@@ -63,6 +63,8 @@ class CommuneSettings(BaseModel):
     mandate_end: date = date(2032, 3, 31)
     """End of the municipal mandate, start of the DUA of administrative mail (``fin_mandat``)."""
     identifier: str = "FRCOMMUNE-44162"
+    accessibility_contact: str | None = None
+    """Where agents report an accessibility defect (an e-mail address or a page); the postal address otherwise."""
     streets_file: Path = Path("voies.txt")
     """The commune's street names, one a line (``ged streets import`` writes it from a BAN extract);
     relative to the home. Reported places and land addresses are snapped to it."""

@@ -244,12 +244,14 @@ def test_every_page_passes_axe_without_serious_violations(server, browser) -> No
     from selenium.webdriver.common.by import By
 
     url, ids = server
-    browser.get(f"{url}/connexion")
-    problems = {"/connexion": _serious_violations(browser)}
+    problems = {}
+    for public in ("/connexion", "/accessibilite"):
+        browser.get(url + public)
+        problems[public] = _serious_violations(browser)
     _sign_in(browser, url, "voirie")
     for path in ("/recherche?q=lampadaire", f"/documents/{ids['voirie']}", "/a-verifier", "/demandes",
-                 "/demandes?corbeille=toutes&page=1", "/demandes/2026-VOI-000001", "/tableau-de-bord",
-                 "/televersement", f"/documents/{ids['urbanisme']}"):
+                 "/demandes?corbeille=toutes&page=1", "/demandes/2026-VOI-000001", "/demandes/2026-VOI-000001/usager",
+                 "/tableau-de-bord", "/televersement", "/compte", "/accessibilite", f"/documents/{ids['urbanisme']}"):
         browser.get(url + path)
         problems[path] = _serious_violations(browser)
         assert browser.find_elements(By.TAG_NAME, "h1"), path  # every page says what it is

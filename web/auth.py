@@ -1,4 +1,4 @@
-"""Signing in and out of the web UI (local accounts)."""
+"""Signing in and out of the web UI (local accounts), and the pages anyone may read (accessibility)."""
 
 from typing import Annotated
 
@@ -33,6 +33,13 @@ def router(site: Site) -> APIRouter:
         response.set_cookie(COOKIE, token, httponly=True, secure=site.secure, samesite="strict",
                             max_age=accounts.SESSION_HOURS * 3600)
         return response
+
+    @routes.get("/accessibilite", response_class=HTMLResponse)
+    def accessibility(request: Request) -> HTMLResponse:
+        """The accessibility statement (RGAA 4.1), readable without signing in, as the law asks."""
+        found = accounts.session_user(site.ctx, request.cookies.get(COOKIE))
+        return site.page(request, "accessibilite.html", Signed(*found) if found else None,
+                         commune=site.ctx.settings.commune)
 
     @routes.post("/deconnexion")
     def sign_out(request: Request, signed: User, csrf: Annotated[str, Form()]) -> Response:
