@@ -60,12 +60,12 @@ def router(site: Site) -> APIRouter:
         tokens.revoke(ctx, token_id, actor=signed.principal.actor, viewer=signed.principal)
         return RedirectResponse("/compte?message=revoque", status_code=303)
 
-    @routes.get("/api/jetons")
+    @routes.get("/api/jetons", summary="Mes jetons d'API")
     def api_tokens(signed: User) -> list[dict[str, Any]]:
         """The signed-in account's API tokens (never their secret)."""
         return [_as_dict(t) for t in tokens.listed(ctx, signed.principal.login, viewer=signed.principal)]
 
-    @routes.post("/api/jetons", status_code=201)
+    @routes.post("/api/jetons", status_code=201, summary="Créer un jeton d'API")
     def api_create(request: Request, body: TokenBody, signed: User) -> dict[str, Any]:
         """A new token for the signed-in account; ``secret`` is in this answer only. Not with a token:
         a leaked token must not be able to outlive its revocation by making others."""
@@ -76,7 +76,7 @@ def router(site: Site) -> APIRouter:
                                      days=body.days, actor=signed.principal.actor, viewer=signed.principal)
         return {**_as_dict(view), "secret": secret}
 
-    @routes.delete("/api/jetons/{token_id}")
+    @routes.delete("/api/jetons/{token_id}", summary="Révoquer un jeton d'API")
     def api_revoke(request: Request, token_id: TokenId, signed: User) -> dict[str, Any]:
         """Revoke one of the account's tokens (an administrator: anyone's)."""
         if signed.bearer is None or signed.bearer.read_only:

@@ -65,13 +65,13 @@ def router(site: Site) -> APIRouter:
     def api_docs() -> HTMLResponse:
         return HTMLResponse(_DOCS)
 
-    @routes.get("/session")
+    @routes.get("/session", summary="Compte connecté et jeton CSRF")
     def api_session(signed: User) -> dict[str, Any]:
         """Who is signed in, and the CSRF token the API's POST calls must send."""
         p = signed.principal
         return {"login": p.login, "role": p.role, "services": sorted(p.services), "csrf": signed.csrf}
 
-    @routes.get("/recherche")
+    @routes.get("/recherche", summary="Rechercher des documents")
     def api_search(signed: User, form: Annotated[SearchForm, Depends(search_form)]) -> dict[str, Any]:
         """Full-text search with facets, within the services the user may see: words, "phrases",
         -exclusions, prefix*, filters by type, service, state (``etat``) and dates of receipt (``du``, ``au``)."""
@@ -81,7 +81,7 @@ def router(site: Site) -> APIRouter:
                           "service": h.service, "state": h.state, "received_at": h.received_at.isoformat()}
                          for h in result.hits]}
 
-    @routes.get("/documents/{document_id}")
+    @routes.get("/documents/{document_id}", summary="Un document : métadonnées, champs, texte, historique")
     def api_document(document_id: DocumentId, signed: User) -> dict[str, Any]:
         """A document: metadata, fields, pages' text, files and history (no server path)."""
         data = documents.show(ctx, document_id, viewer=signed.principal).as_dict()
@@ -90,7 +90,8 @@ def router(site: Site) -> APIRouter:
             event["payload"] = {k: v for k, v in event["payload"].items() if k != "source"}
         return data
 
-    @routes.get("/documents/{document_id}/fichier", response_class=FileResponse)
+    @routes.get("/documents/{document_id}/fichier", response_class=FileResponse,
+                summary="Télécharger la copie PDF/A ou l'original")
     def api_document_file(document_id: DocumentId, signed: User, original: bool = False) -> FileResponse:
         """The PDF/A copy, or the original as received (``original=true``); the download is journaled."""
         try:
@@ -100,7 +101,7 @@ def router(site: Site) -> APIRouter:
         return FileResponse(path, media_type=media_type,
                             filename=f"document-{document_id}.pdf" if not original else f"original-{document_id}")
 
-    @routes.post("/documents/{document_id}/validation")
+    @routes.post("/documents/{document_id}/validation", summary="Valider un document (type et champs)")
     def api_validate(request: Request, document_id: DocumentId, body: ValidationBody, signed: User) -> dict[str, Any]:
         """Confirm or change the type, correct fields (values in their usual written form)."""
         checked(request, signed)
@@ -109,13 +110,13 @@ def router(site: Site) -> APIRouter:
         return {"document_id": result.document_id, "type": result.doc_type, "changes": result.changes,
                 "request": result.request_number}
 
-    @routes.get("/a-verifier")
+    @routes.get("/a-verifier", summary="Documents à vérifier")
     def api_review(signed: User) -> list[dict[str, Any]]:
         """The documents waiting for a person, oldest first."""
         return [{"id": h.id, "title": h.title, "doc_type": h.doc_type, "service": h.service,
                  "received_at": h.received_at.isoformat()} for h in review(site, signed).hits]
 
-    @routes.get("/tableau-de-bord")
+    @routes.get("/tableau-de-bord", summary="Indicateurs par service")
     def api_dashboard(signed: User) -> list[dict[str, Any]]:
         """Per service: open and overdue requests, and per week and month what came in and went out."""
         def period(p: Any) -> dict[str, Any]:
@@ -126,7 +127,7 @@ def router(site: Site) -> APIRouter:
                  "weeks": [period(p) for p in row.weeks], "months": [period(p) for p in row.months]}
                 for row in indicators.indicators(ctx, signed.principal)]
 
-    @routes.get("/demandes")
+    @routes.get("/demandes", summary="Corbeilles de demandes (filtres, tri, pages)")
     def api_requests(signed: User, corbeille: Basket = Basket.ALL, service: str = "", type: str = "",
                      statut: str = "", agent: str = "", echeance_du: DateText = "",
                      echeance_au: DateText = "", tri: Sort = Sort.DUE, ordre: str = "",
@@ -139,12 +140,12 @@ def router(site: Site) -> APIRouter:
         return {"total": result.total, "page": result.filter.page, "pages": result.pages,
                 "counts": {str(b): n for b, n in result.counts.items()}, "requests": [r.as_dict() for r in result.rows]}
 
-    @routes.get("/demandes/{number}")
+    @routes.get("/demandes/{number}", summary="Une demande")
     def api_request(number: RequestNumber, signed: User) -> dict[str, Any]:
         """A request: requester, deadline and the rule applied, fields, documents, history with notes."""
         return casework.show(ctx, number, viewer=signed.principal).as_dict()
 
-    @routes.get("/demandes/{number}/usager")
+    @routes.get("/demandes/{number}/usager", summary="Dossier de l'usager")
     def api_citizen(number: RequestNumber, signed: User) -> dict[str, Any]:
         """The requester's file: their other requests and mail in the services the user may see, each
         with why it was linked; same-name matches without a same address or contact apart, as possible."""
@@ -154,35 +155,36 @@ def router(site: Site) -> APIRouter:
                           "reasons": [str(r) for r in entry.reasons]} for entry in getattr(found, key)]
                    for key in ("linked", "possible")}}
 
-    @routes.post("/demandes/{number}/attribution")
+    @routes.post("/demandes/{number}/attribution", summary="Attribuer une demande")
     def api_assign(request: Request, number: RequestNumber, body: AssignBody, signed: User) -> dict[str, Any]:
         """Give the request to a colleague of its service (``moi`` for oneself)."""
         checked(request, signed)
         who = signed.principal.login if body.agent == "moi" else body.agent
         return casework.assign(ctx, number, who, actor=signed.principal.actor, viewer=signed.principal).as_dict()
 
-    @routes.post("/demandes/{number}/statut")
+    @routes.post("/demandes/{number}/statut", summary="Changer le statut d'une demande")
     def api_status(request: Request, number: RequestNumber, body: StatusBody, signed: User) -> dict[str, Any]:
         """Change the status (``cloturee`` closes it), with an optional note."""
         checked(request, signed)
         return casework.set_status(ctx, number, body.statut, note=body.note, actor=signed.principal.actor,
                                    viewer=signed.principal).as_dict()
 
-    @routes.post("/demandes/{number}/notes", status_code=201)
+    @routes.post("/demandes/{number}/notes", status_code=201, summary="Ajouter une note")
     def api_note(request: Request, number: RequestNumber, body: NoteBody, signed: User) -> dict[str, Any]:
         """Add a note to the request's history (kept in the journal: never edited)."""
         checked(request, signed)
         return casework.add_note(ctx, number, body.note, actor=signed.principal.actor,
                                  viewer=signed.principal).as_dict()
 
-    @routes.post("/demandes/{number}/transfert")
+    @routes.post("/demandes/{number}/transfert", summary="Transférer une demande à un autre service")
     def api_transfer(request: Request, number: RequestNumber, body: TransferBody, signed: User) -> dict[str, Any]:
         """Send the request and its documents to another service."""
         checked(request, signed)
         return casework.transfer(ctx, number, body.service, note=body.note, actor=signed.principal.actor,
                                  viewer=signed.principal).as_dict()
 
-    @routes.get("/demandes/{number}/accuse-reception", response_class=FileResponse)
+    @routes.get("/demandes/{number}/accuse-reception", response_class=FileResponse,
+                summary="Télécharger l'accusé de réception")
     def api_acknowledgement(number: RequestNumber, signed: User, courriel: bool = False) -> FileResponse:
         """The acknowledgement of receipt: the PDF letter, or the e-mail's text (``courriel=true``)."""
         path, media_type = casework.acknowledgement_file(ctx, number, email=courriel, actor=signed.principal.actor,
@@ -190,14 +192,14 @@ def router(site: Site) -> APIRouter:
         return FileResponse(path, media_type=media_type,
                             filename=f"accuse-reception-{number}.{'txt' if courriel else 'pdf'}")
 
-    @routes.post("/demandes/{number}/accuse-reception/envoi")
+    @routes.post("/demandes/{number}/accuse-reception/envoi", summary="Envoyer l'accusé de réception par courriel")
     def api_send_acknowledgement(request: Request, number: RequestNumber, signed: User) -> dict[str, Any]:
         """E-mail the acknowledgement to the requester's address (through the configured SMTP server)."""
         checked(request, signed)
         return {"sent_to": casework.send_acknowledgement(ctx, number, actor=signed.principal.actor,
                                                          viewer=signed.principal)}
 
-    @routes.post("/televersement", status_code=201)
+    @routes.post("/televersement", status_code=201, summary="Déposer un fichier")
     def api_upload(request: Request, signed: User, fichier: Annotated[UploadFile, File()],
                    service: Annotated[str, Form()] = "", type: Annotated[str, Form()] = "") -> JSONResponse:
         """One file (an e-mail may become several documents): 201 when stored, 409 when every
