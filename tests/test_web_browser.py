@@ -308,7 +308,7 @@ def test_agent_works_an_overdue_request_from_mes_demandes(server, browser) -> No
     Select(browser.find_element(By.NAME, "agent")).select_by_value("voirie2")
     _click(browser, browser.find_element(By.XPATH, "//button[text()='Attribuer']"))
     assert browser.find_element(By.CSS_SELECTOR, "p.ok").text == "Demande attribuée."
-    assert "voirie2" in browser.find_element(By.CSS_SELECTOR, "dl.meta").text
+    assert "Agent\nPaul Durand" in browser.find_element(By.CSS_SELECTOR, "dl.meta").text  # voirie2, by name
     Select(browser.find_element(By.CSS_SELECTOR, "form[action$='/statut'] select")).select_by_value("en_attente")
     browser.find_element(By.CSS_SELECTOR, "form[action$='/statut'] textarea").send_keys(
         "Photos du lampadaire demandées à Mme Lemaire.")
