@@ -34,7 +34,7 @@ def router(site: Site) -> APIRouter:
 
     def account_page(request: Request, signed: Signed, status: int = 200, **values: Any) -> Response:
         listed = tokens.listed(ctx, signed.principal.login, viewer=signed.principal)
-        return site.page(request, "compte.html", signed, status, tokens=listed, **values)
+        return site.page(request, "account/compte.html", signed, status, tokens=listed, **values)
 
     @routes.get("/compte", response_class=HTMLResponse, include_in_schema=False)
     def account(request: Request, signed: User, message: str = "") -> Response:

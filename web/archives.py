@@ -36,8 +36,9 @@ def router(site: Site) -> APIRouter:
     def overview(request: Request, signed: Signed, status: int = 200, **values: Any) -> Response:
         archivist(signed)
         due = retention.due(ctx)
-        return site.page(request, "archives.html", signed, status, due=due[:SHOWN_DUE], due_count=len(due),
-                         lists=retention.lists(ctx), holds=holds.active(ctx), list_states=LIST_STATES, **values)
+        return site.page(request, "archives/archives.html", signed, status, due=due[:SHOWN_DUE],
+                         due_count=len(due), lists=retention.lists(ctx), holds=holds.active(ctx),
+                         list_states=LIST_STATES, **values)
 
     def elimination_page(request: Request, signed: Signed, number: str, status: int = 200,
                          **values: Any) -> Response:
@@ -45,8 +46,8 @@ def router(site: Site) -> APIRouter:
         found = [entry for entry in retention.lists(ctx) if entry["number"] == number]
         if not found:
             raise NotFound(f"liste d'élimination {number} introuvable")
-        return site.page(request, "elimination.html", signed, status, entry=found[0], list_states=LIST_STATES,
-                         **values)
+        return site.page(request, "archives/elimination.html", signed, status, entry=found[0],
+                         list_states=LIST_STATES, **values)
 
     @routes.get("/archives", response_class=HTMLResponse)
     def archives_page(request: Request, signed: User, message: str = "") -> Response:

@@ -17,7 +17,7 @@ def router(site: Site) -> APIRouter:
 
     @routes.get("/connexion", response_class=HTMLResponse)
     def sign_in_form(request: Request, suite: str = "/recherche") -> HTMLResponse:
-        return site.page(request, "connexion.html", None, suite=suite)
+        return site.page(request, "auth/connexion.html", None, suite=suite)
 
     @routes.post("/connexion")
     def sign_in(request: Request, login: Annotated[str, Form()], password: Annotated[str, Form()],
@@ -25,9 +25,9 @@ def router(site: Site) -> APIRouter:
         try:
             _, token, _ = accounts.sign_in(site.ctx, login, password, address=site.client_address(request))
         except accounts.TooManyAttempts as exc:
-            return site.page(request, "connexion.html", None, 429, error=exc.message, suite=suite)
+            return site.page(request, "auth/connexion.html", None, 429, error=exc.message, suite=suite)
         except InvalidValue as exc:
-            return site.page(request, "connexion.html", None, 401, error=exc.message, suite=suite)
+            return site.page(request, "auth/connexion.html", None, 401, error=exc.message, suite=suite)
         target = suite if suite.startswith("/") and not suite.startswith("//") else "/recherche"
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(COOKIE, token, httponly=True, secure=site.secure, samesite="strict",
@@ -38,7 +38,7 @@ def router(site: Site) -> APIRouter:
     def accessibility(request: Request) -> HTMLResponse:
         """The accessibility statement (RGAA 4.1), readable without signing in, as the law asks."""
         found = accounts.session_user(site.ctx, request.cookies.get(COOKIE))
-        return site.page(request, "accessibilite.html", Signed(*found) if found else None,
+        return site.page(request, "auth/accessibilite.html", Signed(*found) if found else None,
                          commune=site.ctx.settings.commune)
 
     @routes.post("/deconnexion")

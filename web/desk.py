@@ -63,21 +63,21 @@ def router(site: Site) -> APIRouter:
         result = desk(ctx, signed.principal, wanted)
         args = {key: value for key, value in request.query_params.items() if key not in ("page", "message", "numero")}
         notice = f"Demande {numero} transférée." if message == "transferee" and numero else ""
-        return site.page(request, "demandes.html", signed, desk=result, args=args, baskets=BASKET_LABELS,
+        return site.page(request, "desk/demandes.html", signed, desk=result, args=args, baskets=BASKET_LABELS,
                          query=lambda **changes: urlencode({**args, **changes}), notice=notice,
                          statut=statut, agent=agent)
 
     def request_page(request: Request, signed: Signed, number: str, status: int = 200, **values: Any) -> Response:
         view = casework.show(ctx, number, viewer=signed.principal)
         may_work = signed.principal.role in casework.WORKERS
-        return site.page(request, "demande.html", signed, status, req=view, may_work=may_work,
+        return site.page(request, "desk/demande.html", signed, status, req=view, may_work=may_work,
                          may_transfer=signed.principal.role in casework.ROUTERS,
                          colleagues=casework.colleagues(ctx, view.service) if may_work else [], **values)
 
     @routes.get("/demandes/{number}/usager", response_class=HTMLResponse)
     def citizen(request: Request, number: RequestNumber, signed: User) -> Response:
         found = citizens.citizen_file(ctx, number, viewer=signed.principal)
-        return site.page(request, "usager.html", signed, file=found)
+        return site.page(request, "desk/usager.html", signed, file=found)
 
     @routes.get("/demandes/{number}", response_class=HTMLResponse)
     def request_detail(request: Request, number: RequestNumber, signed: User, message: str = "") -> Response:

@@ -90,16 +90,16 @@ def router(site: Site) -> APIRouter:
     @routes.get("/recherche", response_class=HTMLResponse)
     def search_page(request: Request, signed: User, form: Annotated[SearchForm, Depends(search_form)]) -> HTMLResponse:
         result = search(site, signed, form)
-        return site.page(request, "recherche.html", signed, q=form.q, result=result, selected_type=form.type,
-                         selected_service=form.service, selected_state=form.etat, received_from=form.du,
-                         received_to=form.au, page_number=form.page, pages=max(1, -(-result.total // PAGE_SIZE)),
-                         query=form.query)
+        return site.page(request, "pages/recherche.html", signed, q=form.q, result=result,
+                         selected_type=form.type, selected_service=form.service, selected_state=form.etat,
+                         received_from=form.du, received_to=form.au, page_number=form.page,
+                         pages=max(1, -(-result.total // PAGE_SIZE)), query=form.query)
 
     @routes.get("/documents/{document_id}", response_class=HTMLResponse)
     def document_page(request: Request, document_id: DocumentId, signed: User,
                       message: str | None = None) -> HTMLResponse:
         view = documents.show(ctx, document_id, viewer=signed.principal)
-        return site.page(request, "document.html", signed, doc=view, message=message)
+        return site.page(request, "pages/document.html", signed, doc=view, message=message)
 
     @routes.post("/documents/{document_id}/valider")
     async def validate_form(request: Request, document_id: DocumentId, signed: User) -> Response:
@@ -114,7 +114,7 @@ def router(site: Site) -> APIRouter:
                                 actor=signed.principal.actor, viewer=signed.principal)
         except InvalidValue as exc:
             view = documents.show(ctx, document_id, viewer=signed.principal)
-            return site.page(request, "document.html", signed, 400, doc=view, error=exc.message)
+            return site.page(request, "pages/document.html", signed, 400, doc=view, error=exc.message)
         return RedirectResponse(f"/documents/{document_id}?message=valide", status_code=303)
 
     @routes.get("/documents/{document_id}/pdf")
@@ -133,11 +133,11 @@ def router(site: Site) -> APIRouter:
 
     @routes.get("/a-verifier", response_class=HTMLResponse)
     def review_page(request: Request, signed: User) -> HTMLResponse:
-        return site.page(request, "a_verifier.html", signed, result=review(site, signed))
+        return site.page(request, "pages/a_verifier.html", signed, result=review(site, signed))
 
     @routes.get("/televersement", response_class=HTMLResponse)
     def upload_page(request: Request, signed: User) -> HTMLResponse:
-        return site.page(request, "televersement.html", signed, results=None)
+        return site.page(request, "pages/televersement.html", signed, results=None)
 
     @routes.post("/televersement", response_class=HTMLResponse)
     def upload_form(request: Request, signed: User, csrf: Annotated[str, Form()],
@@ -153,10 +153,11 @@ def router(site: Site) -> APIRouter:
                                                               doc_type=type or None)]
             except InvalidValue as exc:
                 results.append({"source": sent.filename, "outcome": "refused", "label": exc.message})
-        return site.page(request, "televersement.html", signed, results=results)
+        return site.page(request, "pages/televersement.html", signed, results=results)
 
     @routes.get("/tableau-de-bord", response_class=HTMLResponse)
     def dashboard_page(request: Request, signed: User) -> HTMLResponse:
-        return site.page(request, "tableau.html", signed, rows=indicators.indicators(ctx, signed.principal))
+        return site.page(request, "pages/tableau.html", signed,
+                         rows=indicators.indicators(ctx, signed.principal))
 
     return routes
