@@ -57,6 +57,8 @@ def _script(site: dict[str, object], secret: str) -> TestClient:
 
 def test_a_token_made_in_the_page_acts_as_its_account_in_the_api(site: dict[str, object]) -> None:
     urba, csrf = _client(site, "urba")
+    assert urba.post("/compte/jetons", data={"csrf": "faux", "nom": "x"}).status_code == 403
+    assert urba.post("/compte/jetons/1/revocation", data={"csrf": "faux"}).status_code == 403
     made = urba.post("/compte/jetons", data={"csrf": csrf, "nom": "script <b>des</b> relances", "duree": "30"})
     assert made.status_code == 201 and "il ne sera plus jamais affiché" in made.text
     assert "<b>des</b>" not in made.text and "script &lt;b&gt;des&lt;/b&gt; relances" in made.text

@@ -122,12 +122,24 @@ def test_archive_pages_are_for_archivists_and_every_post_wants_csrf(site: dict[s
                        ("/archives/eliminations/ELIM-2027-0001/visa", {"reference": "x"})):
         assert agent.post(path, data={**data, "csrf": agent_csrf}).status_code in (403, 404), path
     assert "/archives" not in agent.get("/recherche").text  # no menu entry either
-    archivist, _csrf = _client(site, "archives")
-    for path, data in (("/archives/eliminations", {}), ("/archives/gels", {"document": civil, "motif": "x"})):
-        assert archivist.post(path, data={**data, "csrf": "faux"}).status_code == 403, path
+    archivist, csrf = _client(site, "archives")
+    number = archivist.post("/archives/eliminations", data={"csrf": csrf},
+                            follow_redirects=False).headers["location"].split("/")[-1].split("?")[0]
+    assert archivist.post("/archives/gels", data={"csrf": csrf, "document": site["ids"][1],  # type: ignore[index]
+                                                  "motif": "x"}, follow_redirects=False).status_code == 303
+    colleague, _ = _client(site, "archives2")
+    for client, path, data in (
+            (archivist, "/archives/eliminations", {}), (archivist, "/archives/gels", {"document": civil, "motif": "x"}),
+            (archivist, f"/archives/gels/{site['ids'][1]}/levee", {"motif": "x"}),  # type: ignore[index]
+            (colleague, f"/archives/eliminations/{number}/visa", {"reference": "AD44-1"}),
+            (colleague, f"/archives/eliminations/{number}/execution", {"confirmation": "true"})):
+        assert client.post(path, data={**data, "csrf": "faux"}).status_code == 403, path
+        assert client.post(path, data=data).status_code in (403, 422), path
     assert archivist.get("/archives/eliminations/ELIM-2027-0099").status_code == 404
     assert archivist.get("/archives/eliminations/rien").status_code == 422
     assert archivist.get("/archives/eliminations/ELIM-2027-0001/fichiers/..%2Fetc").status_code in (404, 422)
     ctx: Context = site["ctx"]  # type: ignore[assignment]
     with ctx.db.session() as session:
-        assert session.scalar(select(Event).where(Event.kind.in_(("hold.added", "retention.proposed")))) is None
+        kinds = [e.kind for e in session.scalars(select(Event).where(Event.kind.like("retention.%")
+                                                                     | Event.kind.like("hold.%")))]
+    assert kinds == ["retention.proposed", "hold.added"]  # the refused ones left nothing

@@ -121,8 +121,11 @@ def test_hostile_notes_and_reasons_are_shown_inert(site: dict[str, object]) -> N
     assert _send(client, csrf, "post", f"/demandes/{URB}/note", {"note": hostile}, False) == 303
     assert _send(client, csrf, "post", f"/demandes/{URB}/statut", {"statut": "en_cours", "note": hostile},
                  False) == 303
-    page = client.get(f"/demandes/{URB}").text
-    assert "<script>alert" not in page and "<img src=x" not in page and page.count("&lt;script&gt;") == 2
+    admin, admin_csrf = _client(site, "admin")
+    assert _send(admin, admin_csrf, "post", f"/demandes/{URB}/transfert",
+                 {"service": "accueil", "note": hostile}, False) == 303
+    page = admin.get(f"/demandes/{URB}").text
+    assert "<script>alert" not in page and "<img src=x" not in page and page.count("&lt;script&gt;") == 3
     desk = client.get("/demandes", params={"corbeille": "toutes", "service": "<script>x</script>"})
     assert desk.status_code == 200 and "<script>x" not in desk.text
 
