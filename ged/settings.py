@@ -214,6 +214,45 @@ class WebSettings(BaseModel):
     """Addresses (or networks, ``10.0.0.0/8``) of the reverse proxies whose ``X-Forwarded-For`` is
     believed. Behind an unlisted proxy every agent shares its address (sign-in throttling counts
     them together); from anyone else the header is ignored (a client could write any address)."""
+    public_url: str | None = None
+    """The address agents type (``https://ged.mairie.fr``): where an identity provider sends them back.
+    Unset, the address of each request is used."""
+
+
+class OidcSettings(BaseModel):
+    """Sign-in through an OpenID Connect provider: ProConnect (the State's service for public agents),
+    or the community's own (Keycloak, LemonLDAP::NG). Presets in docs/web.md."""
+
+    issuer: str
+    """``https://auth.agentconnect.gouv.fr/api/v2`` (ProConnect), ``https://sso.mairie.fr/realms/agents``…"""
+    client_id: str
+    client_secret_env: str = "GED_OIDC_CLIENT_SECRET"
+    client_secret_file: Path | None = None
+    """Read instead of the variable when set (a file only the service account can read)."""
+    scopes: list[str] = ["openid", "email", "profile"]
+    acr_values: str | None = None
+    """Asked assurance level (ProConnect: ``eidas1``)."""
+    label: str = "Se connecter avec le fournisseur d'identité"
+    login_claim: str = "email"
+    """The claim that is the account's login (``email``, ``preferred_username``, ``uid``)."""
+    name_claims: list[str] = ["name"]
+    """Claims joined into the displayed name (ProConnect: ``given_name``, ``usual_name``)."""
+    groups_claim: str | None = "groups"
+    """Where the provider lists the user's groups; None: role and services stay as set locally."""
+    roles: dict[str, str] = {}
+    """Group → role; the highest role of the user's groups applies."""
+    services: dict[str, list[str]] = {}
+    """Group → services; the user gets the union of their groups' services, at every sign-in."""
+    create_users: bool = False
+    """Whether a person the provider vouches for but unknown here gets an account (else refused)."""
+    default_role: str = "agent"
+    timeout_seconds: float = 10
+    ca_file: Path | None = None
+
+
+class AuthSettings(BaseModel):
+    oidc: OidcSettings | None = None
+    """None: local accounts only. Local accounts stay usable as a break-glass administrator."""
 
 
 class Settings(BaseModel):
@@ -245,6 +284,7 @@ class Settings(BaseModel):
     smtp: SmtpSettings = SmtpSettings()
     robots: RobotSettings = RobotSettings()
     web: WebSettings = WebSettings()
+    auth: AuthSettings = AuthSettings()
     workers: WorkerSettings = WorkerSettings()
 
     @field_validator("retention", mode="before")

@@ -127,3 +127,23 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Any:
         return CliResult(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    """Headless Chromium driven by Selenium (Debian's chromium and chromedriver, installed by ``bin/test``)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from .webserver import CHROMIUM, DRIVER
+
+    if not (CHROMIUM and DRIVER):
+        pytest.skip("chromium ou chromium-driver absent (paquets Debian) : test navigateur ignoré")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path=str(DRIVER)), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -21,9 +17,9 @@ from ged.services import accounts, casework
 from ged.services.ingest import IngestService
 from ged.settings import load_settings
 
-from .helpers import Clock, free_port
+from .helpers import Clock
+from .webserver import CHROMIUM, DRIVER, served
 
-CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
                                 reason="chromium ou chromium-driver absent (paquets Debian) : tests navigateur ignorés")
 PASSWORD = "un mot de passe solide"
@@ -50,29 +46,9 @@ def server(ged_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
     accounts.add_user(ctx, "urba", "Agent urbanisme", "agent", ["urbanisme"], PASSWORD, actor="test")
     casework.assign(ctx, "2026-VOI-000001", "voirie", actor="test")
     clock.now = datetime(2026, 4, 20, 9, 0)  # seven weeks later: the report on the street light is overdue
-    with _served(ctx) as url:
+    with served(ctx) as url:
         yield url, {"voirie": voirie, "urbanisme": urbanisme}
     ctx.close()
-
-
-@contextmanager
-def _served(ctx: Context) -> Iterator[str]:
-    """The web UI of this installation on a free loopback port, in a thread, for the test's length."""
-    import uvicorn
-
-    from web.app import create_app
-
-    port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    while not uv.started:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        uv.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -89,24 +65,9 @@ def archive_server(ged_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     ctx = Context.open(load_settings(), clock=clock)  # read again: the PKI is in the configuration now
     archived_installation(ctx, tmp_path)
     clock.now = datetime(2027, 6, 1, 9, 0)
-    with _served(ctx) as url:
+    with served(ctx) as url:
         yield url
     ctx.close()
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,768"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path=str(DRIVER)), options=options)
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
 
 
 def _click(browser, element) -> None:  # noqa: ANN001

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base
@@ -41,6 +41,8 @@ class WebSession(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    id_token: Mapped[str | None] = mapped_column(Text)
+    """A provider's sign-in: the ID token it gave, sent back at sign-out (``id_token_hint``)."""
 
 
 class LoginAttempt(Base):
@@ -74,3 +76,17 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_by: Mapped[str | None] = mapped_column(String(100))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class OidcLogin(Base):
+    """A sign-in on its way through the identity provider: what the answer must match. In the
+    database, not a cookie, so that any process of the web server can take the answer; used once."""
+
+    __tablename__ = "oidc_logins"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(100))
+    code_verifier: Mapped[str] = mapped_column(String(200))
+    redirect_uri: Mapped[str] = mapped_column(String(1000))
+    next_path: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)

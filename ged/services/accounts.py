@@ -145,7 +145,7 @@ def sign_in(ctx: Context, login: str, password: str, *, address: str) -> tuple[P
         if valid and user is not None:
             if _HASHER.check_needs_rehash(user.password_hash):
                 user.password_hash = _HASHER.hash(password)
-            return _open_session(ctx, session, user, login, address)
+            return open_session(ctx, session, user, address=address)
     # Outside the block above: a refusal must still be recorded (raising inside would roll it back).
     with ctx.db.session() as session:
         session.add(LoginAttempt(login=login, address=address, at=now))
@@ -153,14 +153,17 @@ def sign_in(ctx: Context, login: str, password: str, *, address: str) -> tuple[P
     raise InvalidValue("identifiant ou mot de passe incorrect")
 
 
-def _open_session(ctx: Context, session: Session, user: User, login: str,
-                  address: str) -> tuple[Principal, str, str]:
+def open_session(ctx: Context, session: Session, user: User, *, address: str, provider: str | None = None,
+                 id_token: str | None = None) -> tuple[Principal, str, str]:
+    """A signed-in browser for this account: (principal, token for the cookie, CSRF token), journaled
+    with how the person proved who they are (a password, or the identity provider's issuer)."""
     now = ctx.clock()
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(WebSession(token_hash=_digest(token), user_id=user.id, csrf=csrf, created_at=now,
-                           expires_at=now + timedelta(hours=SESSION_HOURS)))
-    session.execute(delete(LoginAttempt).where(LoginAttempt.login == login, LoginAttempt.address == address))
-    journal.append(session, "user.login", at=now, actor=f"web:{login}", payload={"address": address})
+                           expires_at=now + timedelta(hours=SESSION_HOURS), id_token=id_token))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.login == user.login, LoginAttempt.address == address))
+    payload = {"address": address} | ({"provider": provider} if provider else {})
+    journal.append(session, "user.login", at=now, actor=f"web:{user.login}", payload=payload)
     return principal_of(user), token, csrf
 
 
@@ -178,9 +181,13 @@ def session_user(ctx: Context, token: str | None) -> tuple[Principal, str] | Non
         return principal_of(user), found.csrf
 
 
-def sign_out(ctx: Context, token: str) -> None:
+def sign_out(ctx: Context, token: str) -> str | None:
+    """End the session; returns the ID token of a provider's sign-in (to end it there too)."""
     with ctx.db.session() as session:
+        found = session.get(WebSession, _digest(token))
+        id_token = found.id_token if found else None
         session.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
+        return id_token
 
 
 def _digest(token: str) -> str:
