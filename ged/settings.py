@@ -238,7 +238,7 @@ class OidcSettings(BaseModel):
     name_claims: list[str] = ["name"]
     """Claims joined into the displayed name (ProConnect: ``given_name``, ``usual_name``)."""
     groups_claim: str | None = "groups"
-    """Where the provider lists the user's groups; None: role and services stay as set locally."""
+    """Where the provider lists the user's groups; empty: role and services stay as set locally (ProConnect)."""
     roles: dict[str, str] = {}
     """Group → role; the highest role of the user's groups applies."""
     services: dict[str, list[str]] = {}

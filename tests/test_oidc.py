@@ -39,7 +39,7 @@ def provider() -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_port}"
 
 
-def _configure(home: Path, issuer: str, *, create_users: bool = True) -> None:
+def _configure(home: Path, issuer: str, *, create_users: bool = True, groups: bool = True) -> None:
     with (home / CONFIG_FILE_NAME).open("a", encoding="utf-8") as config:
         config.write(f'''
 [auth.oidc]
@@ -47,6 +47,7 @@ issuer = "{issuer}"
 client_id = "ged-mairie"
 label = "Se connecter avec Keycloak"
 create_users = {str(create_users).lower()}
+groups_claim = "{"groups" if groups else ""}"
 
 [auth.oidc.roles]
 "ged/archives" = "archiviste"
@@ -136,6 +137,24 @@ def test_unknown_and_disabled_accounts_are_refused(ged_home: Path, provider: str
     assert client.get("/api/session").json()["services"] == ["services_techniques"]
     accounts.disable(ctx, "bob@mairie.fr", actor="test")
     assert _through_provider(TestClient(app), "bob")[0].status_code == 403
+    ctx.close()
+
+
+def test_without_a_groups_claim_role_and_services_stay_local(ged_home: Path, provider: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """As with ProConnect, which gives no groups: the account made here keeps what was given here."""
+    monkeypatch.setenv("GED_WEB__SECURE_COOKIES", "false")
+    init_home(ged_home)
+    _configure(ged_home, provider, create_users=False, groups=False)
+    oidc._discovered.clear()  # noqa: SLF001
+    ctx = Context.open(load_settings())
+    accounts.add_user(ctx, "eve@mairie.fr", "Eve", "archiviste", ["etat_civil"], PASSWORD, actor="test")
+    _claims(provider, "eve", email="Eve@Mairie.fr", given_name="Ève", usual_name="Durand", groups=["ged/voirie"])
+    client = TestClient(create_app(ctx))
+    assert _through_provider(client, "eve")[0].status_code == 200
+    session = client.get("/api/session").json()
+    assert (session["login"], session["role"], session["services"]) == ("eve@mairie.fr", "archiviste",
+                                                                         ["etat_civil"])
     ctx.close()
 
 

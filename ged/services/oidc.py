@@ -99,10 +99,13 @@ def provider(ctx: Context) -> tuple[dict[str, Any], KeySet]:
     return metadata, key_set
 
 
-def _client(ctx: Context, oidc: OidcSettings, redirect_uri: str) -> OAuth2Client:
+def _client(ctx: Context, oidc: OidcSettings, redirect_uri: str, metadata: dict[str, Any]) -> OAuth2Client:
+    """Authlib's client; the secret sent the way the provider says it takes it (ProConnect: in the form)."""
+    offered = metadata.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
+    method = "client_secret_basic" if "client_secret_basic" in offered else "client_secret_post"
     return OAuth2Client(client_id=oidc.client_id, client_secret=_secret(oidc, ctx), scope=" ".join(oidc.scopes),
                         redirect_uri=redirect_uri, code_challenge_method="S256", timeout=oidc.timeout_seconds,
-                        verify=_verify(ctx, oidc))
+                        verify=_verify(ctx, oidc), token_endpoint_auth_method=method)
 
 
 def begin(ctx: Context, redirect_uri: str, next_path: str) -> str:
@@ -111,7 +114,7 @@ def begin(ctx: Context, redirect_uri: str, next_path: str) -> str:
     metadata, _keys = provider(ctx)
     state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(64)
     extra = {"acr_values": oidc.acr_values} if oidc.acr_values else {}
-    with _client(ctx, oidc, redirect_uri) as client:
+    with _client(ctx, oidc, redirect_uri, metadata) as client:
         url, _ = client.create_authorization_url(metadata["authorization_endpoint"], state=state, nonce=nonce,
                                                  code_verifier=verifier, **extra)
     now = ctx.clock()
@@ -154,7 +157,7 @@ def complete(ctx: Context, code: str, state: str, *, address: str) -> SignedIn:
         raise InvalidValue("connexion expirée ou déjà utilisée : recommencez")
     metadata, keys = provider(ctx)
     try:
-        with _client(ctx, oidc, pending.redirect_uri) as client:
+        with _client(ctx, oidc, pending.redirect_uri, metadata) as client:
             tokens = client.fetch_token(metadata["token_endpoint"], code=code, code_verifier=pending.code_verifier,
                                         grant_type="authorization_code")
             id_token = str(tokens.get("id_token") or "")
@@ -202,7 +205,7 @@ def _userinfo(client: OAuth2Client, metadata: dict[str, Any], keys: KeySet, subj
 
 
 def _groups(oidc: OidcSettings, claims: dict[str, Any]) -> list[str] | None:
-    if oidc.groups_claim is None:
+    if not oidc.groups_claim:
         return None
     value = claims.get(oidc.groups_claim) or []
     groups = [value] if isinstance(value, str) else list(value)
