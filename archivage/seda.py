@@ -38,10 +38,13 @@ def _party(parent: ET.Element, tag: str, party: Party) -> None:
     _element(element, "Identifier", party.identifier)
 
 
-def _header(root: ET.Element, *, comment: str, at: datetime, identifier: str) -> None:
+def _header(root: ET.Element, *, comment: str, at: datetime, identifier: str,
+            archival_agreement: str | None = None) -> None:
     _element(root, "Comment", comment)
     _element(root, "Date", at.replace(microsecond=0).isoformat())
     _element(root, "MessageIdentifier", identifier)
+    if archival_agreement:
+        _element(root, "ArchivalAgreement", archival_agreement)
     _element(root, "CodeListVersions")
 
 
@@ -108,10 +111,12 @@ class TransferUnit:
 
 
 def archive_transfer(*, identifier: str, at: datetime, comment: str, units: list[TransferUnit],
-                     archival_agency: Party, transferring_agency: Party, originating_agency: Party) -> bytes:
-    """The manifest of a transfer (ArchiveTransfer): binary objects with SHA-512, one archive unit each."""
+                     archival_agency: Party, transferring_agency: Party, originating_agency: Party,
+                     archival_agreement: str | None = None, archival_profile: str | None = None) -> bytes:
+    """The manifest of a transfer (ArchiveTransfer): binary objects with SHA-512, one archive unit each,
+    under the archival agreement and profile the Archives gave (when they gave them)."""
     root = _element(None, "ArchiveTransfer")
-    _header(root, comment=comment, at=at, identifier=identifier)
+    _header(root, comment=comment, at=at, identifier=identifier, archival_agreement=archival_agreement)
     package = _element(root, "DataObjectPackage")
     for unit in units:
         for index, item in enumerate(unit.files):
@@ -145,6 +150,8 @@ def archive_transfer(*, identifier: str, at: datetime, comment: str, units: list
         reference = _element(archive_unit, "DataObjectReference")
         _element(reference, "DataObjectGroupReferenceId", f"GRP-{unit.identifier}")
     management_metadata = _element(package, "ManagementMetadata")
+    if archival_profile:
+        _element(management_metadata, "ArchivalProfile", archival_profile)
     _element(management_metadata, "OriginatingAgencyIdentifier", originating_agency.identifier)
     _element(management_metadata, "SubmissionAgencyIdentifier", transferring_agency.identifier)
     _party(root, "ArchivalAgency", archival_agency)

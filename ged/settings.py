@@ -154,6 +154,12 @@ class ArchiveSettings(BaseModel):
     """``ged journal seal`` is due after this many journal entries (robots run it on a schedule)."""
     fixity_cycle_days: int = Field(default=30, ge=1)
     """The nightly fixity robot re-hashes a share of the store each day, the whole store over this many days."""
+    archival_agreement: str | None = None
+    """The agreement (convention de versement) signed with the Archives, written in every transfer."""
+    profile: Path | None = None
+    """The RelaxNG archiving profile the Archives gave; every transfer must match it before it is sent."""
+    profile_identifier: str | None = None
+    """The profile's identifier in the message; by default the value the grammar fixes, or its file name."""
 
 
 class JournalSettings(BaseModel):

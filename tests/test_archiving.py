@@ -15,7 +15,7 @@ import pypdfium2
 import pytest
 from sqlalchemy import select, text
 
-from archivage import seda
+from archivage import profiles, seda
 from examples.letters import by_name
 from examples.render import born_digital_pdf
 from ged.context import Context
@@ -235,3 +235,41 @@ def test_journal_is_sealed_automatically_every_n_entries(context: Context, clock
     verification = integrity.verify(ctx)
     assert verification.ok and len(verification.seals) == 1
     ctx.close()
+
+
+def test_transfers_must_match_the_archives_profile_before_they_leave(ctx: Context, clock: Clock, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    [planning] = _ingest(ctx, tmp_path, "declaration_prealable")
+    archiving.archive(ctx, [planning], actor="archiviste")
+    profile = Path(__file__).parent / "resources" / "profiles" / "profil-urbanisme.rng"
+
+    def send_with(**archive: str) -> transfers.Sent:
+        for key, value in archive.items():
+            monkeypatch.setenv(f"GED_ARCHIVE__{key.upper()}", value)
+        configured = Context.open(load_settings(), clock=clock)
+        try:
+            return transfers.send(configured, tmp_path / "versement.zip", actor="archiviste")
+        finally:
+            configured.close()
+
+    with pytest.raises(InvalidValue, match="ligne 6 : Did not expect element CodeListVersions"):
+        send_with(profile=str(profile))  # no agreement configured: the profile wants one
+    strict = tmp_path / "profil-voirie.rng"
+    strict.write_text(profile.read_text(encoding="utf-8").replace("<rng:value>urbanisme</rng:value>", ""),
+                      encoding="utf-8")
+    with pytest.raises(InvalidValue, match=f"AU-GED-DOC-{planning} .*DocumentType"):
+        send_with(profile=str(strict), archival_agreement="AA-FRAD044-2026-007")
+    broken = tmp_path / "casse.rng"
+    broken.write_text("<rng:grammar", encoding="utf-8")
+    with pytest.raises(NotConfigured, match="profil"):
+        send_with(profile=str(broken))
+    assert not (tmp_path / "versement.zip").exists()  # nothing left before it matched
+    sent = send_with(profile=str(profile), archival_agreement="AA-FRAD044-2026-007")
+    with zipfile.ZipFile(sent.path) as package:
+        manifest = package.read("manifest.xml")
+    assert b"<ArchivalAgreement>AA-FRAD044-2026-007</ArchivalAgreement>" in manifest
+    assert b"<ArchivalProfile>PR-GED-URBANISME-1</ArchivalProfile>" in manifest
+    assert seda.validate(manifest) == [] and profiles.validate(manifest, profile) == []
+    with ctx.db.session() as session:
+        refused = list(session.scalars(select(Event).where(Event.kind == "archive.transfer_refused")))
+    assert len(refused) == 2 and any(f"AU-GED-DOC-{planning}" in p for p in refused[1].payload["problems"])

@@ -15,14 +15,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from archivage import seda
+from archivage import profiles, seda
 from ocr import sniff
 
 from .. import journal
 from ..blobs import BlobDamaged
 from ..context import Context
 from ..db.models import ArchiveRecord, Document, DocumentState, FileRole, Transfer
-from ..errors import Damaged, InvalidValue, NotFound
+from ..errors import Damaged, InvalidValue, NotConfigured, NotFound
 from . import integrity
 from .retention import releasable, unit_id
 
@@ -81,6 +81,24 @@ def _refuse_damaged(ctx: Context, members: list[tuple[str, str]], *, actor: str)
                       "lancez ged audit fixity")
 
 
+def _refuse_invalid(ctx: Context, number: str, manifest: bytes, profile: Path | None, *, actor: str) -> None:
+    """The manifest against the SEDA schema and the Archives' profile, before anything leaves: a
+    refused transfer is journaled with every problem, each naming its record."""
+    problems = [f"schéma SEDA 2.2 : {error}" for error in seda.validate(manifest)]
+    if profile is not None:
+        try:
+            problems += [f"profil {profile.name} : {error}" for error in profiles.validate(manifest, profile)]
+        except profiles.ProfileUnreadable as exc:
+            raise NotConfigured(f"[archive] profile : {exc}") from exc
+    if not problems:
+        return
+    with ctx.db.session() as session:
+        journal.append(session, "archive.transfer_refused", at=ctx.clock(), actor=actor,
+                       payload={"transfer": number, "problems": problems[:200]})
+    shown = "\n  ".join(problems[:20]) + (f"\n  … et {len(problems) - 20} autre(s)" if len(problems) > 20 else "")
+    raise InvalidValue(f"versement {number} refusé avant envoi ({len(problems)} problème(s)) :\n  {shown}")
+
+
 def send(ctx: Context, destination: Path, *, actor: str, include_triage: bool = False) -> Sent:
     """Package every due record to keep (C, and T with ``include_triage``) that is not held."""
     today = ctx.clock().date()
@@ -96,11 +114,20 @@ def send(ctx: Context, destination: Path, *, actor: str, include_triage: bool = 
     number = f"VERS-{now.year}-{count + 1:04d}"
     units, members = _units(ctx, records)
     _refuse_damaged(ctx, members, actor=actor)
+    settings = ctx.settings.archive
+    profile = ctx.settings.resolve(settings.profile) if settings.profile else None
+    try:
+        profile_id = (settings.profile_identifier or profiles.identifier(profile)) if profile else None
+    except profiles.ProfileUnreadable as exc:
+        raise NotConfigured(f"[archive] profile : {exc}") from exc
     manifest = seda.archive_transfer(
         identifier=number, at=now, comment=f"Versement {number} de {ctx.settings.commune.name}", units=units,
-        archival_agency=seda.Party(ctx.settings.archive.archival_agency),
+        archival_agency=seda.Party(settings.archival_agency),
         transferring_agency=seda.Party(ctx.settings.commune.identifier),
-        originating_agency=seda.Party(ctx.settings.commune.identifier))
+        originating_agency=seda.Party(ctx.settings.commune.identifier),
+        archival_agreement=settings.archival_agreement,
+        archival_profile=profile_id)
+    _refuse_invalid(ctx, number, manifest, profile, actor=actor)
     with (tempfile.TemporaryDirectory(prefix="ged-versement-") as folder,
           integrity.guarded(ctx, during=f"versement {number}", actor=actor)):
         package = Path(folder) / f"{number}.zip"
