@@ -29,6 +29,7 @@ from ged.errors import GedError, NotConfigured, NotFound, Transient
 from ged.services import archiving, automation, casework, fixity, indexing, integrity, mail, retention, selection
 
 from . import definitions as d
+from .demarches import take_demarche
 from .mailbox import take_mailbox
 
 
@@ -230,7 +231,11 @@ def mailbox(run: Run, spec: d.Mailbox) -> None:
         run.counts[key] += value
 
 
+def demarches(run: Run, spec: d.Demarches) -> None:
+    take_demarche(run.ctx, spec, run.counts, actor=run.actor, dry_run=run.dry_run)
+
+
 REGISTRY: dict[type[Any], Callable[[Run, Any], None]] = {
     d.Notify: notify, d.Digest: digest, d.Export: export, d.Webhook: webhook, d.Route: route,
-    d.SetStatus: set_status, d.Simple: simple, d.Seal: seal, d.Mailbox: mailbox,
+    d.SetStatus: set_status, d.Simple: simple, d.Seal: seal, d.Mailbox: mailbox, d.Demarches: demarches,
 }

@@ -129,7 +129,26 @@ class Mailbox(_Strict):
     service: str | None = None
 
 
-ActionSpec = Annotated[Notify | Digest | Export | Webhook | Route | SetStatus | Simple | Seal | Mailbox,
+class Demarches(_Strict):
+    action: Literal["releve_demarches"]
+    demarche: int = Field(ge=1)
+    """The démarche's number on démarches-simplifiées."""
+    type: str
+    """The request type its dossiers open (``urbanisme``, ``etat_civil``…)."""
+    service: str | None = None
+    """None: the type's service."""
+    url: str = "https://www.demarches-simplifiees.fr/api/v2/graphql"
+    token_env: str = "GED_DS_TOKEN"
+    token_file: Path | None = None
+    """A file holding the API token (read instead of the variable when set)."""
+    states: list[str] = ["en_construction", "en_instruction"]
+    """Dossiers in these states are taken (a draft is not filed yet)."""
+    fields: dict[str, str] = Field(default_factory=dict)
+    """The form's label → the GED's field code (``"Nom du demandeur" = "demandeur_nom"``)."""
+    ca_file: Path | None = None
+
+
+ActionSpec = Annotated[Notify | Digest | Export | Webhook | Route | SetStatus | Simple | Seal | Mailbox | Demarches,
                        Field(discriminator="action")]
 
 

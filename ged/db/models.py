@@ -368,6 +368,31 @@ class RobotCursor(Base):
     last_event_id: Mapped[int] = mapped_column(Integer)
 
 
+class ExternalDossier(Base):
+    """A dossier filed online (démarches-simplifiées, a portal) taken into the GED: never twice."""
+
+    __tablename__ = "external_dossiers"
+
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    """``demarches-simplifiees:12345`` (the platform and the démarche's number)."""
+    reference: Mapped[str] = mapped_column(String(100), primary_key=True)
+    request_number: Mapped[str | None] = mapped_column(String(30))
+    documents: Mapped[list[Any]] = mapped_column(default=list)
+    modified_at: Mapped[datetime] = mapped_column(DateTime)
+    """The dossier's last change on the platform when it was taken."""
+    stored_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ExternalSync(Base):
+    """Up to when every dossier of a source was looked at: a pass that stopped half-way does not move it,
+    so a dossier that failed is asked for again, and those taken meanwhile are skipped by the ledger."""
+
+    __tablename__ = "external_syncs"
+
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    complete_until: Mapped[datetime] = mapped_column(DateTime)
+
+
 class MailboxMessage(Base):
     """A mail taken from a mailbox: never ingested twice, found again by its Message-ID."""
 

@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 from itertools import islice
 from pathlib import Path
@@ -88,11 +89,15 @@ class IntakeHints:
     """What the mail it came with said (the mail itself, or the one it was attached to)."""
     mail: str | None = None
     """SHA-256 of the e-mail this file was attached to."""
+    request: str | None = None
+    """The request this file is a piece of (an online dossier's attachments): it joins it, whatever it cites."""
+    filed_at: datetime | None = None
+    """When the sender filed it (an online dossier's deposit): its legal date of receipt, deadlines run from it."""
 
     def attributes(self) -> dict[str, Any]:
         values = (("tags", list(self.tags)), ("channel", self.channel), ("lot", self.lot), ("pages", list(self.pages)),
                   ("expediteur", self.sender), ("objet", self.subject), ("envoye_le", self.sent_at),
-                  ("courriel", self.mail))
+                  ("courriel", self.mail), ("demande", self.request))
         return {k: v for k, v in values if v}
 
 
@@ -337,7 +342,8 @@ class IngestService:
         attributes = hints.attributes()
         document = insert_now(session, Document, sha256=staged.sha256, filename=original.filename,
                               source_path=str(path), size=staged.size, state=DocumentState.RECEIVED,
-                              received_at=now, service=hints.service, doc_type=hints.doc_type, attributes=attributes)
+                              received_at=hints.filed_at or now, service=hints.service, doc_type=hints.doc_type,
+                              attributes=attributes)
         session.add(StoredFile(document_id=document.id, role=FileRole.ORIGINAL, sha256=staged.sha256,
                                size=staged.size, media_type="application/octet-stream", created_at=now))
         journal.append(session, "document.received", at=now, actor=self.actor, document_id=document.id,

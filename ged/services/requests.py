@@ -84,8 +84,13 @@ def _next_number(session: Session, year: int, category: str) -> str:
 
 def open_or_join(ctx: Context, session: Session, document: Document, fields: dict[str, Any], *,
                  actor: str) -> Request | None:
-    """The request this document belongs to: an existing one it cites, or a new one (None for other mail)."""
+    """The request this document belongs to: the one it came as a piece of, an existing one it cites,
+    or a new one (None for other mail)."""
     assert document.doc_type is not None
+    given = (document.attributes or {}).get("demande")
+    if given and (request := session.scalar(select(Request).where(Request.number == given))) is not None:
+        document.service = request.service  # a request's pieces live where it does
+        return _join(ctx, session, request, document, actor=actor)
     settings = ctx.settings.types[document.doc_type]
     if settings.category is None:
         return None
