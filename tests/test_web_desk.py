@@ -60,12 +60,13 @@ ACTIONS = [
     ("post", f"/demandes/{URB}/statut", {"statut": "en_attente", "note": "plan demandé"}, False),
     ("post", f"/demandes/{URB}/note", {"note": "appel reçu"}, False),
     ("post", f"/demandes/{URB}/accuse-reception/envoi", {}, False),
-    ("post", f"/demandes/{URB}/transfert", {"service": "services_techniques", "note": "erreur"}, False),
     ("post", f"/api/demandes/{URB}/attribution", {"agent": "moi"}, True),
     ("post", f"/api/demandes/{URB}/statut", {"statut": "en_attente"}, True),
     ("post", f"/api/demandes/{URB}/notes", {"note": "appel reçu"}, True),
     ("post", f"/api/demandes/{URB}/accuse-reception/envoi", {}, True),
+    # The transfers last: once the request has left the service, the rest could not be checked.
     ("post", f"/api/demandes/{URB}/transfert", {"service": "services_techniques"}, True),
+    ("post", f"/demandes/{URB}/transfert", {"service": "services_techniques", "note": "erreur"}, False),
 ]
 READS = [f"/demandes/{URB}", f"/demandes/{URB}/accuse-reception", f"/demandes/{URB}/accuse-reception?courriel=1",
          f"/demandes/{URB}/usager", f"/api/demandes/{URB}", f"/api/demandes/{URB}/accuse-reception",
@@ -97,7 +98,7 @@ def test_every_desk_route_for_every_role(site: dict[str, object], login: str) ->
         elif "accuse-reception/envoi" in path:
             expected = {409}  # the urban-planning letter gives no e-mail address
         elif "transfert" in path:
-            expected = {303, 200} if not api else {200, 409, 404}
+            expected = {200} if api else {303}
         else:
             expected = {303} if not api else {200, 201}
         assert status in expected, (login, path, status)

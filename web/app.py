@@ -17,10 +17,10 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ged.context import Context
-from ged.errors import Conflict, Damaged, Forbidden, GedError, InvalidValue, NotConfigured, NotFound, Transient
+from ged.errors import GedError
 
 from . import account, api, archives, auth, desk, pages
-from .site import HERE, SignIn, Site
+from .site import HERE, SignIn, Site, status_of
 
 _SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'; "
@@ -29,11 +29,6 @@ _SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "SAMEORIGIN",
 }
-_STATUSES: tuple[tuple[type[GedError], int], ...] = (
-    (NotFound, 404), (Damaged, 410), (Forbidden, 403), (Conflict, 409), (InvalidValue, 422),
-    (NotConfigured, 503), (Transient, 503))
-"""The status of each refusal the services raise (``Damaged``: a stored file gone or changed, 410,
-nothing of it served; the service journaled the incident). Anything else of the core's is a 400."""
 
 
 def create_app(ctx: Context) -> FastAPI:
@@ -59,8 +54,7 @@ def create_app(ctx: Context) -> FastAPI:
 
     @app.exception_handler(GedError)
     async def _refused(request: Request, exc: GedError) -> Response:
-        status = next((code for kind, code in _STATUSES if isinstance(exc, kind)), 400)
-        return site.refusal(request, exc.message, status)
+        return site.refusal(request, exc.message, status_of(exc))
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Any) -> Response:

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from ged.errors import Conflict, Forbidden, InvalidValue, NotFound
 from ged.services import accounts, holds, retention
 
-from .site import DocumentId, Signed, Site
+from .site import DocumentId, Signed, Site, status_of
 
 ListNumber = Annotated[str, PathParameter(pattern=r"^ELIM-\d{4}-\d{4,6}$")]
 FileKind = Annotated[str, PathParameter(pattern=r"^(bordereau|demande_seda|attestation|notification_seda)$")]
@@ -60,7 +60,7 @@ def router(site: Site) -> APIRouter:
         try:
             elimination = retention.propose(ctx, actor=signed.principal.actor, include_triage=triage,
                                             viewer=signed.principal)
-        except NotFound as exc:  # nothing is due: not an error of the address
+        except NotFound as exc:  # nothing is due: a state of the archive, not an address that does not exist
             return overview(request, signed, 409, error=exc.message)
         return RedirectResponse(f"/archives/eliminations/{elimination.number}?message=proposee", status_code=303)
 
@@ -75,8 +75,7 @@ def router(site: Site) -> APIRouter:
         try:
             retention.approve(ctx, number, reference, actor=signed.principal.actor, viewer=signed.principal)
         except (InvalidValue, Conflict, Forbidden) as exc:
-            status = 403 if isinstance(exc, Forbidden) else 409 if isinstance(exc, Conflict) else 422
-            return elimination_page(request, signed, number, status, error=exc.message)
+            return elimination_page(request, signed, number, status_of(exc), error=exc.message)
         return RedirectResponse(f"/archives/eliminations/{number}?message=visa", status_code=303)
 
     @routes.post("/archives/eliminations/{number}/execution")
@@ -89,7 +88,7 @@ def router(site: Site) -> APIRouter:
         try:
             retention.eliminate(ctx, number, actor=signed.principal.actor, viewer=signed.principal)
         except Conflict as exc:
-            return elimination_page(request, signed, number, 409, error=exc.message)
+            return elimination_page(request, signed, number, status_of(exc), error=exc.message)
         return RedirectResponse(f"/archives/eliminations/{number}?message=executee", status_code=303)
 
     @routes.get("/archives/eliminations/{number}/fichiers/{kind}")
@@ -105,7 +104,7 @@ def router(site: Site) -> APIRouter:
         try:
             holds.add(ctx, document, motif, actor=signed.principal.actor, viewer=signed.principal)
         except (InvalidValue, NotFound) as exc:
-            return overview(request, signed, 404 if isinstance(exc, NotFound) else 422, error=exc.message)
+            return overview(request, signed, status_of(exc), error=exc.message)
         return RedirectResponse("/archives?message=gel", status_code=303)
 
     @routes.post("/archives/gels/{document_id}/levee")
@@ -115,7 +114,7 @@ def router(site: Site) -> APIRouter:
         try:
             holds.remove(ctx, document_id, motif, actor=signed.principal.actor, viewer=signed.principal)
         except (InvalidValue, NotFound) as exc:
-            return overview(request, signed, 404 if isinstance(exc, NotFound) else 422, error=exc.message)
+            return overview(request, signed, status_of(exc), error=exc.message)
         return RedirectResponse("/archives?message=levee", status_code=303)
 
     return routes

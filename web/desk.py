@@ -13,11 +13,11 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi import Path as PathParameter
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from ged.errors import Conflict, GedError, InvalidValue, NotConfigured, Transient, Unavailable
+from ged.errors import Conflict, InvalidValue, NotConfigured, Transient, Unavailable
 from ged.services import casework, citizens
 from ged.services.desk import BASKET_LABELS, NOBODY, PAGE_SIZE, Basket, DeskFilter, Sort, desk
 
-from .site import DateText, Signed, Site, day
+from .site import DateText, Signed, Site, day, status_of
 
 RequestNumber = Annotated[str, PathParameter(pattern=r"^\d{4}-[A-Z]{2,10}-\d{6}$", max_length=30)]
 """``2026-URB-000042``: anything else is a 422 before any query."""
@@ -26,15 +26,6 @@ MESSAGES = {
     "attribuee": "Demande attribuée.", "statut": "Statut modifié.", "note": "Note ajoutée.",
     "ar-envoye": "Accusé de réception envoyé.", "transferee": "Demande transférée.",
 }
-
-
-def refusal_status(error: GedError) -> int:
-    """The HTTP status of a refused action on a request, for the pages and the API alike."""
-    if isinstance(error, Conflict | Unavailable):
-        return 409
-    if isinstance(error, NotConfigured | Transient):
-        return 503
-    return 422 if isinstance(error, InvalidValue) else 400
 
 
 def desk_filter(signed: Signed, basket: Basket, service: str | None, doc_type: str | None, status: str | None,
@@ -88,7 +79,7 @@ def router(site: Site) -> APIRouter:
         try:
             action()
         except (InvalidValue, Conflict, Unavailable, NotConfigured, Transient) as exc:
-            return request_page(request, signed, number, refusal_status(exc), error=exc.message)
+            return request_page(request, signed, number, status_of(exc), error=exc.message)
         return RedirectResponse(f"/demandes/{number}?message={done}", status_code=303)
 
     Csrf = Annotated[str, Form()]
@@ -119,7 +110,7 @@ def router(site: Site) -> APIRouter:
         try:
             casework.transfer(ctx, number, service, note=note, actor=signed.principal.actor, viewer=signed.principal)
         except (InvalidValue, Conflict) as exc:
-            return request_page(request, signed, number, refusal_status(exc), error=exc.message)
+            return request_page(request, signed, number, status_of(exc), error=exc.message)
         if signed.principal.may_see(service):
             return RedirectResponse(f"/demandes/{number}?message=transferee", status_code=303)
         return RedirectResponse("/demandes?" + urlencode({"message": "transferee", "numero": number}),

@@ -19,12 +19,35 @@ from fastapi.templating import Jinja2Templates
 
 from ged import labels
 from ged.context import Context
-from ged.errors import InvalidValue
+from ged.errors import (
+    Conflict,
+    Damaged,
+    Forbidden,
+    GedError,
+    InvalidValue,
+    NotConfigured,
+    NotFound,
+    Transient,
+    Unavailable,
+)
 from ged.services import accounts, tokens
 from ged.services.accounts import Principal
 
 HERE = Path(__file__).parent
 COOKIE = "ged_session"
+
+REFUSALS: tuple[tuple[type[GedError], int], ...] = (
+    (NotFound, 404), (Damaged, 410), (Forbidden, 403), (Conflict, 409), (Unavailable, 409), (InvalidValue, 422),
+    (NotConfigured, 503), (Transient, 503))
+"""The HTTP status of each refusal the services raise, for the error page, the API and a page shown
+again with its reason alike (``Damaged``: a stored file gone or changed, nothing of it served;
+``Unavailable``: the thing lacks what was asked, an acknowledgement, an e-mail address)."""
+
+
+def status_of(error: GedError) -> int:
+    """Anything else of the core's is a 400."""
+    return next((code for kind, code in REFUSALS if isinstance(error, kind)), 400)
+
 
 _HEADINGS = {403: "Action non autorisée", 409: "Action impossible", 410: "Fichier indisponible",
              422: "Demande invalide", 503: "Service momentanément indisponible"}
