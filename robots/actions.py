@@ -26,11 +26,23 @@ from typing import Any
 
 from ged.context import Context
 from ged.errors import GedError, NotConfigured, NotFound, Transient
-from ged.services import archiving, automation, casework, fixity, indexing, integrity, mail, retention, selection
+from ged.services import (
+    archiving,
+    automation,
+    casework,
+    deposits,
+    fixity,
+    indexing,
+    integrity,
+    mail,
+    retention,
+    selection,
+)
 
 from . import definitions as d
 from .demarches import take_demarche
 from .mailbox import take_mailbox
+from .pastell import take_deposits
 
 
 @dataclass
@@ -235,7 +247,26 @@ def demarches(run: Run, spec: d.Demarches) -> None:
     take_demarche(run.ctx, spec, run.counts, actor=run.actor, dry_run=run.dry_run)
 
 
+def pastell_intake(run: Run, spec: d.PastellIntake) -> None:
+    take_deposits(run.ctx, spec, run.counts, actor=run.actor, dry_run=run.dry_run)
+
+
+def pastell_export(run: Run, spec: d.PastellExport) -> None:
+    """Each selected document written once for Pastell's collector (the delivery ledger keeps the once)."""
+    shape = deposits.ExportShape(spec.flux, spec.element, spec.packaging, spec.metadata, spec.done_marker, spec.version)
+    folder = run.ctx.settings.resolve(spec.folder)
+    for item in run.items:
+        if item.document_id is None:
+            run.counts["ignores"] += 1
+            continue
+        document_id = item.document_id
+        if run.deliver(f"pastell:{folder}:{document_id}", lambda document_id=document_id: deposits.export_document(
+                run.ctx, document_id, folder, shape, actor=run.actor)):
+            run.counts["deposes"] += 1
+
+
 REGISTRY: dict[type[Any], Callable[[Run, Any], None]] = {
     d.Notify: notify, d.Digest: digest, d.Export: export, d.Webhook: webhook, d.Route: route,
     d.SetStatus: set_status, d.Simple: simple, d.Seal: seal, d.Mailbox: mailbox, d.Demarches: demarches,
+    d.PastellIntake: pastell_intake, d.PastellExport: pastell_export,
 }

@@ -148,8 +148,52 @@ class Demarches(_Strict):
     ca_file: Path | None = None
 
 
-ActionSpec = Annotated[Notify | Digest | Export | Webhook | Route | SetStatus | Simple | Seal | Mailbox | Demarches,
-                       Field(discriminator="action")]
+class PastellIntake(_Strict):
+    """Deposits written by Pastell's deposit connector (local, SFTP or WebDAV mounted here)."""
+
+    action: Literal["releve_pastell"]
+    folder: Path
+    part_suffix: str = ".part"
+    """Pastell's « suffixe de dépôt »: a name ending so is still being written."""
+    done_marker: str | None = "fichier_termine.txt"
+    """Pastell's « fichier de terminaison », written last in a deposit folder."""
+    require_marker: bool = False
+    """True: a folder without the marker is never taken (else: once it has settled)."""
+    settle_seconds: float = Field(default=5.0, ge=0)
+    type: str | None = None
+    """The type when the metadata gives none (None: the classifier types the files)."""
+    type_field: str | None = None
+    types: dict[str, str] = Field(default_factory=dict)
+    """A value of ``type_field`` → a GED type (``"arrete-urbanisme" = "urbanisme"``)."""
+    service: str | None = None
+    service_field: str | None = None
+    services: dict[str, str] = Field(default_factory=dict)
+    reference_field: str | None = None
+    """The metadata key holding the external reference (None: the deposit's name and content)."""
+    title_field: str = "objet"
+    requester_field: str | None = None
+    email_field: str | None = None
+    fields: dict[str, str] = Field(default_factory=dict)
+    """A metadata key → a GED field code."""
+
+
+class PastellExport(_Strict):
+    """Each selected document written for Pastell's collector (glaneur), once."""
+
+    action: Literal["deposer_pastell"]
+    folder: Path
+    flux: str
+    """The Pastell document type the collector creates (``manifest.xml``'s ``type``)."""
+    element: str = "document"
+    packaging: Literal["dossier", "zip"] = "dossier"
+    metadata: Literal["json", "xml", "yaml"] = "json"
+    done_marker: str | None = None
+    version: Literal["original", "signee"] = "original"
+    """The original as received, or the signed PDF/A copy when there is one."""
+
+
+ActionSpec = Annotated[Notify | Digest | Export | Webhook | Route | SetStatus | Simple | Seal | Mailbox | Demarches
+                       | PastellIntake | PastellExport, Field(discriminator="action")]
 
 
 class RobotSpec(_Strict):

@@ -95,7 +95,7 @@ def known(ctx: Context, source: str, reference: str) -> bool:
         return session.get(ExternalDossier, (source, reference)) is not None
 
 
-def summary_pdf(dossier: OnlineDossier) -> bytes:
+def summary_pdf(dossier: OnlineDossier, *, via: str = "déposé en ligne") -> bytes:
     """The dossier as a page the agents read, the same bytes for the same dossier (invariant mode)."""
     from reportlab import rl_config
     from reportlab.lib.pagesizes import A4
@@ -110,7 +110,7 @@ def summary_pdf(dossier: OnlineDossier) -> bytes:
                                      topMargin=18 * mm, bottomMargin=18 * mm, lang="fr-FR",
                                      title=f"Dossier n° {dossier.reference}", author=dossier.source)
         story = [paragraph(dossier.title, style["bold"]),
-                 paragraph(f"Dossier n° {dossier.reference} déposé en ligne le {labels.local_time(dossier.filed_at)}, "
+                 paragraph(f"Dossier n° {dossier.reference} {via} le {labels.local_time(dossier.filed_at)}, "
                            f"état « {dossier.state} »", style["body"]),
                  paragraph(f"Demandeur : {dossier.requester or '—'} — {dossier.email or '—'}", style["body"]),
                  Spacer(1, 6 * mm)]
@@ -130,7 +130,7 @@ def _safe(name: str, index: int) -> str:
 
 
 def take(ctx: Context, dossier: OnlineDossier, *, doc_type: str, service: str | None, mapping: dict[str, str],
-         actor: str) -> Taken:
+         actor: str, via: str = "déposé en ligne") -> Taken:
     """Register one dossier as a request with its documents, unless it was taken before."""
     if doc_type not in ctx.settings.types or ctx.settings.types[doc_type].category is None:
         raise InvalidValue(f"type « {doc_type} » : ce n'est pas un type de demande")
@@ -140,7 +140,7 @@ def take(ctx: Context, dossier: OnlineDossier, *, doc_type: str, service: str | 
     ingest = IngestService(ctx, actor=actor)
     with tempfile.TemporaryDirectory(prefix="ged-dossier-") as folder:
         summary = Path(folder) / f"dossier-{dossier.reference}.pdf"
-        summary.write_bytes(summary_pdf(dossier))
+        summary.write_bytes(summary_pdf(dossier, via=via))
         pieces = []
         for index, online in enumerate(dossier.files, start=1):
             pieces.append(Path(folder) / _safe(online.name, index))
@@ -156,14 +156,22 @@ def take(ctx: Context, dossier: OnlineDossier, *, doc_type: str, service: str | 
         reports = ingest.ingest(pieces, hints_for=lambda _path: IntakeHints(
             service=service, doc_type=doc_type, channel=channel, request=number, filed_at=dossier.filed_at))
     documents = [founding, *(i for r in reports if (i := r.document_id or r.duplicate_of) is not None)]
-    with ctx.db.session() as session:
-        session.add(ExternalDossier(source=dossier.source, reference=dossier.reference, request_number=number,
-                                    documents=documents, modified_at=dossier.modified_at, stored_at=ctx.clock()))
-        journal.append(session, "request.filed_online", at=ctx.clock(), actor=actor, document_id=founding,
-                       payload={"source": dossier.source, "dossier": dossier.reference, "request": number,
-                                "documents": documents,
-                                "refused": [r.source for r in reports if r.outcome == Outcome.QUARANTINED]})
+    record_taken(ctx, source=dossier.source, reference=dossier.reference, request=number, documents=documents,
+                 modified_at=dossier.modified_at, actor=actor,
+                 refused=[r.source for r in reports if r.outcome == Outcome.QUARANTINED])
     return Taken(dossier.reference, False, number, documents)
+
+
+def record_taken(ctx: Context, *, source: str, reference: str, request: str | None, documents: list[int],
+                 modified_at: datetime, actor: str, refused: list[str]) -> None:
+    """The ledger row, written once every document is committed: from now on the dossier is known."""
+    with ctx.db.session() as session:
+        session.add(ExternalDossier(source=source, reference=reference, request_number=request,
+                                    documents=documents, modified_at=modified_at, stored_at=ctx.clock()))
+        journal.append(session, "request.filed_online" if request else "deposit.taken", at=ctx.clock(), actor=actor,
+                       document_id=documents[0] if documents else None,
+                       payload={"source": source, "dossier": reference, "request": request, "documents": documents,
+                                "refused": refused})
 
 
 def _complete_request(ctx: Context, document_id: int, dossier: OnlineDossier, mapping: dict[str, str], *,

@@ -93,11 +93,14 @@ class IntakeHints:
     """The request this file is a piece of (an online dossier's attachments): it joins it, whatever it cites."""
     filed_at: datetime | None = None
     """When the sender filed it (an online dossier's deposit): its legal date of receipt, deadlines run from it."""
+    reference: str | None = None
+    """Its reference in the system that sent it (a Pastell document's id, an act's number)."""
 
     def attributes(self) -> dict[str, Any]:
         values = (("tags", list(self.tags)), ("channel", self.channel), ("lot", self.lot), ("pages", list(self.pages)),
                   ("expediteur", self.sender), ("objet", self.subject), ("envoye_le", self.sent_at),
-                  ("courriel", self.mail), ("demande", self.request))
+                  ("courriel", self.mail), ("demande", self.request),
+                  ("reference_externe", self.reference))
         return {k: v for k, v in values if v}
 
 
