@@ -7,13 +7,12 @@ visa area. The attestation repeats the lines, the visa reference and who destroy
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from .typesetting import french_date, paragraph, styles
+from .typesetting import build_a4, french_date, grid_table, paragraph, styles
 
 
 @dataclass(frozen=True)
@@ -45,32 +44,11 @@ class Bordereau:
 
 
 def _table(lines: Sequence[Line], style: dict[str, Any]) -> Any:
-    from reportlab.lib import colors
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Table, TableStyle
-
     header = ["Typologie documentaire", "Dates extrêmes", "DUA", "Volume", "Observations"]
-    rows: list[list[Any]] = [[paragraph(h, style["small"]) for h in header]]
-    for line in lines:
-        dua = "—" if line.dua_years is None else f"{line.dua_years} an(s)"
-        rows.append([paragraph(text, style["small"]) for text in (
-            line.family, f"{line.first:%d/%m/%Y} – {line.last:%d/%m/%Y}", dua, line.volume, line.observations)])
-    table = Table(rows, colWidths=[45 * mm, 32 * mm, 15 * mm, 45 * mm, 33 * mm], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
-
-
-def _build(title: str, story: list[Any], *, author: str) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=18 * mm,
-                      bottomMargin=18 * mm, title=title, author=author, lang="fr-FR").build(story)
-    return buffer.getvalue()
+    rows = [(line.family, f"{line.first:%d/%m/%Y} – {line.last:%d/%m/%Y}",
+             "—" if line.dua_years is None else f"{line.dua_years} an(s)", line.volume, line.observations)
+            for line in lines]
+    return grid_table(header, rows, (45, 32, 15, 45, 33), style)
 
 
 def bordereau_pdf(bordereau: Bordereau) -> bytes:
@@ -94,7 +72,7 @@ def bordereau_pdf(bordereau: Bordereau) -> bytes:
              paragraph("Nom, qualité et signature :", style["body"]), Spacer(1, 25 * mm),
              paragraph("L'élimination ne peut être réalisée qu'après ce visa (article L212-2 du code du "
                        "patrimoine).", style["small"])]
-    return _build(f"Bordereau d'élimination {bordereau.number}", story, author=bordereau.commune)
+    return build_a4(f"Bordereau d'élimination {bordereau.number}", story, author=bordereau.commune)
 
 
 def attestation_pdf(bordereau: Bordereau, *, visa: str, visa_by: str, visa_at: datetime, executed_by: str,
@@ -115,4 +93,4 @@ def attestation_pdf(bordereau: Bordereau, *, visa: str, visa_by: str, visa_at: d
              Spacer(1, 6 * mm), paragraph("Empreintes SHA-256 des originaux détruits :", style["bold"])]
     story += [paragraph(f"{unit} : {sha256}", style["small"]) for unit, sha256 in fingerprints]
     story += [Spacer(1, 10 * mm), paragraph("Fait pour servir et valoir ce que de droit.", style["body"])]
-    return _build(f"Attestation d'élimination {bordereau.number}", story, author=bordereau.commune)
+    return build_a4(f"Attestation d'élimination {bordereau.number}", story, author=bordereau.commune)

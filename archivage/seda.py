@@ -108,6 +108,8 @@ class TransferUnit:
     rule: str
     """Identifier of the retention rule (its family in the tableau de gestion)."""
     rule_start: date | None
+    references: tuple[str, ...] = ()
+    """Identifiers of other units of the package this one refers to (its attestation of digitisation)."""
 
 
 def archive_transfer(*, identifier: str, at: datetime, comment: str, units: list[TransferUnit],
@@ -145,6 +147,10 @@ def archive_transfer(*, identifier: str, at: datetime, comment: str, units: list
         _element(content, "Title", unit.title)
         _element(content, "Description", unit.description)
         _element(content, "DocumentType", unit.document_type)
+        if unit.references:
+            related = _element(_element(content, "RelatedObjectReference"), "References")
+            for reference in unit.references:
+                _element(related, "ArchiveUnitRefId", f"AU-{reference}")
         _element(content, "StartDate", unit.start.isoformat())
         _element(content, "EndDate", unit.end.isoformat())
         reference = _element(archive_unit, "DataObjectReference")

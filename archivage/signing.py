@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,23 @@ def timestamp_token(digest: bytes, tsa: TsaSpec) -> bytes:
     except Exception as exc:  # noqa: BLE001 - network, TSA refusal, bad response: all "no token"
         raise SigningError(f"horodatage impossible : {exc}") from exc
     return bytes(token.dump())
+
+
+def token_facts(token: bytes) -> tuple[datetime, str]:
+    """When the token says it stamped (UTC, naive) and the subject of the authority that signed it,
+    read without validating (``check_timestamp_token`` validates)."""
+    from asn1crypto import cms
+
+    signed_data = cms.ContentInfo.load(token)["content"]
+    info = signed_data["encap_content_info"]["content"].parsed
+    stamped = info["gen_time"].native
+    sid = signed_data["signer_infos"][0]["sid"].chosen
+    authority = "?"
+    for candidate in signed_data["certificates"] or []:
+        certificate = candidate.chosen
+        if certificate.serial_number == sid["serial_number"].native:
+            authority = certificate.subject.human_friendly
+    return stamped.replace(tzinfo=None) - (stamped.utcoffset() or timedelta()), authority
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ _COMMANDS: dict[str, tuple[str, str, bool, str]] = {
                 "Archivage électronique : signature, empreintes, durée de conservation, audit."),
     "retention": ("retention", "app", True,
                   "Sort final des archives : échéances, bordereaux d'élimination, visa, élimination."),
+    "attestation": ("attestation", "app", True, "Attestations de numérisation des lots (copie fidèle, NF Z42-026)."),
     "hold": ("hold", "app", True, "Gels (conservation pour motif juridique) : ni élimination ni versement."),
     "streets": ("streets", "app", True, "Voies de la commune (extrait de la Base Adresse Nationale)."),
     "journal": ("journal", "app", True, "Journal des événements : vérification du chaînage et scellement horodaté."),

@@ -146,6 +146,20 @@ class SigningSettings(BaseModel):
     location: str | None = None
 
 
+class AttestationSettings(BaseModel):
+    """Attestations of digitisation (fidelity copies): on where paper originals may be destroyed."""
+
+    enabled: bool = False
+    """Every batch from a watched folder or an upload gets a manifest, a timestamp and an attestation."""
+    min_resolution_dpi: int = Field(default=200, ge=50)
+    """Pages scanned below this are flagged in the quality control (NF Z42-026 leaves it to the commune;
+    200 dpi is the usual floor for text, 300 for small print)."""
+    blank_ink: float = Field(default=0.002, ge=0, le=1)
+    """A page whose share of dark pixels is below this is counted blank."""
+    operator: str | None = None
+    """Who scans for watched folders (None: the owner of the file dropped)."""
+
+
 class ArchiveSettings(BaseModel):
     archival_agency: str = "FRAD044"
     """Identifier of the Archives départementales (SEDA ArchivalAgency and ControlAuthority)."""
@@ -286,6 +300,7 @@ class Settings(BaseModel):
     """The tableau de gestion, per document type."""
     signing: SigningSettings = SigningSettings()
     archive: ArchiveSettings = ArchiveSettings()
+    attestation: AttestationSettings = AttestationSettings()
     journal: JournalSettings = JournalSettings()
     smtp: SmtpSettings = SmtpSettings()
     robots: RobotSettings = RobotSettings()

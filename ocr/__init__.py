@@ -22,6 +22,7 @@ _EXPORTS = {
     "pdfa": ("PdfaFailed", "build_searchable_pdf", "generated_pdfa", "is_valid_pdfa", "write_searchable_copy"),
     "tesseract": ("check_available",),
     "forms": ("read_form_fields",),
+    "scanprofile": ("ColourMode", "PageProfile", "read_profile"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_MODULE_OF)

@@ -1,6 +1,6 @@
 """Database access: models, engine set-up and migrations."""
 
-from . import people  # noqa: F401 - its tables are part of the schema
+from . import people, scanning  # noqa: F401 - their tables are part of the schema
 from .models import Base, Document, DocumentState, Event, Page, StoredFile
 from .session import Database
 

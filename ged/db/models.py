@@ -61,6 +61,8 @@ class FileRole(StrEnum):
     """The same acknowledgement as the text of an e-mail, for a robot to send."""
     SIGNED = "signe"
     """The PDF/A copy signed PAdES B-LTA when the document was archived."""
+    ATTESTATION = "attestation"
+    """The attestation of digitisation of the scan batch it came in (shared by the batch's documents)."""
 
 
 class Base(DeclarativeBase):

@@ -9,6 +9,7 @@ duplicate: it is finished and filed, so nothing is lost, duplicated, or refused 
 from __future__ import annotations
 
 import os
+import pwd
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -23,7 +24,7 @@ from ..context import Context
 from ..db.models import Document, DocumentState, Event
 from ..quarantine import write_reason
 from ..settings import WatchedFolder
-from . import intake
+from . import attestation, intake
 from .ingest import IngestReport, IngestService, IntakeHints, Outcome
 
 
@@ -84,8 +85,12 @@ class MailroomService:
         return self.ingest.resume()
 
     def take(self, folder: WatchedFolder, files: Sequence[Path]) -> list[Filed]:
-        """Store and process the files, then file each source according to its outcome."""
+        """Store and process the files, then file each source according to its outcome; the batch's
+        attestation of digitisation is recorded before the sources leave the inbox."""
+        operator = self.ctx.settings.attestation.operator or _owner(files)
         reports = self.ingest.ingest(list(files), hints_for=lambda path: hints(folder, path))
+        attestation.record_batch(self.ctx, reports, origin=f"dossier:{folder.path}", operator=operator,
+                                 actor=self.ingest.actor)
         return [self._file(folder, report) for report in reports]
 
     def _file(self, folder: WatchedFolder, report: IngestReport) -> Filed:
@@ -123,6 +128,16 @@ class MailroomService:
                 return Placement.QUARANTINE
             report.reason = report.reason_code = None
             return Placement.DONE
+
+
+def _owner(files: Sequence[Path]) -> str:
+    """Who dropped the files: the owner of the first one (a scanner's or an operator's account)."""
+    for path in files:
+        try:
+            return pwd.getpwuid(path.stat().st_uid).pw_name
+        except (OSError, KeyError):
+            continue
+    return "inconnu"
 
 
 def _unique(path: Path) -> Path:

@@ -7,13 +7,14 @@ SHA-512. The records wait as ``en_versement`` until the ArchiveTransferReply arr
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from archivage import profiles, seda
 from ocr import sniff
@@ -21,7 +22,8 @@ from ocr import sniff
 from .. import journal
 from ..blobs import BlobDamaged
 from ..context import Context
-from ..db.models import ArchiveRecord, Document, DocumentState, FileRole, Transfer
+from ..db.models import ArchiveRecord, Document, DocumentState, FileRole, StoredFile, Transfer
+from ..db.scanning import ScanBatch
 from ..errors import Damaged, InvalidValue, NotConfigured, NotFound
 from . import integrity
 from .retention import releasable, unit_id
@@ -38,9 +40,11 @@ class Sent:
 
 
 def _units(ctx: Context, records: list[ArchiveRecord]) -> tuple[list[seda.TransferUnit], list[tuple[str, str]]]:
-    """The manifest's units and the (package path, blob) pairs of their files."""
+    """The manifest's units and the (package path, blob) pairs of their files; the attestation of
+    digitisation of a scanned record's batch is a unit of its own, referred to by the record's."""
     units: list[seda.TransferUnit] = []
     members: list[tuple[str, str]] = []
+    attestations: dict[str, seda.TransferUnit] = {}
     with ctx.db.session() as session:
         for record in records:
             document = session.get_one(Document, record.document_id, options=[selectinload(Document.files)])
@@ -59,14 +63,40 @@ def _units(ctx: Context, records: list[ArchiveRecord]) -> tuple[list[seda.Transf
                                                if role == FileRole.ORIGINAL else "application/pdf",
                                                document.filename if role == FileRole.ORIGINAL else name))
                 members.append((uri, stored.sha256))
+            references: tuple[str, ...] = ()
+            if (attested := document.file(FileRole.ATTESTATION)) is not None:
+                if attested.sha256 not in attestations:
+                    attestations[attested.sha256] = _attestation_unit(ctx, session, attested, record, document)
+                    members.append((attestations[attested.sha256].files[0].uri, attested.sha256))
+                references = (attestations[attested.sha256].identifier,)
             described = record.description
             label = ctx.settings.types[document.doc_type].label if document.doc_type in ctx.settings.types else "?"
             title = f"{label} — {described.get('request') or document.filename}"
             units.append(seda.TransferUnit(
                 identifier, title, f"Reçu le {document.received_at:%d/%m/%Y}, service {document.service or '?'}",
                 document.doc_type or "autre", document.received_at.date(), document.received_at.date(), tuple(files),
-                record.family, record.start_on))
-    return units, members
+                record.family, record.start_on, references))
+    return units + list(attestations.values()), members
+
+
+def _attestation_unit(ctx: Context, session: Session, attested: StoredFile, record: ArchiveRecord,
+                      document: Document) -> seda.TransferUnit:
+    """The batch's PDF/A attestation, kept under the rule of the first record that brought it."""
+    batch = session.scalar(select(ScanBatch).where(ScanBatch.attestation_sha256 == attested.sha256))
+    number = batch.id if batch is not None else attested.sha256[:12]
+    identifier = f"ATT-{number}"
+    digest = hashlib.sha512()
+    with ctx.blobs.path_for(attested.sha256).open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    uri = f"content/{identifier}/attestation-numerisation.pdf"
+    taken = batch.taken_at.date() if batch is not None else document.received_at.date()
+    return seda.TransferUnit(
+        identifier, f"Attestation de numérisation — lot n° {number}",
+        f"Copie fidèle (NF Z42-026) : paramètres, opérateur ({batch.operator if batch else '?'}), empreintes et "
+        "horodatage du lot de numérisation", "Attestation de numérisation", taken, taken,
+        (seda.TransferFile(uri, "BinaryMaster_1", digest.hexdigest(), attested.size, "application/pdf",
+                           "attestation-numerisation.pdf"),), record.family, record.start_on)
 
 
 def _refuse_damaged(ctx: Context, members: list[tuple[str, str]], *, actor: str) -> None:

@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from ..context import Context
 from ..errors import InvalidValue
+from . import attestation
 from .accounts import Principal
 from .ingest import IngestReport, IngestService, IntakeHints
 
@@ -76,4 +77,6 @@ def upload(ctx: Context, name: str, stream: BinaryIO, *, uploader: Principal, se
         reports = IngestService(ctx, actor=uploader.actor).ingest([path], hints_for=lambda _path: hints)
     for report in reports:
         report.source = name
+    attestation.record_batch(ctx, reports, origin=f"televersement:{uploader.login}",
+                             operator=f"{uploader.name} ({uploader.login})", actor=uploader.actor)
     return reports
