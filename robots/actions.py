@@ -28,6 +28,7 @@ from ged.context import Context
 from ged.errors import GedError, NotConfigured, NotFound, Transient
 from ged.services import (
     archiving,
+    attestation,
     automation,
     casework,
     deposits,
@@ -216,6 +217,8 @@ def simple(run: Run, spec: d.Simple) -> None:
         checked = fixity.check_share(run.ctx, run.ctx.clock().date(), actor=run.actor)
         run.counts["fichiers"] += checked.checked
         run.counts["anomalies"] += len(checked.damaged) + len(checked.artefacts)
+    elif spec.action == "completer_attestations":
+        run.counts["attestes"] += len(attestation.complete_pending(run.ctx, actor=run.actor))
 
 
 def seal(run: Run, spec: d.Seal) -> None:

@@ -105,7 +105,8 @@ class SetStatus(_Strict):
 
 
 class Simple(_Strict):
-    action: Literal["retention_echeances", "retention_proposer", "audit_archives", "reindexer", "controle_fichiers"]
+    action: Literal["retention_echeances", "retention_proposer", "audit_archives", "reindexer", "controle_fichiers",
+                    "completer_attestations"]
 
 
 class Seal(_Strict):
