@@ -39,12 +39,15 @@ folder = "{folder}"
 settle_seconds = {settle}
 require_marker = {marker}
 type_field = "type"
+service_field = "service"
 reference_field = "id_d"
 requester_field = "nom_demandeur"
 email_field = "email"
 [actions.types]
 "dp-urbanisme" = "urbanisme"
 "document-a-signer" = "autre"
+[actions.services]
+"DGS" = "accueil"
 [actions.fields]
 "nom_demandeur" = "demandeur_nom"
 """
@@ -148,7 +151,7 @@ def test_xml_and_yaml_metadata_and_a_type_that_is_not_a_request(ctx: Context, pl
     folder.mkdir()
     flux = (b'<?xml version="1.0" encoding="UTF-8"?>\n<flux>'
             b'<data name="id_d" value="X9y8Z7"/><data name="type" value="document-a-signer"/>'
-            b'<data name="objet" value="Convention de mise &#224; disposition"/>'
+            b'<data name="objet" value="Convention de mise &#224; disposition"/><data name="service" value="DGS"/>'
             b'<files name="document"><file content="convention.pdf"/></files></flux>')
     pastell_zip(folder, "convention", {"convention.pdf": plan + b"%x", "metadata.xml": flux})
     deposit = folder / "DP-yaml"
@@ -165,6 +168,7 @@ def test_xml_and_yaml_metadata_and_a_type_that_is_not_a_request(ctx: Context, pl
     with ctx.db.session() as session:
         convention = session.scalar(select(Document).where(Document.filename == "convention.pdf"))
         assert convention is not None and convention.request_id is None and convention.doc_type == "autre"
+        assert convention.service == "accueil"
         assert convention.attributes["reference_externe"] == "X9y8Z7"
         assert convention.attributes["objet"] == "Convention de mise à disposition"
         request = session.scalar(select(Request).where(Request.file_reference == "Q1w2E3"))

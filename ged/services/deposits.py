@@ -118,7 +118,7 @@ def is_ready(path: Path, layout: Layout, *, now: float | None = None) -> bool:
         return False
     try:
         if path.is_dir():
-            entries = [p for p in path.rglob("*")]
+            entries = list(path.rglob("*"))
             if any(p.name.endswith(layout.part_suffix) for p in entries):
                 return False
             if layout.done_marker and (path / layout.done_marker).is_file():
