@@ -72,13 +72,19 @@ def query(
 
 
 @app.command("reindex")
-def reindex() -> None:
-    """Reconstruire l'index de recherche à partir de la base de données."""
+def reindex(restart: Annotated[bool, typer.Option(
+        "--depuis-le-debut", help="Ne pas reprendre une reconstruction interrompue : tout refaire.")] = False) -> None:
+    """Reconstruire l'index de recherche à partir de la base de données (une reconstruction interrompue
+    reprend là où elle s'était arrêtée ; l'index reste consultable pendant ce temps)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with open_context() as ctx, Progress(TextColumn("Indexation"), BarColumn(), MofNCompleteColumn(),
-                                         TimeElapsedColumn(), console=console, transient=True) as bar:
-        task = bar.add_task("documents", total=None)
-        count = search_service.reindex(ctx, progress=lambda done, total: bar.update(task, completed=done,
-                                                                                   total=total))
+    with open_context() as ctx:
+        resumed = None if restart else search_service.interrupted_rebuild(ctx)
+        if resumed is not None:
+            console.print(f"Reprise de la reconstruction interrompue après le document {resumed}.")
+        with Progress(TextColumn("Indexation"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("documents", total=None)
+            count = search_service.reindex(ctx, restart=restart, progress=lambda done, total: bar.update(
+                task, completed=done, total=total))
     console.print(f"Index reconstruit : {count} document(s).")

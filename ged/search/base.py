@@ -75,5 +75,9 @@ class SearchEngine(Protocol):
 
     def search(self, request: SearchRequest) -> SearchResult: ...
 
-    def reindex(self, documents: Iterable[IndexedDocument]) -> int:
-        """Rebuild the whole index from the given documents (the database is the truth)."""
+    def reindex(self, documents: Iterable[IndexedDocument], *, after: int | None = None) -> int:
+        """Rebuild the whole index from the given documents, in id order (the database is the truth);
+        ``after``: continue an interrupted rebuild whose documents up to this id are done."""
+
+    def rebuilt_up_to(self) -> int | None:
+        """The id up to which an interrupted rebuild got (None: no rebuild to continue)."""

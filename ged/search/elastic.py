@@ -132,7 +132,11 @@ class ElasticEngine:
             self.client.delete_by_query(index=self.alias, query={"terms": {"id": wanted}}, refresh=True,
                                         conflicts="proceed")
 
-    def reindex(self, documents: Iterable[IndexedDocument]) -> int:
+    def rebuilt_up_to(self) -> int | None:
+        """Never: a rebuild fills a new index that is only used once whole, so an interrupted one starts over."""
+        return None
+
+    def reindex(self, documents: Iterable[IndexedDocument], *, after: int | None = None) -> int:
         """A new index is filled, then the alias moves to it atomically; the old one is dropped."""
         self._ensure()
         old = self._current()

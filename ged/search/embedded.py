@@ -9,10 +9,11 @@ misreadings ("signalernent") differently from the real word ("signalement").
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,10 @@ STEMMED, FOLDED = "fr_stem_fold", "fr_fold"
 ELISIONS = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
 _WRITER_HEAP = 64_000_000
 _LOCK_RETRIES = 50
+REBUILD_RANGE = 10_000
+"""Documents committed together in a rebuild: what an interruption can cost, and a bound on the
+writer's memory between commits."""
+REBUILD_CHECKPOINT = "rebuild.json"
 _FEW = 10
 """Fewer hits than this, and the words are searched again with fuzzy expansion (OCR damage)."""
 
@@ -56,6 +61,23 @@ def _schema() -> tantivy.Schema:
     builder.add_date_field("received_at", stored=True, indexed=True, fast=True)
     builder.add_unsigned_field("page_count", stored=True)
     return builder.build()
+
+
+def _chunks(documents: Iterable[IndexedDocument], size: int) -> Iterator[list[IndexedDocument]]:
+    chunk: list[IndexedDocument] = []
+    for doc in documents:
+        chunk.append(doc)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 class EmbeddedEngine:
@@ -110,17 +132,13 @@ class EmbeddedEngine:
         document.add_unsigned("page_count", doc.page_count)
         return document
 
-    def _write(self, documents: Iterable[IndexedDocument], *, replace_all: bool) -> int:
-        """A rebuild indexes on every core (one thread per core, each with its own heap); an update on one,
-        so that small commits do not scatter the index into many segments."""
-        writer = self._writer(threads=(os.cpu_count() or 1) if replace_all else 1)
+    def index(self, documents: Iterable[IndexedDocument]) -> int:
+        """On one thread, so that small commits do not scatter the index into many segments."""
+        writer = self._writer()
         count = 0
         try:
-            if replace_all:
-                writer.delete_all_documents()
             for doc in documents:
-                if not replace_all:
-                    self._delete(writer, doc.id)
+                self._delete(writer, doc.id)
                 writer.add_document(self._document(doc))
                 count += 1
             writer.commit()
@@ -132,11 +150,46 @@ class EmbeddedEngine:
         self._index.reload()
         return count
 
-    def index(self, documents: Iterable[IndexedDocument]) -> int:
-        return self._write(documents, replace_all=False)
+    @property
+    def _checkpoint(self) -> Path:
+        return self.path / REBUILD_CHECKPOINT
 
-    def reindex(self, documents: Iterable[IndexedDocument]) -> int:
-        count = self._write(documents, replace_all=True)
+    def rebuilt_up_to(self) -> int | None:
+        try:
+            return int(json.loads(self._checkpoint.read_text(encoding="utf-8"))["after"])
+        except (FileNotFoundError, ValueError, KeyError):
+            return None
+
+    def _replace_range(self, writer: tantivy.IndexWriter, first: int, last: int | None) -> None:
+        writer.delete_documents_by_query(tantivy.Query.range_query(
+            self.schema, "id", tantivy.FieldType.Unsigned, first, last, True, True))
+
+    def reindex(self, documents: Iterable[IndexedDocument], *, after: int | None = None) -> int:
+        """Range by range, in id order, on every core: what the index held for the ids of a range is
+        replaced by the range's documents and committed, then the checkpoint moves. Searches see the
+        old index, then the new one, never an empty one; an interrupted rebuild loses at most one
+        range, and continues from the checkpoint. Ids past the last document are dropped at the end."""
+        writer = self._writer(threads=os.cpu_count() or 1)
+        count = 0
+        first = 0 if after is None else after + 1
+        try:
+            for chunk in _chunks(documents, REBUILD_RANGE):
+                self._replace_range(writer, first, chunk[-1].id)
+                for doc in chunk:
+                    writer.add_document(self._document(doc))
+                writer.commit()
+                count += len(chunk)
+                first = chunk[-1].id + 1
+                _write_atomically(self._checkpoint, json.dumps({"after": chunk[-1].id}))
+            self._replace_range(writer, first, None)
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+        self._checkpoint.unlink(missing_ok=True)
+        self._index.reload()
         self.emptied = False
         return count
 

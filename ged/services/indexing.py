@@ -23,18 +23,18 @@ Progress = Callable[[int, int], None]
 """(documents indexed, documents to index)"""
 
 
-def _where(query: Select[tuple[object, ...]], *, pending_only: bool) -> Select[tuple[object, ...]]:
-    query = query.where(Document.state != DocumentState.ELIMINATED)
+def _where(query: Select[tuple[object, ...]], *, pending_only: bool, after: int = 0) -> Select[tuple[object, ...]]:
+    query = query.where(Document.state != DocumentState.ELIMINATED, Document.id > after)
     return query.where(Document.indexed_at.is_(None)) if pending_only else query
 
 
-def _indexed(session: Session, *, pending_only: bool) -> Iterator[IndexedDocument]:
+def _indexed(session: Session, *, pending_only: bool, after: int = 0) -> Iterator[IndexedDocument]:
     documents = session.execute(_where(select(
         Document.id, Document.filename, Document.doc_type, Document.service, Document.state, Document.media_type,
-        Document.received_at, Document.page_count, Document.attributes), pending_only=pending_only)
+        Document.received_at, Document.page_count, Document.attributes), pending_only=pending_only, after=after)
         .order_by(Document.id).execution_options(yield_per=_CHUNK))
     pages = session.execute(_where(select(Page.document_id, Page.text).join(Document, Document.id == Page.document_id),
-                                   pending_only=pending_only)
+                                   pending_only=pending_only, after=after)
                             .order_by(Page.document_id, Page.number).execution_options(yield_per=_CHUNK))
     page = next(pages, None)
     for doc_id, filename, doc_type, service, state, media_type, received_at, page_count, attributes in documents:
@@ -56,8 +56,9 @@ def _title(filename: str, attributes: dict[str, object]) -> str:
     return f"{filename} — courriel de {attributes.get('expediteur') or '?'} : {attributes.get('objet') or ''}"
 
 
-def _reported(documents: Iterator[IndexedDocument], total: int, progress: Progress) -> Iterator[IndexedDocument]:
-    for count, document in enumerate(documents, 1):
+def _reported(documents: Iterator[IndexedDocument], done: int, total: int,
+              progress: Progress) -> Iterator[IndexedDocument]:
+    for count, document in enumerate(documents, done + 1):
         if count % 1000 == 0:
             progress(count, total)
         yield document
@@ -81,13 +82,18 @@ def index_pending(ctx: Context) -> int:
     return count
 
 
-def reindex_all(ctx: Context, *, progress: Progress | None = None) -> int:
-    """Rebuild the index from scratch from the database, streaming documents."""
+def reindex_all(ctx: Context, *, progress: Progress | None = None, restart: bool = False) -> int:
+    """Rebuild the index from the database, streaming documents; a rebuild that was interrupted is
+    continued where the engine says it got to, unless ``restart``. Returns the documents indexed."""
+    after = None if restart else ctx.search.rebuilt_up_to()
+    live = Document.state != DocumentState.ELIMINATED
     with ctx.db.session() as session:
-        total = session.scalar(select(func.count(Document.id)).where(Document.state != DocumentState.ELIMINATED)) or 0
-        documents = _indexed(session, pending_only=False)
-        count = ctx.search.reindex(_reported(documents, total, progress) if progress else documents)
+        total = session.scalar(select(func.count(Document.id)).where(live)) or 0
+        done = session.scalar(select(func.count(Document.id)).where(live, Document.id <= after)) or 0 if after else 0
+        documents = _indexed(session, pending_only=False, after=after or 0)
+        count = ctx.search.reindex(_reported(documents, done, total, progress) if progress else documents,
+                                   after=after)
         session.execute(update(Document).values(indexed_at=ctx.clock()))
     if progress is not None:
-        progress(count, total)
-    return count
+        progress(done + count, total)
+    return done + count

@@ -26,8 +26,14 @@ def search(ctx: Context, request: SearchRequest) -> SearchResult:
     return ctx.search.search(typed_filters(request))
 
 
-def reindex(ctx: Context, *, progress: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild the index from the database; ``progress(done, total)`` is called as documents go by."""
+def reindex(ctx: Context, *, progress: Callable[[int, int], None] | None = None, restart: bool = False) -> int:
+    """Rebuild the index from the database (continuing an interrupted rebuild unless ``restart``);
+    ``progress(done, total)`` is called as documents go by."""
     from .indexing import reindex_all  # the database layer: not loaded by a search
 
-    return reindex_all(ctx, progress=progress)
+    return reindex_all(ctx, progress=progress, restart=restart)
+
+
+def interrupted_rebuild(ctx: Context) -> int | None:
+    """The id up to which an interrupted rebuild got, if one is waiting to be continued."""
+    return ctx.search.rebuilt_up_to()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 from datetime import datetime
+from typing import Any
 
+import pytest
 import tantivy
 
 from ged.context import Context
 from ged.db.models import Document, DocumentState, Page
-from ged.search import SearchRequest
+from ged.search import SearchRequest, embedded
 from ged.services import indexing
 from ged.services import search as search_service
 from ged.settings import load_settings
@@ -36,3 +38,52 @@ def test_an_index_of_an_earlier_schema_is_rebuilt(context: Context) -> None:
     result = search_service.search(reopened, SearchRequest(text="lampadaire"))
     assert result.total == 1 and not reopened.search.emptied
     reopened.close()
+
+
+def _letters(context: Context, count: int) -> None:
+    with context.db.session() as session:
+        for n in range(count):
+            document = Document(sha256=f"{n:064x}", filename=f"lettre-{n}.pdf", size=1,
+                                state=DocumentState.PROCESSED, received_at=datetime(2026, 3, 2, 9), page_count=1,
+                                doc_type="voirie", service="services_techniques")
+            session.add(document)
+            session.flush()
+            session.add(Page(document_id=document.id, number=1, source="ocr", words=[], width_pt=595,
+                             height_pt=842, text=f"Le lampadaire numéro {n} est éteint, rue des Lilas."))
+
+
+def test_an_interrupted_rebuild_keeps_the_index_and_is_continued(context: Context, run_cli: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    _letters(context, 9)
+    assert indexing.index_pending(context) == 9
+    with context.db.session() as session:  # one letter eliminated since: the rebuild must drop it
+        session.get_one(Document, 9).state = DocumentState.ELIMINATED
+    monkeypatch.setattr(embedded, "REBUILD_RANGE", 3)
+    real = embedded.EmbeddedEngine._document
+    seen: list[int] = []
+
+    def dies_at_the_seventh(self: embedded.EmbeddedEngine, doc: Any) -> Any:
+        seen.append(doc.id)
+        if len(seen) == 7:
+            raise KeyboardInterrupt  # Ctrl-C, or the machine stopping
+        return real(self, doc)
+
+    monkeypatch.setattr(embedded.EmbeddedEngine, "_document", dies_at_the_seventh)
+    with pytest.raises(KeyboardInterrupt):
+        indexing.reindex_all(context)
+    assert context.search.rebuilt_up_to() == 6  # two ranges committed, the third lost
+    during = search_service.search(context, SearchRequest(text="lampadaire", limit=50))
+    assert during.total == 9  # never an empty index: the old entries past the checkpoint still answer
+    monkeypatch.setattr(embedded.EmbeddedEngine, "_document", real)
+    seen.clear()
+    context.close()
+    result = run_cli("search", "reindex")
+    assert result.exit_code == 0, result.stderr
+    assert "Reprise de la reconstruction interrompue après le document 6" in result.stdout
+    assert "Index reconstruit : 8 document(s)" in result.stdout
+    reopened = Context.open(load_settings())
+    assert reopened.search.rebuilt_up_to() is None
+    after = search_service.search(reopened, SearchRequest(text="lampadaire", limit=50))
+    assert sorted(hit.id for hit in after.hits) == list(range(1, 9))  # the eliminated one is gone
+    reopened.close()
+    assert "Reprise" not in run_cli("search", "reindex", "--depuis-le-debut").stdout
