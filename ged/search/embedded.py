@@ -9,6 +9,7 @@ misreadings ("signalernent") differently from the real word ("signalement").
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -134,13 +135,20 @@ class EmbeddedEngine:
 
     def index(self, documents: Iterable[IndexedDocument]) -> int:
         """On one thread, so that small commits do not scatter the index into many segments."""
-        writer = self._writer()
         count = 0
-        try:
+        with self._writing() as writer:
             for doc in documents:
                 self._delete(writer, doc.id)
                 writer.add_document(self._document(doc))
                 count += 1
+        return count
+
+    @contextlib.contextmanager
+    def _writing(self, *, threads: int = 1) -> Iterator[tantivy.IndexWriter]:
+        """The writer, committed when the block ends (rolled back if it fails), then searches reloaded."""
+        writer = self._writer(threads=threads)
+        try:
+            yield writer
             writer.commit()
         except BaseException:
             writer.rollback()
@@ -148,7 +156,6 @@ class EmbeddedEngine:
         finally:
             writer.wait_merging_threads()
         self._index.reload()
-        return count
 
     @property
     def _checkpoint(self) -> Path:
@@ -169,10 +176,9 @@ class EmbeddedEngine:
         replaced by the range's documents and committed, then the checkpoint moves. Searches see the
         old index, then the new one, never an empty one; an interrupted rebuild loses at most one
         range, and continues from the checkpoint. Ids past the last document are dropped at the end."""
-        writer = self._writer(threads=os.cpu_count() or 1)
         count = 0
         first = 0 if after is None else after + 1
-        try:
+        with self._writing(threads=os.cpu_count() or 1) as writer:
             for chunk in _chunks(documents, REBUILD_RANGE):
                 self._replace_range(writer, first, chunk[-1].id)
                 for doc in chunk:
@@ -182,26 +188,14 @@ class EmbeddedEngine:
                 first = chunk[-1].id + 1
                 _write_atomically(self._checkpoint, json.dumps({"after": chunk[-1].id}))
             self._replace_range(writer, first, None)
-            writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
-        finally:
-            writer.wait_merging_threads()
         self._checkpoint.unlink(missing_ok=True)
-        self._index.reload()
         self.emptied = False
         return count
 
     def delete(self, ids: Iterable[int]) -> None:
-        writer = self._writer()
-        try:
+        with self._writing() as writer:
             for doc_id in ids:
                 self._delete(writer, doc_id)
-            writer.commit()
-        finally:
-            writer.wait_merging_threads()
-        self._index.reload()
 
     # -- reading ---------------------------------------------------------------------------
     def _known(self, searcher: tantivy.Searcher, stems: list[str], folds: list[str]) -> bool:
