@@ -8,6 +8,7 @@ never deleted; one taken goes to ``traites/`` after its documents and ledger row
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import MutableMapping
 
@@ -19,11 +20,8 @@ from .definitions import PastellIntake
 
 
 def _mapping(spec: PastellIntake) -> deposits.DepositMapping:
-    return deposits.DepositMapping(
-        type=spec.type, type_field=spec.type_field, types=spec.types, service=spec.service,
-        service_field=spec.service_field, services=spec.services, reference_field=spec.reference_field,
-        title_field=spec.title_field, requester_field=spec.requester_field, email_field=spec.email_field,
-        fields=spec.fields)
+    names = {f.name for f in dataclasses.fields(deposits.DepositMapping)}
+    return deposits.DepositMapping(**spec.model_dump(include=names))
 
 
 def take_deposits(ctx: Context, spec: PastellIntake, counts: MutableMapping[str, int], *, actor: str,

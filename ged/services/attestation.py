@@ -129,12 +129,14 @@ def _attest(ctx: Context, batch_id: int, *, actor: str) -> bool:
         return False
     stamped_at, authority = token_facts(token)
     with ctx.db.session() as session:
+        described = _attestation(session.get_one(ScanBatch, batch_id), stamped_at, authority)
+    # Typeset outside any transaction: the database is not held while the PDF/A is made.
+    with tempfile.TemporaryDirectory(prefix="ged-attestation-") as work:
+        target = Path(work) / "attestation.pdf"
+        ocr.generated_pdfa(digitisation.attestation_pdf(described), target)
+        attestation = ctx.blobs.put_bytes(target.read_bytes())
+    with ctx.db.session() as session:
         batch = session.get_one(ScanBatch, batch_id)
-        pdf = digitisation.attestation_pdf(_attestation(batch, stamped_at, authority))
-        with tempfile.TemporaryDirectory(prefix="ged-attestation-") as work:
-            target = Path(work) / "attestation.pdf"
-            ocr.generated_pdfa(pdf, target)
-            attestation = ctx.blobs.put_bytes(target.read_bytes())
         batch.timestamp_token, batch.timestamped_at, batch.tsa = token, stamped_at, authority[:500]
         batch.attestation_sha256, batch.state, batch.problem = attestation.sha256, BatchState.ATTESTED, None
         for entry in batch.manifest["fichiers"]:
@@ -217,13 +219,15 @@ def _checks(ctx: Context, batch: ScanBatch) -> list[str]:
 
 
 def show(ctx: Context, batch_id: int) -> BatchView:
+    """The batch, and its checks made now (after the transaction: hashing every file holds no lock)."""
     with ctx.db.session() as session:
         batch = session.get(ScanBatch, batch_id)
         if batch is None:
             raise NotFound(f"lot de numérisation {batch_id} introuvable")
-        return BatchView(batch.id, batch.origin, batch.operator, batch.taken_at, BatchState(batch.state),
-                         batch.manifest_sha256, batch.timestamped_at, batch.tsa, batch.problem,
-                         batch.attestation_sha256, batch.manifest, _checks(ctx, batch))
+        session.expunge(batch)
+    return BatchView(batch.id, batch.origin, batch.operator, batch.taken_at, BatchState(batch.state),
+                     batch.manifest_sha256, batch.timestamped_at, batch.tsa, batch.problem,
+                     batch.attestation_sha256, batch.manifest, _checks(ctx, batch))
 
 
 def list_batches(ctx: Context, *, limit: int = 50) -> list[dict[str, Any]]:
