@@ -139,7 +139,11 @@ def run() -> None:
     living (the tests run it in-process).
     """
     import gc
+    import os
 
+    # The project has no pydantic plugin: skip pydantic's scan of every installed distribution's
+    # entry points, ≈ 10 ms of every command's start (a value already set is kept).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         main()
     finally:

@@ -11,8 +11,10 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-console = Console(highlight=False, soft_wrap=True)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes: a French line such as « motif :refus: » must print as written (and rich's table
+# of codes, 4 ms of import, is then never loaded).
+console = Console(highlight=False, soft_wrap=True, emoji=False)
+errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
