@@ -45,41 +45,41 @@ def add_requests(home: Path, count: int, seed: int) -> None:
     from ged.services import accounts
     from ged.settings import load_settings
 
-    ctx = Context.open(load_settings(home=home))
-    rng = random.Random(seed)
-    kinds = {code: t for code, t in ctx.settings.types.items() if t.category}
-    statuses = [s for s, weight in _STATUSES for _ in range(weight)]
-    with ctx.db.session() as session:
-        candidates = list(session.execute(select(Document.id, Document.doc_type, Document.received_at)
-                                          .where(Document.doc_type.in_(sorted(kinds)))))
-    chosen = rng.sample(candidates, min(count, len(candidates)))
-    chosen.sort(key=lambda row: row.received_at)
-    sequences: dict[tuple[int, str], int] = {}
-    rows, links = [], []
-    for number, (document_id, doc_type, received_at) in enumerate(chosen, start=1):
-        kind = kinds[doc_type]
-        key = (received_at.year, str(kind.category))
-        sequences[key] = sequences.get(key, 0) + 1
-        status = rng.choice(statuses)
-        received = received_at.date()
-        rows.append({"id": number, "number": f"{key[0]}-{key[1]}-{sequences[key]:06d}", "year": key[0],
-                     "category": key[1], "doc_type": doc_type, "service": kind.service, "status": status,
-                     "requester": f"M. Usager {number}", "contact": None, "file_reference": None,
-                     "received_on": received, "due_on": received + timedelta(days=rng.choice((10, 30, 60))),
-                     "silence": "sans_objet", "silence_on": None, "basis": "délai de 30 jours",
-                     "assignee": rng.choice([None, *AGENTS]) if status != "nouvelle" else None,
-                     "created_at": received_at,
-                     "closed_at": received_at + timedelta(days=rng.randint(1, 90)) if status == "cloturee" else None})
-        links.append({"key": document_id, "request": number})
-    with ctx.db.session() as session:
-        for first in range(0, len(rows), 2000):
-            session.execute(insert(Request), rows[first:first + 2000])
-        session.connection().execute(update(Document.__table__).where(Document.__table__.c.id == bindparam("key"))
-                                     .values(request_id=bindparam("request")), links)
-    services = sorted({t.service for t in kinds.values()})
-    accounts.add_user(ctx, "agent00", "Agent de deux services", "agent", services[:2], PASSWORD, actor="bench")
-    accounts.add_user(ctx, "admin", "Administratrice", "admin", [], PASSWORD, actor="bench")
-    ctx.close()
+    with Context.open(load_settings(home=home)) as ctx:
+        rng = random.Random(seed)
+        kinds = {code: t for code, t in ctx.settings.types.items() if t.category}
+        statuses = [s for s, weight in _STATUSES for _ in range(weight)]
+        with ctx.db.session() as session:
+            candidates = list(session.execute(select(Document.id, Document.doc_type, Document.received_at)
+                                              .where(Document.doc_type.in_(sorted(kinds)))))
+        chosen = rng.sample(candidates, min(count, len(candidates)))
+        chosen.sort(key=lambda row: row.received_at)
+        sequences: dict[tuple[int, str], int] = {}
+        rows, links = [], []
+        for number, (document_id, doc_type, received_at) in enumerate(chosen, start=1):
+            kind = kinds[doc_type]
+            key = (received_at.year, str(kind.category))
+            sequences[key] = sequences.get(key, 0) + 1
+            status = rng.choice(statuses)
+            received = received_at.date()
+            rows.append({"id": number, "number": f"{key[0]}-{key[1]}-{sequences[key]:06d}", "year": key[0],
+                         "category": key[1], "doc_type": doc_type, "service": kind.service, "status": status,
+                         "requester": f"M. Usager {number}", "contact": None, "file_reference": None,
+                         "received_on": received, "due_on": received + timedelta(days=rng.choice((10, 30, 60))),
+                         "silence": "sans_objet", "silence_on": None, "basis": "délai de 30 jours",
+                         "assignee": rng.choice([None, *AGENTS]) if status != "nouvelle" else None,
+                         "created_at": received_at,
+                         "closed_at": (received_at + timedelta(days=rng.randint(1, 90))
+                                       if status == "cloturee" else None)})
+            links.append({"key": document_id, "request": number})
+        with ctx.db.session() as session:
+            for first in range(0, len(rows), 2000):
+                session.execute(insert(Request), rows[first:first + 2000])
+            session.connection().execute(update(Document.__table__).where(Document.__table__.c.id == bindparam("key"))
+                                         .values(request_id=bindparam("request")), links)
+        services = sorted({t.service for t in kinds.values()})
+        accounts.add_user(ctx, "agent00", "Agent de deux services", "agent", services[:2], PASSWORD, actor="bench")
+        accounts.add_user(ctx, "admin", "Administratrice", "admin", [], PASSWORD, actor="bench")
 
 
 # -- one measuring process -------------------------------------------------------------------------
@@ -92,31 +92,30 @@ def measure(home: Path, repeat: int, pages: list[str], *, baseline: bool) -> dic
     from web.app import create_app
 
     os.environ["GED_WEB__SECURE_COOKIES"] = "false"  # the test client speaks plain HTTP
-    ctx = Context.open(load_settings(home=home))
-    app = create_app(ctx)
-    found: dict[str, list[list[float]]] = {}
-    for login in ("agent00", "admin"):
-        client = TestClient(app)
-        signed = client.post("/connexion", data={"login": login, "password": PASSWORD}, follow_redirects=False)
-        assert signed.status_code == 303, signed.text[:200]
-        for page in pages:
-            if not page.startswith(login + " "):
-                continue
-            path = page.split(" ", 1)[1]
-            if baseline:
-                path = BASELINE_PATHS.get(path, path)
-            response = client.get(path, follow_redirects=False) if path else None
-            if response is None or response.status_code != 200:
-                found[page] = []  # this version has no such page
-                continue
-            samples = []
-            for _ in range(repeat):
-                wall, cpu = time.perf_counter(), time.process_time()
-                response = client.get(path, follow_redirects=False)
-                samples.append([(time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000,
-                                len(response.content) / 1000])
-            found[page] = samples
-    ctx.close()
+    with Context.open(load_settings(home=home)) as ctx:
+        app = create_app(ctx)
+        found: dict[str, list[list[float]]] = {}
+        for login in ("agent00", "admin"):
+            client = TestClient(app)
+            signed = client.post("/connexion", data={"login": login, "password": PASSWORD}, follow_redirects=False)
+            assert signed.status_code == 303, signed.text[:200]
+            for page in pages:
+                if not page.startswith(login + " "):
+                    continue
+                path = page.split(" ", 1)[1]
+                if baseline:
+                    path = BASELINE_PATHS.get(path, path)
+                response = client.get(path, follow_redirects=False) if path else None
+                if response is None or response.status_code != 200:
+                    found[page] = []  # this version has no such page
+                    continue
+                samples = []
+                for _ in range(repeat):
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    response = client.get(path, follow_redirects=False)
+                    samples.append([(time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000,
+                                    len(response.content) / 1000])
+                found[page] = samples
     return found
 
 
@@ -127,10 +126,8 @@ def pages_to_ask(home: Path) -> list[str]:
     from ged.db.models import Request
     from ged.settings import load_settings
 
-    ctx = Context.open(load_settings(home=home))
-    with ctx.db.session() as session:
+    with Context.open(load_settings(home=home)) as ctx, ctx.db.session() as session:
         number = session.scalar(select(Request.number).order_by(Request.id.desc()).limit(1))
-    ctx.close()
     return ["agent00 /demandes", "agent00 /demandes?corbeille=mes-demandes", "agent00 /demandes?corbeille=en-retard",
             "admin /demandes?corbeille=toutes&page=200", "admin /api/demandes?corbeille=en-retard",
             f"admin /demandes/{number}", "agent00 /a-verifier", "agent00 /tableau-de-bord",

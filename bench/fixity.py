@@ -36,23 +36,23 @@ def build(home: Path, count: int, seed: int) -> int:
     from ged.settings import load_settings
 
     init_home(home)
-    ctx = Context.open(load_settings(home=home))
-    rng = random.Random(seed)
-    total = 0
-    received = datetime(2026, 1, 5, 9, 0)
-    for start in range(0, count, 500):
-        with ctx.db.session() as session:
-            for _ in range(start, min(start + 500, count)):
-                size = min(int(rng.lognormvariate(11.9, 0.8)), 4 << 20)
-                stored = ctx.blobs.put_bytes(rng.randbytes(size))
-                total += stored.size
-                document = Document(sha256=stored.sha256, filename="scan.pdf", size=stored.size,
-                                    state=DocumentState.PROCESSED, received_at=received, media_type="application/pdf")
-                session.add(document)
-                session.flush()
-                session.add(StoredFile(document_id=document.id, role=FileRole.ORIGINAL, sha256=stored.sha256,
-                                       size=stored.size, media_type="application/pdf", created_at=received))
-    ctx.close()
+    with Context.open(load_settings(home=home)) as ctx:
+        rng = random.Random(seed)
+        total = 0
+        received = datetime(2026, 1, 5, 9, 0)
+        for start in range(0, count, 500):
+            with ctx.db.session() as session:
+                for _ in range(start, min(start + 500, count)):
+                    size = min(int(rng.lognormvariate(11.9, 0.8)), 4 << 20)
+                    stored = ctx.blobs.put_bytes(rng.randbytes(size))
+                    total += stored.size
+                    document = Document(sha256=stored.sha256, filename="scan.pdf", size=stored.size,
+                                        state=DocumentState.PROCESSED, received_at=received,
+                                        media_type="application/pdf")
+                    session.add(document)
+                    session.flush()
+                    session.add(StoredFile(document_id=document.id, role=FileRole.ORIGINAL, sha256=stored.sha256,
+                                           size=stored.size, media_type="application/pdf", created_at=received))
     return total
 
 

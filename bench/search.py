@@ -87,36 +87,35 @@ def build(home: Path, bodies: list[str], seed: int) -> list[dict[str, Any]]:
     from ged.settings import load_settings
 
     init_home(home)
-    ctx = Context.open(load_settings(home=home))
-    types = {code: t.service for code, t in ctx.settings.types.items()}
-    rng = random.Random(seed)
-    states = [s for s, weight in _STATES for _ in range(weight)]
-    start = datetime(2019, 1, 1, 8, 0)
-    baseline = []
-    for first in range(0, len(bodies), 2000):
-        chunk = bodies[first:first + 2000]
-        documents, pages = [], []
-        for offset, body in enumerate(chunk):
-            number = first + offset + 1
-            doc_type = rng.choice(list(types))
-            words = body.split(" ")
-            cut = sorted(rng.sample(range(1, len(words)), rng.randint(0, 2)))
-            bounds = [0, *cut, len(words)]
-            documents.append({"id": number, "sha256": f"{number:064x}", "filename": f"courrier-{number:06d}.pdf",
-                              "media_type": "application/pdf", "size": len(body), "state": rng.choice(states),
-                              "page_count": len(bounds) - 1, "doc_type": doc_type, "service": types[doc_type],
-                              "received_at": start + timedelta(minutes=rng.randrange(7 * 365 * 24 * 60)),
-                              "attributes": {}})
-            pages += [{"document_id": number, "number": i + 1, "source": "ocr", "text": " ".join(words[a:b]),
-                       "words": [], "rotation": 0, "skew": 0.0, "width_pt": 595.0, "height_pt": 842.0}
-                      for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))]
-        with ctx.db.session() as session:
-            session.execute(insert(Document), documents)
-            session.execute(insert(Page), pages)
-        baseline += [{"id": d["id"], "text": body, "doc_type": d["doc_type"], "service": d["service"],
-                      "state": d["state"], "received_at": d["received_at"].isoformat()}
-                     for d, body in zip(documents, chunk, strict=True)]
-    ctx.close()
+    with Context.open(load_settings(home=home)) as ctx:
+        types = {code: t.service for code, t in ctx.settings.types.items()}
+        rng = random.Random(seed)
+        states = [s for s, weight in _STATES for _ in range(weight)]
+        start = datetime(2019, 1, 1, 8, 0)
+        baseline = []
+        for first in range(0, len(bodies), 2000):
+            chunk = bodies[first:first + 2000]
+            documents, pages = [], []
+            for offset, body in enumerate(chunk):
+                number = first + offset + 1
+                doc_type = rng.choice(list(types))
+                words = body.split(" ")
+                cut = sorted(rng.sample(range(1, len(words)), rng.randint(0, 2)))
+                bounds = [0, *cut, len(words)]
+                documents.append({"id": number, "sha256": f"{number:064x}", "filename": f"courrier-{number:06d}.pdf",
+                                  "media_type": "application/pdf", "size": len(body), "state": rng.choice(states),
+                                  "page_count": len(bounds) - 1, "doc_type": doc_type, "service": types[doc_type],
+                                  "received_at": start + timedelta(minutes=rng.randrange(7 * 365 * 24 * 60)),
+                                  "attributes": {}})
+                pages += [{"document_id": number, "number": i + 1, "source": "ocr", "text": " ".join(words[a:b]),
+                           "words": [], "rotation": 0, "skew": 0.0, "width_pt": 595.0, "height_pt": 842.0}
+                          for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))]
+            with ctx.db.session() as session:
+                session.execute(insert(Document), documents)
+                session.execute(insert(Page), pages)
+            baseline += [{"id": d["id"], "text": body, "doc_type": d["doc_type"], "service": d["service"],
+                          "state": d["state"], "received_at": d["received_at"].isoformat()}
+                         for d, body in zip(documents, chunk, strict=True)]
     return baseline
 
 
@@ -195,28 +194,27 @@ def product_in_process(home: Path, made: list[dict[str, Any]], rounds: int) -> d
     from ged.services import search as search_service
     from ged.settings import load_settings
 
-    ctx = Context.open(load_settings(home=home))
-    engine = ctx.search
-    parts = Parts()
-    for name in ("_counted", "_hit"):
-        if hasattr(engine, name):
-            setattr(engine, name, parts.wrap(name, getattr(engine, name)))
-    samples: dict[str, list[float]] = {"query (CPU)": [], "query (wall)": [], "count + facets": [],
-                                       "hits + snippets": [], "ranked page": []}
-    for query in made[:20]:  # warm the searcher and the page cache, as a running server is
-        search_service.search(ctx, request_of(query))
-    for _ in range(rounds):
-        for query in made:
-            parts.spent = {}
-            cpu, wall = time.process_time(), time.perf_counter()
+    with Context.open(load_settings(home=home)) as ctx:
+        engine = ctx.search
+        parts = Parts()
+        for name in ("_counted", "_hit"):
+            if hasattr(engine, name):
+                setattr(engine, name, parts.wrap(name, getattr(engine, name)))
+        samples: dict[str, list[float]] = {"query (CPU)": [], "query (wall)": [], "count + facets": [],
+                                           "hits + snippets": [], "ranked page": []}
+        for query in made[:20]:  # warm the searcher and the page cache, as a running server is
             search_service.search(ctx, request_of(query))
-            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-            samples["query (CPU)"].append(cpu)
-            samples["query (wall)"].append(wall)
-            samples["count + facets"].append(parts.spent.get("_counted", 0.0))
-            samples["hits + snippets"].append(parts.spent.get("_hit", 0.0))
-            samples["ranked page"].append(cpu - parts.spent.get("_counted", 0.0) - parts.spent.get("_hit", 0.0))
-    ctx.close()
+        for _ in range(rounds):
+            for query in made:
+                parts.spent = {}
+                cpu, wall = time.process_time(), time.perf_counter()
+                search_service.search(ctx, request_of(query))
+                cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+                samples["query (CPU)"].append(cpu)
+                samples["query (wall)"].append(wall)
+                samples["count + facets"].append(parts.spent.get("_counted", 0.0))
+                samples["hits + snippets"].append(parts.spent.get("_hit", 0.0))
+                samples["ranked page"].append(cpu - parts.spent.get("_counted", 0.0) - parts.spent.get("_hit", 0.0))
     return samples
 
 

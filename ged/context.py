@@ -99,6 +99,8 @@ class Context:
         )
 
     def __enter__(self) -> Context:
+        """``with Context.open(settings) as ctx:``: the database's connections are released however
+        the block ends (a command that raises no longer leaks them)."""
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -32,13 +32,12 @@ def documents(
     """Archiver des documents : copie PDF/A signée (PAdES B-LTA), empreintes, règle de conservation."""
     if not ids and not query:
         raise typer.BadParameter("donnez des numéros de documents ou --query")
-    ctx = open_context()
-    targets = list(ids or [])
-    if query:
-        found = search_service.search(ctx, SearchRequest(text=query, limit=_QUERY_LIMIT))
-        targets += [hit.id for hit in found.hits if hit.id not in targets]
-    results = archiving.archive(ctx, targets, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        targets = list(ids or [])
+        if query:
+            found = search_service.search(ctx, SearchRequest(text=query, limit=_QUERY_LIMIT))
+            targets += [hit.id for hit in found.hits if hit.id not in targets]
+        results = archiving.archive(ctx, targets, actor=cli_actor())
     if json_output:
         print_json([{"document_id": r.document_id, "archived": r.ok, "reason": r.reason,
                      "dua_end": r.dua_end.isoformat() if r.dua_end else None, "final_action": r.final_action}
@@ -56,9 +55,8 @@ def documents(
 @app.command("audit")
 def audit(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
     """Recalculer toutes les empreintes archivées et valider toutes les signatures."""
-    ctx = open_context()
-    results = archiving.audit(ctx, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        results = archiving.audit(ctx, actor=cli_actor())
     if json_output:
         print_json([{"document_id": r.document_id, "ok": r.ok, "problems": r.problems,
                      "signatures": [{"field": c.field, "kind": c.kind, "intact": c.intact, "valid": c.valid,
@@ -87,16 +85,15 @@ def transfer(
     """Verser aux archives définitives (sort final C) : paquet SEDA 2.2, puis enregistrer la réponse."""
     if (output is None) == (reply is None):
         raise typer.BadParameter("donnez -o PAQUET.zip pour préparer un versement, ou --reply FICHIER pour sa réponse")
-    ctx = open_context()
     if reply is not None:
-        number, accepted = transfers.receive_reply(ctx, reply, actor=cli_actor())
-        ctx.close()
+        with open_context() as ctx:
+            number, accepted = transfers.receive_reply(ctx, reply, actor=cli_actor())
         outcome = "accepté — documents versés" if accepted else "refusé — archives conservées"
         console.print(f"Versement {number} : {outcome}")
         return
     assert output is not None
-    sent = transfers.send(ctx, output, actor=cli_actor(), include_triage=include_triage)
-    ctx.close()
+    with open_context() as ctx:
+        sent = transfers.send(ctx, output, actor=cli_actor(), include_triage=include_triage)
     console.print(f"Versement {sent.number} : {len(sent.units)} document(s) dans {escape(str(sent.path))}")
     if sent.skipped_on_hold:
         console.print(f"[yellow]Gelés, non versés :[/] {', '.join(map(str, sent.skipped_on_hold))}")

@@ -22,9 +22,8 @@ app = typer.Typer(help="Attestations de numérisation des lots (copie fidèle, N
 def list_(limit: Annotated[int, typer.Option("--limit", help="Nombre de lots affichés.")] = 50,
           json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
     """Les derniers lots de numérisation."""
-    ctx = open_context()
-    batches = attestation.list_batches(ctx, limit=limit)
-    ctx.close()
+    with open_context() as ctx:
+        batches = attestation.list_batches(ctx, limit=limit)
     if json_output:
         print_json(batches)
         return
@@ -39,9 +38,8 @@ def show(batch: Annotated[int, typer.Argument(metavar="LOT")],
          json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
     """Un lot : opérateur, paramètres lus dans les fichiers, empreintes, horodatage, contrôle qualité,
     et leur vérification maintenant (code de sortie 1 si un contrôle échoue)."""
-    ctx = open_context()
-    view = attestation.show(ctx, batch)
-    ctx.close()
+    with open_context() as ctx:
+        view = attestation.show(ctx, batch)
     if json_output:
         print_json(view.as_dict())
     else:
@@ -73,9 +71,8 @@ def show(batch: Annotated[int, typer.Argument(metavar="LOT")],
 def pdf(batch: Annotated[int, typer.Argument(metavar="LOT")],
         output: Annotated[Path, typer.Option("--output", "-o", help="Fichier PDF/A à écrire.")]) -> None:
     """Écrire l'attestation de numérisation (PDF/A) d'un lot."""
-    ctx = open_context()
-    source = attestation.attestation_file(ctx, batch)
-    ctx.close()
+    with open_context() as ctx:
+        source = attestation.attestation_file(ctx, batch)
     if output.exists():
         raise InvalidValue(f"{output} existe déjà : choisissez un autre nom")
     shutil.copyfile(source, output)
@@ -85,7 +82,6 @@ def pdf(batch: Annotated[int, typer.Argument(metavar="LOT")],
 @app.command("complete")
 def complete() -> None:
     """Horodater et attester les lots restés en attente (autorité d'horodatage injoignable)."""
-    ctx = open_context()
-    done = attestation.complete_pending(ctx, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        done = attestation.complete_pending(ctx, actor=cli_actor())
     console.print(f"{len(done)} lot(s) attesté(s)" + (f" : {', '.join(map(str, done))}" if done else ""))

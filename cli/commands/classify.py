@@ -18,10 +18,9 @@ app = typer.Typer(help="Classement automatique : entraînement et évaluation du
 @app.command("train")
 def train() -> None:
     """Réentraîner le modèle sur le corpus généré et les documents validés par les agents."""
-    ctx = open_context()
-    console.print("Entraînement du modèle de classement…")
-    trained = training.train(ctx, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        console.print("Entraînement du modèle de classement…")
+        trained = training.train(ctx, actor=cli_actor())
     console.print(f"Modèle entraîné sur {trained.generated} documents générés et {trained.validated} documents "
                   f"validés ({trained.held_out} validés gardés pour l'évaluation).")
 
@@ -45,9 +44,8 @@ def _confusion(evaluation: training.Evaluation) -> Table:
 @app.command("eval")
 def eval_(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
     """Précision, rappel, F1 par type et matrice de confusion, sur des documents jamais vus à l'entraînement."""
-    ctx = open_context()
-    report = training.evaluate(ctx)
-    ctx.close()
+    with open_context() as ctx:
+        report = training.evaluate(ctx)
     if json_output:
         print_json({"threshold": report.threshold, "generated": _as_dict(report.generated),
                     "stress": _as_dict(report.stress),

@@ -34,9 +34,8 @@ def validate(
 ) -> None:
     """Valider le type d'un document et corriger ses champs ; la demande est créée si besoin."""
     corrections = _pairs(values or [])
-    ctx = open_context()
-    result = validation.validate(ctx, document_id, doc_type=doc_type, values=corrections, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        result = validation.validate(ctx, document_id, doc_type=doc_type, values=corrections, actor=cli_actor())
     if json_output:
         print_json({"document_id": result.document_id, "type": result.doc_type, "changes": result.changes,
                     "request": result.request_number})

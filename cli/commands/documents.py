@@ -25,9 +25,8 @@ def show(
     text: Annotated[bool, typer.Option("--text/--no-text", help="Afficher le texte.")] = True,
 ) -> None:
     """Afficher un document : métadonnées, états, fichiers, pages, historique et texte."""
-    ctx = open_context()
-    view = document_service.show(ctx, document_id)
-    ctx.close()
+    with open_context() as ctx:
+        view = document_service.show(ctx, document_id)
     if json_output:
         print_json(view.as_dict())
         return
@@ -76,7 +75,6 @@ def export(
     """Exporter la copie PDF/A (signée ou non) ou l'original d'un document."""
     if original and (pdfa or signed):
         raise typer.BadParameter("choisissez --pdfa (éventuellement --signed) ou --original")
-    ctx = open_context()
-    path = document_service.export(ctx, document_id, output, original=original, actor=cli_actor(), signed=signed)
-    ctx.close()
+    with open_context() as ctx:
+        path = document_service.export(ctx, document_id, output, original=original, actor=cli_actor(), signed=signed)
     console.print(f"Exporté : {escape(str(path))}")

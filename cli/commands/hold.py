@@ -20,9 +20,8 @@ app = typer.Typer(help="Gels (conservation pour motif juridique) : ni éliminati
 def add(document_id: Annotated[int, typer.Argument(metavar="DOC")],
         reason: Annotated[str, typer.Option("--reason", help="Motif du gel (contentieux, enquête…).")]) -> None:
     """Geler un document."""
-    ctx = open_context()
-    holds.add(ctx, document_id, reason, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        holds.add(ctx, document_id, reason, actor=cli_actor())
     console.print(f"Document {document_id} gelé : {escape(reason)}")
 
 
@@ -30,18 +29,16 @@ def add(document_id: Annotated[int, typer.Argument(metavar="DOC")],
 def remove(document_id: Annotated[int, typer.Argument(metavar="DOC")],
            reason: Annotated[str, typer.Option("--reason", help="Motif de la levée.")]) -> None:
     """Lever le gel d'un document."""
-    ctx = open_context()
-    holds.remove(ctx, document_id, reason, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        holds.remove(ctx, document_id, reason, actor=cli_actor())
     console.print(f"Gel levé sur le document {document_id}")
 
 
 @app.command("list")
 def list_(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
     """Les gels actifs."""
-    ctx = open_context()
-    active = holds.active(ctx)
-    ctx.close()
+    with open_context() as ctx:
+        active = holds.active(ctx)
     if json_output:
         print_json([{**h.__dict__, "created_at": h.created_at.isoformat(timespec="seconds")} for h in active])
         return

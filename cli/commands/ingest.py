@@ -45,24 +45,23 @@ def ingest(
     json_output: Annotated[bool, typer.Option("--json", help="Une entrée JSON par document.")] = False,
 ) -> None:
     """Intégrer des fichiers et dossiers : stockage, OCR, copie PDF/A, indexation."""
-    ctx = open_context()
-    service = IngestService(ctx, actor=cli_actor())
-    reports: list[IngestReport] = []
-    if service.unfinished():
-        if not json_output:
-            console.print("Reprise des documents interrompus…")
-        reports += service.resume()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True, disable=json_output) as bar:
-        task = bar.add_task("Intégration", total=None)
-
-        def advance(report: IngestReport) -> None:
-            bar.advance(task)
+    with open_context() as ctx:
+        service = IngestService(ctx, actor=cli_actor())
+        reports: list[IngestReport] = []
+        if service.unfinished():
             if not json_output:
-                bar.console.print(_line(report))
+                console.print("Reprise des documents interrompus…")
+            reports += service.resume()
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True, disable=json_output) as bar:
+            task = bar.add_task("Intégration", total=None)
 
-        reports += service.ingest(paths, progress=advance, on_total=lambda n: bar.update(task, total=n))
-    ctx.close()
+            def advance(report: IngestReport) -> None:
+                bar.advance(task)
+                if not json_output:
+                    bar.console.print(_line(report))
+
+            reports += service.ingest(paths, progress=advance, on_total=lambda n: bar.update(task, total=n))
     if json_output:
         print_json([r.as_dict() for r in reports])
     else:

@@ -33,9 +33,8 @@ def list_(
     json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
 ) -> None:
     """Lister les demandes, par échéance (les plus urgentes d'abord)."""
-    ctx = open_context()
-    views = casework.list_requests(ctx, service=service, status=status, overdue=overdue, assignee=assignee)
-    ctx.close()
+    with open_context() as ctx:
+        views = casework.list_requests(ctx, service=service, status=status, overdue=overdue, assignee=assignee)
     if json_output:
         print_json([v.as_dict() for v in views])
         return
@@ -55,9 +54,8 @@ def show(
     json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
 ) -> None:
     """Afficher une demande : demandeur, champs, échéance, documents et historique."""
-    ctx = open_context()
-    view = casework.show(ctx, number)
-    ctx.close()
+    with open_context() as ctx:
+        view = casework.show(ctx, number)
     if json_output:
         print_json(view.as_dict())
         return
@@ -88,9 +86,8 @@ def assign(
     agent: Annotated[str, typer.Argument(help="Identifiant de l'agent.")],
 ) -> None:
     """Attribuer une demande à un agent (elle passe « en cours »)."""
-    ctx = open_context()
-    view = casework.assign(ctx, number, agent, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        view = casework.assign(ctx, number, agent, actor=cli_actor())
     console.print(f"Demande {view.number} attribuée à {escape(agent)} ({view.status_label})")
 
 
@@ -101,9 +98,8 @@ def status(
     note: Annotated[str | None, typer.Option("--note", help="Commentaire consigné au journal.")] = None,
 ) -> None:
     """Changer le statut d'une demande."""
-    ctx = open_context()
-    view = casework.set_status(ctx, number, value, actor=cli_actor(), note=note)
-    ctx.close()
+    with open_context() as ctx:
+        view = casework.set_status(ctx, number, value, actor=cli_actor(), note=note)
     console.print(f"Demande {view.number} : {view.status_label}")
 
 
@@ -114,7 +110,6 @@ def acknowledgement(
     email: Annotated[bool, typer.Option("--email", help="Le texte du courriel plutôt que la lettre PDF.")] = False,
 ) -> None:
     """Exporter l'accusé de réception d'une demande (lettre PDF ou texte du courriel)."""
-    ctx = open_context()
-    path = casework.export_acknowledgement(ctx, number, output, email=email, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        path = casework.export_acknowledgement(ctx, number, output, email=email, actor=cli_actor())
     console.print(f"Accusé de réception exporté : {escape(str(path))}")

@@ -21,9 +21,8 @@ _FINAL = {"C": "conserver (verser)", "D": "détruire", "T": "trier"}
 @app.command("due")
 def due(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
     """Lister les archives dont la durée d'utilité administrative est échue."""
-    ctx = open_context()
-    records = retention.due(ctx)
-    ctx.close()
+    with open_context() as ctx:
+        records = retention.due(ctx)
     if json_output:
         print_json([{**r.__dict__, "dua_end": r.dua_end.isoformat(), "unit": retention.unit_id(r.document_id)}
                     for r in records])
@@ -41,9 +40,8 @@ def propose(
     = False,
 ) -> None:
     """Établir un bordereau d'élimination (PDF) et la demande de visa SEDA pour les Archives départementales."""
-    ctx = open_context()
-    elimination = retention.propose(ctx, actor=cli_actor(), include_triage=include_triage)
-    ctx.close()
+    with open_context() as ctx:
+        elimination = retention.propose(ctx, actor=cli_actor(), include_triage=include_triage)
     console.print(f"Bordereau {elimination.number} proposé ({len(elimination.files)} fichiers) — "
                   f"exportez-le : ged retention export {elimination.number} bordereau -o bordereau.pdf")
 
@@ -54,18 +52,16 @@ def approve(
     visa: Annotated[str, typer.Option("--visa", help="Référence du visa des Archives départementales.")],
 ) -> None:
     """Enregistrer le visa de l'autorité de contrôle (par une autre personne que le proposant)."""
-    ctx = open_context()
-    retention.approve(ctx, number, visa, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        retention.approve(ctx, number, visa, actor=cli_actor())
     console.print(f"Visa {escape(visa)} enregistré pour {number}")
 
 
 @app.command("eliminate")
 def eliminate(number: Annotated[str, typer.Argument(metavar="LISTE", help="Numéro du bordereau visé.")]) -> None:
     """Détruire toutes les copies des documents d'un bordereau visé ; attestation et notification SEDA."""
-    ctx = open_context()
-    result = retention.eliminate(ctx, number, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        result = retention.eliminate(ctx, number, actor=cli_actor())
     console.print(f"{len(result.destroyed)} document(s) éliminé(s) : {', '.join(map(str, result.destroyed))}")
     if result.kept_on_hold:
         console.print(f"[yellow]Gelés, non éliminés :[/] {', '.join(map(str, result.kept_on_hold))}")
@@ -75,9 +71,8 @@ def eliminate(number: Annotated[str, typer.Argument(metavar="LISTE", help="Numé
 @app.command("lists")
 def lists(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
     """Les bordereaux d'élimination et leur état."""
-    ctx = open_context()
-    items = retention.lists(ctx)
-    ctx.close()
+    with open_context() as ctx:
+        items = retention.lists(ctx)
     if json_output:
         print_json(items)
         return

@@ -36,9 +36,8 @@ def list_(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.
     """Les robots déclarés, leur déclencheur et leurs actions ; les fichiers invalides avec leur erreur."""
     from robots.definitions import load_robots
 
-    ctx = open_context()
-    robots, errors = load_robots(ctx.settings.robots_path)
-    ctx.close()
+    with open_context() as ctx:
+        robots, errors = load_robots(ctx.settings.robots_path)
     if json_output:
         print_json({"robots": [{"name": r.name, "enabled": r.spec.enabled, "trigger": _describe(r),
                                 "actions": [a.action for a in r.spec.actions], "description": r.spec.description}
@@ -64,19 +63,16 @@ def run_once(
     from robots.definitions import RobotFileError, load_robot
     from robots.runner import run_robot
 
-    ctx = open_context()
-    path = ctx.settings.robots_path / f"{name}.toml"
-    if not path.is_file():
-        ctx.close()
-        console.print(f"[red]✖[/] robot {escape(name)} introuvable dans {ctx.settings.robots_path}")
-        raise typer.Exit(ExitCode.NOT_FOUND)
-    robot = load_robot(path)
-    if isinstance(robot, RobotFileError):
-        ctx.close()
-        console.print(f"[red]✖[/] {escape(str(robot))}")
-        raise typer.Exit(ExitCode.BAD_INPUT)
-    result = run_robot(ctx, robot, trigger="manuel", dry_run=dry_run)
-    ctx.close()
+    with open_context() as ctx:
+        path = ctx.settings.robots_path / f"{name}.toml"
+        if not path.is_file():
+            console.print(f"[red]✖[/] robot {escape(name)} introuvable dans {ctx.settings.robots_path}")
+            raise typer.Exit(ExitCode.NOT_FOUND)
+        robot = load_robot(path)
+        if isinstance(robot, RobotFileError):
+            console.print(f"[red]✖[/] {escape(str(robot))}")
+            raise typer.Exit(ExitCode.BAD_INPUT)
+        result = run_robot(ctx, robot, trigger="manuel", dry_run=dry_run)
     if json_output:
         print_json(result.__dict__)
     else:
@@ -96,9 +92,8 @@ def history(
     """Les dernières exécutions : début, fin, résultat, compteurs, erreur."""
     from ged.services import automation
 
-    ctx = open_context()
-    runs = automation.history(ctx, name, limit=limit)
-    ctx.close()
+    with open_context() as ctx:
+        runs = automation.history(ctx, name, limit=limit)
     if json_output:
         print_json([{**r.__dict__, "started_at": r.started_at.isoformat(timespec="seconds"),
                      "ended_at": r.ended_at.isoformat(timespec="seconds") if r.ended_at else None} for r in runs])
@@ -127,11 +122,10 @@ def run() -> None:
     from ged.clock import utc_now
     from robots.daemon import run_robots
 
-    ctx = open_context()
-    stop = _stop_event()
-    console.print(f"Robots de {ctx.settings.robots_path} — Ctrl+C ou SIGTERM pour arrêter")
-    run_robots(ctx, stop, clock=utc_now, on_result=_report)
-    ctx.close()
+    with open_context() as ctx:
+        stop = _stop_event()
+        console.print(f"Robots de {ctx.settings.robots_path} — Ctrl+C ou SIGTERM pour arrêter")
+        run_robots(ctx, stop, clock=utc_now, on_result=_report)
     console.print("Arrêt propre des robots.")
 
 
@@ -143,20 +137,18 @@ def daemon() -> None:
     from robots.watcher import FolderWatcher
 
     stop = _stop_event()
-    watch_ctx, robots_ctx = open_context(), open_context()
-    folders = watch_ctx.settings.watch.folders
-    threads = [threading.Thread(target=run_robots, args=(robots_ctx, stop),
-                                kwargs={"clock": utc_now, "on_result": _report}, name="robots")]
-    if folders:
-        watcher = FolderWatcher(MailroomService(watch_ctx), folders, watch_ctx.settings.watch)
-        threads.append(threading.Thread(target=watcher.run, args=(stop,), name="courrier"))
-    for thread in threads:
-        thread.start()
-    console.print(f"GED en service : {len(folders)} dossier(s) surveillé(s), robots de "
-                  f"{robots_ctx.settings.robots_path} — SIGTERM pour arrêter")
-    while any(t.is_alive() for t in threads):
+    with open_context() as watch_ctx, open_context() as robots_ctx:
+        folders = watch_ctx.settings.watch.folders
+        threads = [threading.Thread(target=run_robots, args=(robots_ctx, stop),
+                                    kwargs={"clock": utc_now, "on_result": _report}, name="robots")]
+        if folders:
+            watcher = FolderWatcher(MailroomService(watch_ctx), folders, watch_ctx.settings.watch)
+            threads.append(threading.Thread(target=watcher.run, args=(stop,), name="courrier"))
         for thread in threads:
-            thread.join(timeout=1)
-    watch_ctx.close()
-    robots_ctx.close()
+            thread.start()
+        console.print(f"GED en service : {len(folders)} dossier(s) surveillé(s), robots de "
+                      f"{robots_ctx.settings.robots_path} — SIGTERM pour arrêter")
+        while any(t.is_alive() for t in threads):
+            for thread in threads:
+                thread.join(timeout=1)
     console.print("Arrêt propre : lot en cours terminé, robots arrêtés.")

@@ -56,9 +56,8 @@ def query(
         received_from=_day(date_from, end=False), received_to=_day(date_to, end=True),
         offset=(page - 1) * limit, limit=limit, sort=_SORTS[sort],
     )
-    ctx = open_context()
-    result = search_service.search(ctx, request)
-    ctx.close()
+    with open_context() as ctx:
+        result = search_service.search(ctx, request)
     if json_output:
         print_json({"total": result.total, "page": page, "limit": limit,
                     "hits": [_hit_dict(h) for h in result.hits], "facets": result.facets})

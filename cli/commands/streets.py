@@ -20,18 +20,16 @@ def import_(source: Annotated[Path, typer.Argument(metavar="FICHIER.csv", help="
             commune: Annotated[str | None, typer.Option(
                 "--commune", help="Code INSEE ou nom : seulement les voies de cette commune.")] = None) -> None:
     """Importer les voies d'un extrait CSV de la BAN (remplace la liste actuelle)."""
-    ctx = open_context()
-    count = streets.import_ban(ctx, source, commune=commune, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        count = streets.import_ban(ctx, source, commune=commune, actor=cli_actor())
     console.print(f"{count} voie(s) importée(s) : les adresses de la commune s'y rapportent désormais")
 
 
 @app.command("list")
 def list_(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
     """Lister les voies connues."""
-    ctx = open_context()
-    names = streets.streets(ctx)
-    ctx.close()
+    with open_context() as ctx:
+        names = streets.streets(ctx)
     if json_output:
         print_json(list(names))
         return

@@ -32,37 +32,36 @@ def watch(
     from ged.settings import WatchedFolder
     from robots.watcher import FolderWatcher
 
-    ctx = open_context()
-    settings = ctx.settings.watch
-    if polling is not None:
-        settings = settings.model_copy(update={"polling": polling})
-    configured = {f.path.resolve(): f for f in settings.folders}
-    chosen = ([configured.get(p.resolve(), WatchedFolder(path=p.resolve())) for p in folders] if folders
-              else list(configured.values()))
-    if not chosen:
-        raise typer.BadParameter("aucun dossier : indiquez-en un ou configurez [[watch.folders]] dans ged.toml")
+    with open_context() as ctx:
+        settings = ctx.settings.watch
+        if polling is not None:
+            settings = settings.model_copy(update={"polling": polling})
+        configured = {f.path.resolve(): f for f in settings.folders}
+        chosen = ([configured.get(p.resolve(), WatchedFolder(path=p.resolve())) for p in folders] if folders
+                  else list(configured.values()))
+        if not chosen:
+            raise typer.BadParameter("aucun dossier : indiquez-en un ou configurez [[watch.folders]] dans ged.toml")
 
-    def report(filed: Filed) -> None:
-        r = filed.report
-        if filed.placement is None:
-            if r.document_id is not None:  # a further segment of a batch already filed
-                console.print(f"  └ document {r.document_id} (pages {r.page_count or '?'} du lot)")
-            return
-        console.print(_FILED[filed.placement].format(name=escape(Path(r.source).name), doc=r.document_id,
-                                                     reason=escape(r.reason or ""), dup=r.duplicate_of))
+        def report(filed: Filed) -> None:
+            r = filed.report
+            if filed.placement is None:
+                if r.document_id is not None:  # a further segment of a batch already filed
+                    console.print(f"  └ document {r.document_id} (pages {r.page_count or '?'} du lot)")
+                return
+            console.print(_FILED[filed.placement].format(name=escape(Path(r.source).name), doc=r.document_id,
+                                                         reason=escape(r.reason or ""), dup=r.duplicate_of))
 
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    watcher = FolderWatcher(MailroomService(ctx), chosen, settings, on_filed=report)
-    if once:
-        watcher.run_once(stop)
-    else:
-        console.print("Surveillance de " + ", ".join(escape(str(f.path)) for f in chosen)
-                      + (" (scrutation)" if settings.polling else "") + " — Ctrl+C ou SIGTERM pour arrêter")
-        watcher.run(stop)
-        console.print("Arrêt propre : le dernier lot a été terminé.")
-    ctx.close()
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        watcher = FolderWatcher(MailroomService(ctx), chosen, settings, on_filed=report)
+        if once:
+            watcher.run_once(stop)
+        else:
+            console.print("Surveillance de " + ", ".join(escape(str(f.path)) for f in chosen)
+                          + (" (scrutation)" if settings.polling else "") + " — Ctrl+C ou SIGTERM pour arrêter")
+            watcher.run(stop)
+            console.print("Arrêt propre : le dernier lot a été terminé.")
 
 
 def status(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
@@ -73,10 +72,9 @@ def status(json_output: Annotated[bool, typer.Option("--json", help="Sortie JSON
     from ged.services import queue
     from ged.services.mailroom import status as mailroom_status
 
-    ctx = open_context()
-    current = mailroom_status(ctx)
-    jobs = queue.status(ctx, alive_within=timedelta(seconds=3 * ctx.settings.workers.heartbeat_seconds))
-    ctx.close()
+    with open_context() as ctx:
+        current = mailroom_status(ctx)
+        jobs = queue.status(ctx, alive_within=timedelta(seconds=3 * ctx.settings.workers.heartbeat_seconds))
     if json_output:
         print_json(current.as_dict() | {"queue": {
             "pending": jobs.pending, "done_last_hour": jobs.done_last_hour, "failed": jobs.failed,
@@ -113,14 +111,13 @@ def worker(
     """Worker de traitement (plusieurs machines) : prend les documents en file et les traite, jusqu'à SIGTERM."""
     from robots.worker import run_worker, worker_name
 
-    ctx = open_context()
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    name = worker_name()
-    console.print(f"Worker {name} — base {ctx.db.dialect}, SIGTERM pour arrêter après le document en cours")
-    done = run_worker(ctx, stop, name=name, idle_exit=idle_exit,
-                      on_report=lambda r: console.print(f"document {r.document_id} : {r.outcome} "
-                                                        f"({r.page_count or 0} p.)"))
-    ctx.close()
+    with open_context() as ctx:
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        name = worker_name()
+        console.print(f"Worker {name} — base {ctx.db.dialect}, SIGTERM pour arrêter après le document en cours")
+        done = run_worker(ctx, stop, name=name, idle_exit=idle_exit,
+                          on_report=lambda r: console.print(f"document {r.document_id} : {r.outcome} "
+                                                            f"({r.page_count or 0} p.)"))
     console.print(f"Arrêt propre du worker : {done} document(s) traité(s)")

@@ -25,9 +25,8 @@ def add(
     """Créer un compte (mot de passe haché avec argon2)."""
     from ged.services import accounts
 
-    ctx = open_context()
-    accounts.add_user(ctx, login, name, role, services or [], password, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        accounts.add_user(ctx, login, name, role, services or [], password, actor=cli_actor())
     console.print(f"Compte {escape(login)} créé ({role}, services : {', '.join(services or []) or 'aucun'})")
 
 
@@ -40,9 +39,8 @@ def passwd(
     """Changer un mot de passe (les sessions ouvertes du compte sont fermées)."""
     from ged.services import accounts
 
-    ctx = open_context()
-    accounts.set_password(ctx, login, password, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        accounts.set_password(ctx, login, password, actor=cli_actor())
     console.print(f"Mot de passe de {escape(login)} changé")
 
 
@@ -51,9 +49,8 @@ def disable(login: Annotated[str, typer.Argument()]) -> None:
     """Désactiver un compte (ses sessions sont fermées)."""
     from ged.services import accounts
 
-    ctx = open_context()
-    accounts.disable(ctx, login, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        accounts.disable(ctx, login, actor=cli_actor())
     console.print(f"Compte {escape(login)} désactivé")
 
 
@@ -62,11 +59,10 @@ def list_() -> None:
     """Les comptes, leur rôle et leurs services."""
     from ged.services import accounts
 
-    ctx = open_context()
-    for login, name, role, services, disabled in accounts.users(ctx):
-        state = " [dim](désactivé)[/]" if disabled else ""
-        console.print(f"{escape(login)}  {escape(name)}  {role}  {', '.join(services) or '—'}{state}")
-    ctx.close()
+    with open_context() as ctx:
+        for login, name, role, services, disabled in accounts.users(ctx):
+            state = " [dim](désactivé)[/]" if disabled else ""
+            console.print(f"{escape(login)}  {escape(name)}  {role}  {', '.join(services) or '—'}{state}")
 
 
 def serve(
@@ -78,11 +74,10 @@ def serve(
 
     from web.app import create_app
 
-    ctx = open_context()
-    settings = ctx.settings.web
-    uvicorn.run(create_app(ctx), host=host or settings.host, port=port or settings.port, proxy_headers=True,
-                log_level="warning")
-    ctx.close()
+    with open_context() as ctx:
+        settings = ctx.settings.web
+        uvicorn.run(create_app(ctx), host=host or settings.host, port=port or settings.port, proxy_headers=True,
+                    log_level="warning")
 
 
 tokens_app = typer.Typer(help="Jetons d'API des comptes (scripts et robots).", no_args_is_help=True)
@@ -99,9 +94,8 @@ def token_create(
     """Créer un jeton d'API ; il est affiché une seule fois."""
     from ged.services import tokens
 
-    ctx = open_context()
-    view, secret = tokens.create(ctx, login, name, read_only=read_only, days=days or None, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        view, secret = tokens.create(ctx, login, name, read_only=read_only, days=days or None, actor=cli_actor())
     console.print(f"Jeton {view.id} « {escape(view.name)} » pour {escape(login)} (à copier, il ne sera plus affiché) :")
     console.print(secret, markup=False, highlight=False)
 
@@ -112,13 +106,12 @@ def token_list(login: Annotated[str, typer.Argument(help="Compte.")]) -> None:
     from ged import labels
     from ged.services import tokens
 
-    ctx = open_context()
-    for view in tokens.listed(ctx, login):
-        state = f"révoqué le {labels.local_time(view.revoked_at)}" if view.revoked_at else (
-            f"expire le {labels.local_time(view.expires_at)}" if view.expires_at else "sans fin")
-        console.print(f"{view.id}  {escape(view.name)}  {view.prefix}…  "
-                      f"{'lecture seule' if view.read_only else 'lecture et écriture'}  {state}")
-    ctx.close()
+    with open_context() as ctx:
+        for view in tokens.listed(ctx, login):
+            state = f"révoqué le {labels.local_time(view.revoked_at)}" if view.revoked_at else (
+                f"expire le {labels.local_time(view.expires_at)}" if view.expires_at else "sans fin")
+            console.print(f"{view.id}  {escape(view.name)}  {view.prefix}…  "
+                          f"{'lecture seule' if view.read_only else 'lecture et écriture'}  {state}")
 
 
 @tokens_app.command("revoke")
@@ -126,7 +119,6 @@ def token_revoke(token_id: Annotated[int, typer.Argument(help="Numéro du jeton 
     """Révoquer un jeton : il cesse de fonctionner immédiatement."""
     from ged.services import tokens
 
-    ctx = open_context()
-    view = tokens.revoke(ctx, token_id, actor=cli_actor())
-    ctx.close()
+    with open_context() as ctx:
+        view = tokens.revoke(ctx, token_id, actor=cli_actor())
     console.print(f"Jeton {view.id} « {escape(view.name)} » de {escape(view.login)} révoqué")

@@ -25,13 +25,12 @@ def init_home(home: Path, *, before_training: Callable[[], None] | None = None) 
     settings = load_settings(home=home)
     for folder in (settings.blobs_path, settings.quarantine_path, settings.index_path):
         folder.mkdir(parents=True, exist_ok=True)
-    context = Context.open(settings)
-    context.blobs.clear_incoming()
-    if not context.classifier.model_path.exists() and before_training is not None:
-        before_training()
-    context.classifier.prepare()
-    fixity.record_model(context, actor="init")
-    context.close()
+    with Context.open(settings) as context:
+        context.blobs.clear_incoming()
+        if not context.classifier.model_path.exists() and before_training is not None:
+            before_training()
+        context.classifier.prepare()
+        fixity.record_model(context, actor="init")
     return settings, written
 
 
