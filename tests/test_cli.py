@@ -169,7 +169,7 @@ def test_the_list_of_commands_says_what_each_command_says_of_itself() -> None:
 
     from cli.app import _COMMANDS, build_app
 
-    for name, (*_, summary) in _COMMANDS.items():
+    for name, row in _COMMANDS.items():
         command = typer.main.get_command(build_app([name]))
         own = command.get_command(click.Context(command), name)
-        assert own is not None and own.get_short_help_str(limit=300) == summary, name
+        assert own is not None and own.get_short_help_str(limit=300) == row.summary, name
