@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 from PIL import Image
@@ -64,7 +64,13 @@ def generate(folder: Path) -> list[Path]:
     return written
 
 
-if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "courrier"
-    for written_path in generate(target):
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m examples", description=__doc__.split("\n")[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=Path(__file__).parent / "courrier",
+                        help="where the sample mail is written (created if needed)")
+    for written_path in generate(parser.parse_args(argv).folder):
         print(written_path)
+
+
+if __name__ == "__main__":
+    main()

@@ -106,8 +106,15 @@ class IntakeHints:
 
 HintsFor = Callable[[Path], IntakeHints]
 
-_Staging = StagedBlob | int | OSError
-"""A file copied into the store, or its size when over the limit, or why it could not be read."""
+@dataclass(frozen=True)
+class _TooLarge:
+    """A file over ``limits.max_file_bytes``: not copied into the store."""
+
+    size: int
+
+
+_Staging = StagedBlob | _TooLarge | OSError
+"""A file copied into the store, or too large to be, or why it could not be read."""
 
 
 @dataclass(frozen=True)
@@ -250,7 +257,7 @@ class IngestService:
         try:
             size = path.stat().st_size
             if size > self.ctx.settings.limits.max_file_bytes:
-                return size
+                return _TooLarge(size)
             return self.ctx.blobs.stage(path)
         except OSError as exc:
             return exc
@@ -267,8 +274,8 @@ class IngestService:
                 outcomes.append(IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible "
                                              f"({staging.strerror})", reason_code="unreadable"))
                 continue
-            if isinstance(staging, int):
-                outcomes.append(self._refuse_unstored(path, staging))
+            if isinstance(staging, _TooLarge):
+                outcomes.append(self._refuse_unstored(path, staging.size))
                 continue
             kind = splitting.media_type(staging.temp_path)
             if (batch := splitting.find_separators(staging.temp_path, kind)) is not None:
