@@ -45,7 +45,7 @@ def _key() -> rsa.RSAPrivateKey:
 
 
 def _certificate(subject: x509.Name, key: rsa.RSAPrivateKey, issuer: x509.Name, issuer_key: rsa.RSAPrivateKey,
-                 *, now: datetime, years: int, ca: bool, usage: ExtendedKeyUsageOID | None) -> x509.Certificate:
+                 *, now: datetime, years: int, ca: bool, usage: x509.ObjectIdentifier | None) -> x509.Certificate:
     builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
                .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
                .not_valid_after(now + timedelta(days=365 * years))

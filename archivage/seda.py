@@ -149,8 +149,8 @@ def archive_transfer(*, identifier: str, at: datetime, comment: str, units: list
         _element(content, "DocumentType", unit.document_type)
         if unit.references:
             related = _element(_element(content, "RelatedObjectReference"), "References")
-            for reference in unit.references:
-                _element(related, "ArchiveUnitRefId", f"AU-{reference}")
+            for referred in unit.references:
+                _element(related, "ArchiveUnitRefId", f"AU-{referred}")
         _element(content, "StartDate", unit.start.isoformat())
         _element(content, "EndDate", unit.end.isoformat())
         reference = _element(archive_unit, "DataObjectReference")

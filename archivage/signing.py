@@ -171,7 +171,8 @@ def keeps_pdfa(copy: Path, signed: Path) -> bool:
             return False
         if after.open_metadata().get("pdfaid:part") != before.open_metadata().get("pdfaid:part"):
             return False
-        for field in after.Root.get("/AcroForm", {}).get("/Fields", []):
+        form: Any = after.Root.get("/AcroForm", {})
+        for field in form.get("/Fields", []):
             rect = field.get("/Rect")
             if rect is not None and any(float(v) != 0 for v in rect):
                 return False
@@ -225,20 +226,23 @@ def check_signatures(path: Path, material: ValidationMaterial) -> list[Signature
 def _check_all(reader: Any, context: Any, checks: list[SignatureCheck]) -> None:
     """Appends as it goes, so that the checks made before a damaged part stops the reading are kept."""
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+    from pyhanko.sign.validation.status import SignatureStatus
 
     for embedded in reader.embedded_signatures:
         is_timestamp = embedded.sig_object.get("/Type") == "/DocTimeStamp"
+        status: SignatureStatus
+        signed_at: datetime | None
         if is_timestamp:
-            status = validate_pdf_timestamp(embedded, validation_context=context)
-            signed_at = status.timestamp
+            stamp = validate_pdf_timestamp(embedded, validation_context=context)
+            status, signed_at, timestamped = stamp, stamp.timestamp, True
         else:
-            status = validate_pdf_signature(embedded, signer_validation_context=context,
-                                            ts_validation_context=context)
-            signed_at = status.signer_reported_dt or (status.timestamp_validity.timestamp
-                                                      if status.timestamp_validity else None)
+            signature = validate_pdf_signature(embedded, signer_validation_context=context,
+                                               ts_validation_context=context)
+            stamped = signature.timestamp_validity
+            status, timestamped = signature, stamped is not None
+            signed_at = signature.signer_reported_dt or (stamped.timestamp if stamped is not None else None)
         checks.append(SignatureCheck(
             field=embedded.field_name, kind="horodatage" if is_timestamp else "signature",
             intact=status.intact, valid=status.valid, trusted=status.trusted,
             signer=status.signing_cert.subject.human_friendly, signed_at=signed_at,
-            timestamped=is_timestamp or getattr(status, "timestamp_validity", None) is not None,
-            summary=status.summary()))
+            timestamped=timestamped, summary=status.summary()))

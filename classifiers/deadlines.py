@@ -86,7 +86,7 @@ class WorkingCalendar:
         return day
 
     def holiday_name(self, day: date) -> str | None:
-        return self._holidays.get(day)  # type: ignore[attr-defined, no-any-return]
+        return self._holidays.get(day)  # type: ignore[attr-defined]
 
 
 def add_months(start: date, months: int) -> date:

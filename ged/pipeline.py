@@ -378,7 +378,7 @@ class OcrPool:
         """What the worker saw, or None with the reason to refuse the file: a file a library cannot
         even inspect has no pages to keep."""
         try:
-            return future.result()  # type: ignore[no-any-return]
+            return future.result()
         except MissingDependency:
             raise
         except InputRejected as exc:

@@ -56,7 +56,7 @@ def row_values(session: Session, row: Base) -> dict[str, Any]:
     for member, (parent, parent_key, member_key) in _MEMBERS.items():
         if isinstance(row, parent):
             values["records"] = sorted(session.scalars(select(getattr(member, member_key))
-                                                       .where(getattr(member, parent_key) == row.id)))
+                                                       .where(getattr(member, parent_key) == row.id)))  # type: ignore[attr-defined]
     return values
 
 
@@ -135,14 +135,15 @@ def check(session: Session) -> list[Mismatch]:
     mismatches: list[Mismatch] = []
     for model, table in TRACKED.items():
         for row in session.scalars(select(model).order_by(model.id)):  # type: ignore[attr-defined]
-            entry = witnessed.pop((table, row.id), None)
+            row_id: int = row.id  # type: ignore[attr-defined]  # every witnessed model has an integer id
+            entry = witnessed.pop((table, row_id), None)
             values = row_values(session, row)
             if entry is None or entry.get("deleted"):
-                mismatches.append(Mismatch(table, row.id, "ligne sans trace au journal : écrite hors de l'application"))
+                mismatches.append(Mismatch(table, row_id, "ligne sans trace au journal : écrite hors de l'application"))
             elif digest(values) != entry["sha256"]:
                 changed = [f"{key} (journal « {entry['values'].get(key)} », base « {value} »)"
                            for key, value in values.items() if entry["values"].get(key) != value]
-                mismatches.append(Mismatch(table, row.id, "modifiée hors de l'application : " + ", ".join(changed)))
+                mismatches.append(Mismatch(table, row_id, "modifiée hors de l'application : " + ", ".join(changed)))
     for (table, row_id), entry in witnessed.items():
         if not entry.get("deleted"):
             mismatches.append(Mismatch(table, row_id, "ligne supprimée hors de l'application"))

@@ -257,7 +257,11 @@ def _inks(gray: Image.Image) -> tuple[Image.Image, Image.Image]:
     quarter = gray.reduce(_REDUCTION) if min(gray.size) > 100 * _REDUCTION else gray
     eighth = quarter.reduce(2)
     threshold = otsu_threshold(quarter)
-    return tuple(Image.fromarray((np.asarray(im) <= threshold).astype(np.uint8)) for im in (quarter, eighth))
+    return _ink(quarter, threshold), _ink(eighth, threshold)
+
+
+def _ink(gray: Image.Image, threshold: int) -> Image.Image:
+    return Image.fromarray((np.asarray(gray) <= threshold).astype(np.uint8))
 
 
 class _InkPoints:

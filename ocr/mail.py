@@ -18,7 +18,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from . import sniff, webpage
-from .errors import CorruptInput, LimitExceeded, OcrError
+from .errors import CorruptInput, LimitExceeded, OcrError, UnsupportedFormat
 
 MAX_ATTACHMENTS = 100
 """More than this in one mail is no citizen's letter (a mass mailing, or a hostile file)."""
@@ -121,6 +121,9 @@ def _read_msg(path: Path) -> Mail:
         message = extract_msg.openMsg(str(path), delayAttachments=False)
     except Exception as exc:  # noqa: BLE001 - extract-msg raises many types on a broken file
         raise CorruptInput(f"courriel Outlook illisible ({type(exc).__name__}: {str(exc)[:200]})") from exc
+    if not isinstance(message, extract_msg.msg_classes.MessageBase):
+        message.close()
+        raise UnsupportedFormat("élément Outlook d'un type inconnu : ni courriel, ni rendez-vous, ni contact")
     try:
         attachments: list[Attachment] = []
         for index, item in enumerate(getattr(message, "attachments", []), start=1):

@@ -117,7 +117,7 @@ def _row_has_patch_t(row: np.ndarray) -> bool:
 
 def find(gray: Image.Image) -> Separator | None:
     """The separator this page is, if it is one (the page at about 72 dpi)."""
-    for result in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode):
+    for result in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)):
         separator = parse_payload(result.text)
         if separator is not None:
             return separator

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ class Run:
     def actor(self) -> str:
         return f"robot:{self.robot.name}"
 
-    def deliver(self, key: str, send: Callable[[], None]) -> bool:
+    def deliver(self, key: str, send: Callable[[], object]) -> bool:
         """Send once per key, ever; False when it was already sent (or a dry run)."""
         if self.dry_run:
             self.counts["simule"] += 1
@@ -91,7 +92,7 @@ def notify(run: Run, spec: d.Notify) -> None:
         subject = spec.subject.format(event=run.trigger, titre=item.title)
         to = _addresses(run, spec.to, item.service)
         if run.deliver(f"notifier:{run.trigger}:{item.key}",
-                       lambda to=to, body=body, subject=subject, key=item.key: _mail(run, to, subject, body, key)):
+                       partial(_mail, run, to, subject, body, item.key)):
             run.counts["courriels"] += 1
 
 
@@ -122,8 +123,7 @@ def digest(run: Run, spec: d.Digest) -> None:
         subject = f"[GED] {label} : {len(overdue)} demande(s) en retard, {len(views) - len(overdue)} à échéance"
         to = _addresses(run, spec.to, service)
         if run.deliver(f"synthese:{service}:{today.isoformat()}",
-                       lambda to=to, subject=subject, lines=lines, service=service: _mail(
-                           run, to, subject, "\n".join(lines), f"synthese:{service}:{today}")):
+                       partial(_mail, run, to, subject, "\n".join(lines), f"synthese:{service}:{today}")):
             run.counts["courriels"] += 1
         run.counts["demandes"] += len(views)
 
@@ -161,7 +161,7 @@ def webhook(run: Run, spec: d.Webhook) -> None:
     for item in run.items:
         body = json.dumps({"robot": run.robot.name, "evenement": run.trigger, "element": item.data},
                           ensure_ascii=False).encode()
-        if run.deliver(f"webhook:{run.trigger}:{item.key}", lambda body=body: _post(spec.url, body, secret)):
+        if run.deliver(f"webhook:{run.trigger}:{item.key}", partial(_post, spec.url, body, secret)):
             run.counts["webhooks"] += 1
 
 
@@ -263,8 +263,8 @@ def pastell_export(run: Run, spec: d.PastellExport) -> None:
             run.counts["ignores"] += 1
             continue
         document_id = item.document_id
-        if run.deliver(f"pastell:{folder}:{document_id}", lambda document_id=document_id: deposits.export_document(
-                run.ctx, document_id, folder, shape, actor=run.actor)):
+        if run.deliver(f"pastell:{folder}:{document_id}", partial(deposits.export_document, run.ctx, document_id,
+                                                                  folder, shape, actor=run.actor)):
             run.counts["deposes"] += 1
 
 

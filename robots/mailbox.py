@@ -39,7 +39,7 @@ def _connect(ctx: Context, spec: Mailbox) -> imaplib.IMAP4:
     return client
 
 
-def _done(client: imaplib.IMAP4, uid: bytes, spec: Mailbox) -> None:
+def _done(client: imaplib.IMAP4, uid: str, spec: Mailbox) -> None:
     """Flag as read, or move, a mail whose documents are all committed."""
     if spec.move_to is None:
         client.uid("STORE", uid, "+FLAGS", "(\\Seen)")
@@ -56,8 +56,8 @@ def take_mailbox(ctx: Context, spec: Mailbox, *, actor: str, dry_run: bool) -> d
     client = _connect(ctx, spec)
     try:
         client.select(spec.folder)
-        typ, data = client.uid("SEARCH", None, "ALL" if spec.move_to else "UNSEEN")
-        uids = data[0].split() if typ == "OK" and data and data[0] else []
+        typ, data = client.uid("SEARCH", "ALL" if spec.move_to else "UNSEEN")
+        uids = data[0].decode("ascii").split() if typ == "OK" and data and data[0] else []
         for uid in uids:
             typ, fetched = client.uid("FETCH", uid, "(BODY.PEEK[])")
             raw = next((part[1] for part in fetched if isinstance(part, tuple)), None)

@@ -24,7 +24,7 @@ from . import definitions as d
 from .actions import REGISTRY, Run
 
 log = logging.getLogger(__name__)
-Sleep = Callable[[float], None]
+Sleep = Callable[[float], object]
 
 
 @dataclass(frozen=True)

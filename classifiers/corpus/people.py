@@ -76,7 +76,7 @@ def written(value: date, r: Random) -> str:
 def amount(value: float) -> str:
     """"1 234,56 €"."""
     whole, cents = f"{value:.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

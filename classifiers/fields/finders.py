@@ -19,7 +19,8 @@ from .document import DocumentText, Line, Located, WordBox
 from .values import Found, find_dates
 
 Value = str | int | list[str]
-FindValues = Callable[[str], Iterator[Found]]
+FindValues = Callable[..., Iterator[Found]]
+"""Values found in a text (``find_dates`` is also given the reader's reference date: see ``Reader.values``)."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ street's name is replaced by its official spelling. rapidfuzz does the matching 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -49,7 +49,7 @@ class StreetList:
         return " ".join(part for part in (number.strip(), official) if part) + tail
 
 
-def parse_ban_csv(lines: Sequence[str], *, commune: str | None = None) -> list[str]:
+def parse_ban_csv(lines: Iterable[str], *, commune: str | None = None) -> list[str]:
     """Distinct street names of a BAN "adresses" CSV extract (``;``-separated, header with ``nom_voie``),
     optionally only those of one commune (INSEE code or name)."""
     import csv

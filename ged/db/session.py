@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import create_engine, event, insert, text
+from sqlalchemy import Table, create_engine, event, insert, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
@@ -76,21 +76,22 @@ class Database:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.connect() as connection:
-            sqlite = self.dialect == "sqlite"
-            if sqlite:
-                # SQLite changes a table by rebuilding it; with foreign keys enforced, dropping the old
-                # table would fail on every row that references it. Off outside the transaction (a
-                # no-op inside one), checked before committing, on again for whoever reuses the connection.
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            # SQLite changes a table by rebuilding it; with foreign keys enforced, dropping the old
+            # table would fail on every row that references it. Off outside the transaction (a
+            # no-op inside one), checked before committing, on again for whoever reuses the connection.
+            sqlite = connection.connection.driver_connection if self.dialect == "sqlite" else None
+            if sqlite is not None:
+                sqlite.execute("PRAGMA foreign_keys=OFF")
             try:
                 with connection.begin():
                     config.attributes["connection"] = connection
                     command.upgrade(config, "head")
-                    if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                    check = "PRAGMA foreign_key_check"
+                    if sqlite is not None and (broken := connection.exec_driver_sql(check).fetchall()):
                         raise RuntimeError(f"migration : références rompues {broken[:5]}")
             finally:
-                if sqlite:
-                    connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                if sqlite is not None:
+                    sqlite.execute("PRAGMA foreign_keys=ON")
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -120,9 +121,10 @@ def insert_now(session: Session, model: type[M], **values: Any) -> M:
     that writes many documents: a flush there would write the rows pending so far one document
     at a time, where the commit writes them all together, several rows to a statement.
     """
-    table = model.__table__
+    table = cast(Table, model.__table__)
     instance = model(**values)
-    instance.id = session.execute(insert(table).returning(table.c.id), values).scalar_one()
+    instance.id = session.execute(  # type: ignore[attr-defined]  # the models given here have an integer id
+        insert(table).returning(table.c.id), values).scalar_one()
     make_transient_to_detached(instance)  # what it holds is what was written: no query to load it back
     session.add(instance)
     return instance

@@ -69,12 +69,12 @@ class ElasticEngine:
     def __init__(self, connection: ElasticConnection, *, clock: Any = None) -> None:
         from elasticsearch import Elasticsearch
 
-        auth: dict[str, Any] = {}
+        auth: dict[str, Any] = {} if connection.ca_file is None else {"ca_certs": connection.ca_file}
         if connection.api_key:
             auth["api_key"] = connection.api_key
         elif connection.username:
             auth["basic_auth"] = (connection.username, connection.password or "")
-        self.client = Elasticsearch(connection.url, ca_certs=connection.ca_file, retry_on_timeout=True,
+        self.client = Elasticsearch(connection.url, retry_on_timeout=True,
                                     max_retries=3, request_timeout=60, **auth)
         self.alias = f"{connection.index_prefix}-documents"
         self._clock = clock or (lambda: datetime.now(UTC))

@@ -308,12 +308,13 @@ class EmbeddedEngine:
             found = doc.get_first(name)
             return found or None
 
-        received = doc.get_first("received_at")
+        doc_id, received = doc.get_first("id"), doc.get_first("received_at")
+        assert doc_id is not None and isinstance(received, datetime)  # both written with every document
         return SearchHit(
-            id=int(doc.get_first("id")), score=round(score, 4), title=value("title") or "",
+            id=int(doc_id), score=round(score, 4), title=value("title") or "",
             snippet=highlighter.snippet(value("text") or ""),
             doc_type=value("doc_type"), service=value("service"), state=value("state") or "",
-            received_at=received.replace(tzinfo=None) if isinstance(received, datetime) else received,
+            received_at=received.replace(tzinfo=None),
         )
 
     def _counted(self, searcher: tantivy.Searcher, query: tantivy.Query) -> tuple[int, dict[str, dict[str, int]]]:

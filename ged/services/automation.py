@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..context import Context
@@ -25,9 +25,9 @@ def acquire(ctx: Context, robot: str, holder: str, *, ttl: timedelta) -> bool:
     """Take the robot's lock unless someone else holds an unexpired one."""
     now = ctx.clock()
     with ctx.db.session() as session:
-        taken = session.execute(update(RobotLock).where(
+        taken = cast(CursorResult[Any], session.execute(update(RobotLock).where(
             RobotLock.robot == robot, or_(RobotLock.expires_at < now, RobotLock.holder == holder))
-            .values(holder=holder, expires_at=now + ttl)).rowcount
+            .values(holder=holder, expires_at=now + ttl))).rowcount
         if taken:
             return True
         if session.get(RobotLock, robot) is not None:

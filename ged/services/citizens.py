@@ -150,7 +150,7 @@ def citizen_file(ctx: Context, number: str, *, viewer: Principal | None = None) 
         if allowed is not None:
             query = query.where(Request.service.in_(sorted(allowed)))
         requests = list(session.scalars(query.order_by(Request.received_on.desc()).limit(CANDIDATES)))
-        documents_of: dict[int, list[int]] = defaultdict(list)
+        documents_of: dict[int | None, list[int]] = defaultdict(list)
         for document_id, request_id in session.execute(select(Document.id, Document.request_id).where(
                 Document.request_id.in_([r.id for r in requests]))):
             documents_of[request_id].append(document_id)

@@ -27,6 +27,7 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -269,7 +270,7 @@ def take(ctx: Context, opened_: Opened, mapping: DepositMapping, *, source: str,
             requester=_scalar(opened_.metadata, mapping.requester_field),
             email=_scalar(opened_.metadata, mapping.email_field),
             fields=[(k, v) for k, v in opened_.metadata.items() if isinstance(v, str) and v.strip()],
-            files=[dossiers.OnlineFile(p.name, lambda target, p=p: shutil.copyfile(p, target))
+            files=[dossiers.OnlineFile(p.name, partial(shutil.copyfile, p))
                    for p in opened_.files])
         taken = dossiers.take(ctx, dossier, doc_type=doc_type, service=service, mapping=dict(mapping.fields),
                               actor=actor, via="déposé par Pastell")

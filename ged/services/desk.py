@@ -111,7 +111,8 @@ def _basket(basket: Basket, viewer: Principal, today: date) -> ColumnElement[boo
     }[basket]
 
 
-def _filtered(query: Select[Any], wanted: DeskFilter, viewer: Principal) -> Select[Any]:
+def _filtered(query: Select[*tuple[Any, ...]], wanted: DeskFilter,
+              viewer: Principal) -> Select[*tuple[Any, ...]]:
     """Every filter but the basket: the counts of the other baskets follow the same filters."""
     if viewer.allowed_services is not None:
         query = query.where(Request.service.in_(sorted(viewer.allowed_services)))

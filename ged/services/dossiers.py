@@ -40,7 +40,7 @@ ONLINE = "en ligne"
 @dataclass(frozen=True)
 class OnlineFile:
     name: str
-    fetch: Callable[[Path], None]
+    fetch: Callable[[Path], object]
     """Writes the file's bytes to the path (the robot downloads it; raises ``Transient`` on trouble)."""
 
 

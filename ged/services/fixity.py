@@ -220,20 +220,21 @@ def check_all(ctx: Context, *, actor: str, restart: bool = False, progress: Prog
     done_before = report.checked
     with ctx.db.session() as session:
         total = done_before + _count(session, after)
-        position = {"after": after, "saved": report.checked}
+        last_seen, saved = after, report.checked
 
         def on_batch(last: str) -> None:
-            position["after"] = last
-            if report.checked - position["saved"] >= _SAVE_EVERY:
+            nonlocal last_seen, saved
+            last_seen = last
+            if report.checked - saved >= _SAVE_EVERY:
                 _save(ctx, report, last)
-                position["saved"] = report.checked
+                saved = report.checked
             if progress is not None:
                 progress(report.checked, total)
 
         try:
             _check(ctx, inventory(session, after), report, on_batch)
         except BaseException:
-            _save(ctx, report, position["after"])
+            _save(ctx, report, last_seen)
             raise
         report.unknown = _unknown(ctx, session, lambda name: True)
         report.artefacts = _artefacts(ctx, session)

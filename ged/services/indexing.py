@@ -9,6 +9,7 @@ documents changed since the last indexing are read whole before the writer is ta
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
@@ -23,7 +24,10 @@ Progress = Callable[[int, int], None]
 """(documents indexed, documents to index)"""
 
 
-def _where(query: Select[tuple[object, ...]], *, pending_only: bool, after: int = 0) -> Select[tuple[object, ...]]:
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
+
+
+def _where(query: _Query, *, pending_only: bool, after: int = 0) -> _Query:
     query = query.where(Document.state != DocumentState.ELIMINATED, Document.id > after)
     return query.where(Document.indexed_at.is_(None)) if pending_only else query
 

@@ -108,7 +108,8 @@ def indicators(ctx: Context, viewer: Principal) -> list[ServiceIndicators]:
             Request.closed_at.is_(None)).group_by(Request.service)
         if allowed is not None:
             received = received.where(Document.service.in_(sorted(allowed)))
-            opened, closed, now = (query.where(Request.service.in_(sorted(allowed))) for query in (opened, closed, now))
+            in_reach = Request.service.in_(sorted(allowed))
+            opened, closed, now = opened.where(in_reach), closed.where(in_reach), now.where(in_reach)
         for service, on, count in session.execute(received):
             for period in periods(service, _as_date(on)):
                 period.received += count

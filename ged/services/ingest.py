@@ -364,7 +364,7 @@ class IngestService:
                                 **attributes})
         return document
 
-    def _duplicate(self, session: Session, existing: Row[tuple[int, str, int | None]], path: Path,
+    def _duplicate(self, session: Session, existing: Row[int, str, int | None], path: Path,
                    staged: StagedBlob) -> IngestReport:
         self.ctx.blobs.discard(staged)
         journal.append(session, "document.duplicate", at=self.ctx.clock(), actor=self.actor,
@@ -435,7 +435,7 @@ class IngestService:
         return IngestReport(str(path), Outcome.QUARANTINED, reason=reason, reason_code="too_large")
 
 
-def _same_bytes(session: Session, sha256: str) -> tuple[Row[tuple[int, str, int | None]] | None, list[int]]:
+def _same_bytes(session: Session, sha256: str) -> tuple[Row[int, str, int | None] | None, list[int]]:
     """The kept document with these bytes, if any, and the eliminated ones that had them: a tombstone
     keeps its fingerprint as a record of what was destroyed, but the bytes received again are a new
     document, not a duplicate of nothing."""

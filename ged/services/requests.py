@@ -73,7 +73,7 @@ def _next_number(session: Session, year: int, category: str) -> str:
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]  # same methods
     statement = dialect_insert(RequestCounter).values(year=year, category=category, last=1)
     sequence = session.execute(
         statement.on_conflict_do_update(index_elements=[RequestCounter.year, RequestCounter.category],

@@ -35,8 +35,13 @@ class Understood:
 
 
 def page_texts(pages: list[Page]) -> list[PageText]:
-    return [PageText(p.number, tuple(WordBox(str(w[0]), *map(float, w[1:6]), int(w[6])) for w in p.words),
-                     p.width_pt, p.height_pt) for p in pages]
+    return [PageText(p.number, tuple(_word_box(w) for w in p.words), p.width_pt, p.height_pt) for p in pages]
+
+
+def _word_box(stored: list[Any]) -> WordBox:
+    """A word as the page row keeps it: ``[text, x0, y0, x1, y1, confidence, line]``."""
+    text, x0, y0, x1, y1, confidence, line = stored
+    return WordBox(str(text), float(x0), float(y0), float(x1), float(y1), float(confidence), int(line))
 
 
 def pending(ctx: Context) -> list[int]:
