@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from .db.models import STATE_LABELS_FR, STATUS_LABELS_FR, DocumentState, RequestStatus
+from .states import STATE_LABELS_FR, STATUS_LABELS_FR, DocumentState, RequestStatus
 
 PARIS = ZoneInfo("Europe/Paris")
 

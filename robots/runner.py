@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from ged.context import Context
 from ged.errors import GedError, Transient
 from ged.services import automation, selection
+from ged.states import RunOutcome
 
 from . import definitions as d
 from .actions import REGISTRY, Run
@@ -30,10 +31,13 @@ Sleep = Callable[[float], object]
 @dataclass(frozen=True)
 class RunResult:
     robot: str
-    outcome: str
-    """``ok``, ``erreur``, ``simulation``, or ``occupe`` (another process is running it)."""
+    outcome: RunOutcome
     counts: dict[str, int]
     error: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome in (RunOutcome.OK, RunOutcome.DRY_RUN)
 
 
 def _criteria(robot: d.Robot) -> selection.Criteria:
@@ -62,10 +66,10 @@ def run_robot(ctx: Context, robot: d.Robot, *, trigger: str, dry_run: bool = Fal
     settings = ctx.settings.robots
     holder = f"{socket.gethostname()}:{os.getpid()}"
     if not automation.acquire(ctx, robot.name, holder, ttl=timedelta(minutes=settings.lock_minutes)):
-        return RunResult(robot.name, "occupe", {}, "déjà en cours dans un autre processus")
+        return RunResult(robot.name, RunOutcome.BUSY, {}, "déjà en cours dans un autre processus")
     run_id = automation.start_run(ctx, robot.name, trigger, dry_run=dry_run)
     run = Run(ctx, robot, items if items is not None else items_for(ctx, robot), dry_run, trigger)
-    attempts, error, outcome = 0, None, "ok"
+    attempts, error, outcome = 0, None, RunOutcome.OK
     try:
         for action in robot.spec.actions:
             for attempt in range(settings.retries + 1):
@@ -79,15 +83,16 @@ def run_robot(ctx: Context, robot: d.Robot, *, trigger: str, dry_run: bool = Fal
                     log.warning("robot %s : %s — nouvel essai", robot.name, exc.message)
                     sleep(settings.backoff_seconds * 2 ** attempt)
     except GedError as exc:
-        outcome, error = "erreur", exc.message
+        outcome, error = RunOutcome.ERROR, exc.message
     except Exception as exc:  # noqa: BLE001 - a robot's bug must be recorded, and must not kill the daemon
         log.exception("robot %s", robot.name)
-        outcome, error = "erreur", f"erreur interne : {exc}"
+        outcome, error = RunOutcome.ERROR, f"erreur interne : {exc}"
     finally:
         counts = dict(run.counts) | {"elements": len(run.items)}
         automation.finish_run(ctx, run_id, outcome=outcome, counts=counts, error=error, attempts=attempts)
         automation.release(ctx, robot.name, holder)
-    return RunResult(robot.name, "simulation" if dry_run and outcome == "ok" else outcome, counts, error)
+    final = RunOutcome.DRY_RUN if dry_run and outcome == RunOutcome.OK else outcome
+    return RunResult(robot.name, final, counts, error)
 
 
 def _aware(value: datetime) -> datetime:
@@ -147,6 +152,6 @@ class Scheduler:
         else:
             items = items_for(self.ctx, robot, event_ids=[e.document_id for e in entries if e.document_id])
         result = run_robot(self.ctx, robot, trigger=event, items=items, sleep=self.sleep)
-        if result.outcome == "ok":
+        if result.outcome == RunOutcome.OK:
             automation.move_cursor(self.ctx, robot.name, head)
         return [result]

@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from ged.errors import Conflict, Forbidden, InvalidValue, NotFound
 from ged.services import accounts, holds, retention
+from ged.states import EliminationStatus
 
 from .site import DocumentId, Signed, Site, status_of
 
@@ -22,7 +23,8 @@ SHOWN_DUE = 500
 """Due records listed on the page (the count says how many there are in all)."""
 MESSAGES = {"proposee": "Liste d'élimination proposée : à transmettre pour visa.", "visa": "Visa enregistré.",
             "executee": "Élimination exécutée, attestation produite.", "gel": "Gel posé.", "levee": "Gel levé."}
-LIST_STATES = {"proposee": "proposée, en attente du visa", "visee": "visée, à exécuter", "executee": "exécutée"}
+LIST_STATES = {EliminationStatus.PROPOSED: "proposée, en attente du visa",
+               EliminationStatus.APPROVED: "visée, à exécuter", EliminationStatus.EXECUTED: "exécutée"}
 
 
 def router(site: Site) -> APIRouter:

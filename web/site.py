@@ -32,6 +32,7 @@ from ged.errors import (
 )
 from ged.services import accounts, tokens
 from ged.services.accounts import Principal
+from ged.states import ArchiveStatus, EliminationStatus, RequestStatus
 
 HERE = Path(__file__).parent
 COOKIE = "ged_session"
@@ -107,7 +108,8 @@ class Site:
         self.templates.env.globals.update(field_label=labels.field_label, event_label=labels.event_label,
                                           shown=labels.shown, local_time=labels.local_time,
                                           status_label=labels.status_label, state_label=labels.state_label,
-                                          statuses=labels.STATUSES)
+                                          statuses=labels.STATUSES, ArchiveStatus=ArchiveStatus,
+                                          EliminationStatus=EliminationStatus, RequestStatus=RequestStatus)
         self.secure = ctx.settings.web.secure_cookies
         self.trusted = [_network(entry) for entry in ctx.settings.web.trusted_proxies]
 

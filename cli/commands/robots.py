@@ -77,10 +77,10 @@ def run_once(
         print_json(result.__dict__)
     else:
         counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
-        mark = "[green]✔[/]" if result.outcome in ("ok", "simulation") else "[red]✖[/]"
+        mark = "[green]✔[/]" if result.succeeded else "[red]✖[/]"
         console.print(f"{mark} {robot.name} : {result.outcome} ({counts})"
                       + (f" — {escape(result.error)}" if result.error else ""))
-    raise typer.Exit(ExitCode.OK if result.outcome in ("ok", "simulation") else ExitCode.INTERNAL)
+    raise typer.Exit(ExitCode.OK if result.succeeded else ExitCode.INTERNAL)
 
 
 @app.command("history")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
+    Enum,
     Float,
     ForeignKey,
     Index,
@@ -24,32 +25,20 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, relationship
 
 from ..analysis import document_text
-
-
-class DocumentState(StrEnum):
-    RECEIVED = "received"
-    PROCESSED = "processed"
-    NEEDS_REVIEW = "needs_review"
-    VALIDATED = "validated"
-    ARCHIVED = "archived"
-    ELIMINATED = "eliminated"
-    TRANSFERRED = "transferred"
-    QUARANTINED = "quarantined"
-
-
-STATE_LABELS_FR: dict[DocumentState, str] = {
-    DocumentState.RECEIVED: "reçu",
-    DocumentState.PROCESSED: "traité",
-    DocumentState.NEEDS_REVIEW: "à vérifier",
-    DocumentState.VALIDATED: "validé",
-    DocumentState.ARCHIVED: "archivé",
-    DocumentState.ELIMINATED: "éliminé",
-    DocumentState.TRANSFERRED: "versé",
-    DocumentState.QUARANTINED: "en quarantaine",
-}
+from ..states import (
+    ArchiveStatus,
+    DeliveryStatus,
+    DocumentState,
+    EliminationStatus,
+    JobState,
+    RequestStatus,
+    RunOutcome,
+    TransferStatus,
+    WorkerState,
+)
 
 
 class FileRole(StrEnum):
@@ -67,6 +56,13 @@ class FileRole(StrEnum):
 
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def state_column(enum: type[StrEnum], *, index: bool = False) -> MappedColumn[Any]:
+    """A ``VARCHAR(20)`` holding the member's value, as the columns always were (no migration),
+    read back as the member; a value outside the enum is refused on writing."""
+    return mapped_column(Enum(enum, native_enum=False, length=20, validate_strings=True,
+                              values_callable=lambda members: [member.value for member in members]), index=index)
 
 
 _KEPT = text(f"state != '{DocumentState.ELIMINATED.value}'")
@@ -87,7 +83,7 @@ class Document(Base):
     source_path: Mapped[str | None] = mapped_column(String(4000))
     media_type: Mapped[str | None] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
-    state: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[DocumentState] = state_column(DocumentState, index=True)
     state_reason: Mapped[str | None] = mapped_column(Text)
     """Why a document is quarantined or needs review (French, for people)."""
     reason_code: Mapped[str | None] = mapped_column(String(40))
@@ -173,21 +169,6 @@ class DocumentField(Base):
     document: Mapped[Document] = relationship(back_populates="fields")
 
 
-class RequestStatus(StrEnum):
-    NEW = "nouvelle"
-    IN_PROGRESS = "en_cours"
-    AWAITING_DOCUMENTS = "en_attente"
-    CLOSED = "cloturee"
-
-
-STATUS_LABELS_FR: dict[RequestStatus, str] = {
-    RequestStatus.NEW: "nouvelle",
-    RequestStatus.IN_PROGRESS: "en cours",
-    RequestStatus.AWAITING_DOCUMENTS: "en attente de pièces",
-    RequestStatus.CLOSED: "clôturée",
-}
-
-
 class Request(Base):
     """A citizen's request (demande): registered, routed, due by a date, gathering its documents."""
 
@@ -200,7 +181,7 @@ class Request(Base):
     category: Mapped[str] = mapped_column(String(10))
     doc_type: Mapped[str] = mapped_column(String(50), index=True)
     service: Mapped[str] = mapped_column(String(100), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[RequestStatus] = state_column(RequestStatus, index=True)
     requester: Mapped[str | None] = mapped_column(String(300))
     contact: Mapped[str | None] = mapped_column(String(300))
     file_reference: Mapped[str | None] = mapped_column(String(60), index=True)
@@ -247,7 +228,7 @@ class ArchiveRecord(Base):
     """None while the start event (a request's closing) has not happened."""
     dua_end: Mapped[date | None] = mapped_column(Date, index=True)
     final_action: Mapped[str] = mapped_column(String(1))
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[ArchiveStatus] = state_column(ArchiveStatus, index=True)
     """``archive``, ``proposee`` (on an elimination list), ``eliminee``, ``versee``."""
     description: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """Type, service, request, dates: what lists, attestations and SEDA messages describe."""
@@ -275,7 +256,7 @@ class EliminationList(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[EliminationStatus] = state_column(EliminationStatus)
     """``proposee``, ``visee``, ``executee``."""
     proposed_by: Mapped[str] = mapped_column(String(100))
     proposed_at: Mapped[datetime] = mapped_column(DateTime)
@@ -303,7 +284,7 @@ class Transfer(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[TransferStatus] = state_column(TransferStatus)
     """``envoye``, ``accepte``, ``refuse``."""
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -330,7 +311,7 @@ class RobotRun(Base):
     trigger: Mapped[str] = mapped_column(String(100))
     started_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
-    outcome: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[RunOutcome] = state_column(RunOutcome)
     """``en_cours``, ``ok``, ``erreur``, ``simulation``."""
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
@@ -356,7 +337,7 @@ class RobotDelivery(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     robot: Mapped[str] = mapped_column(String(100))
     key: Mapped[str] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[DeliveryStatus] = state_column(DeliveryStatus)
     """``envoi`` while being sent, ``envoye`` once the server accepted it."""
     at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -413,7 +394,7 @@ class Job(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
-    state: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[JobState] = state_column(JobState, index=True)
     """``pending``, ``claimed``, ``done``, ``failed``."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(200))
@@ -432,7 +413,7 @@ class Worker(Base):
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     started_at: Mapped[datetime] = mapped_column(DateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(DateTime)
-    state: Mapped[str] = mapped_column(String(20))
+    state: Mapped[WorkerState] = state_column(WorkerState)
     documents: Mapped[int] = mapped_column(Integer, default=0)
     pages: Mapped[int] = mapped_column(Integer, default=0)
 

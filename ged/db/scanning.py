@@ -7,19 +7,13 @@ same declarative base, so one schema and one set of migrations.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base
-
-
-class BatchState(StrEnum):
-    TIMESTAMP_PENDING = "a_horodater"
-    """The manifest is recorded; the timestamp authority could not be reached yet."""
-    ATTESTED = "atteste"
+from ..states import BatchState
+from .models import Base, state_column
 
 
 class ScanBatch(Base):
@@ -36,7 +30,7 @@ class ScanBatch(Base):
     manifest: Mapped[dict[str, Any]] = mapped_column()
     """The canonical JSON the timestamp covers: files, pages, scanner profile, quality control."""
     manifest_sha256: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[BatchState] = state_column(BatchState, index=True)
     timestamp_token: Mapped[bytes | None] = mapped_column(LargeBinary)
     timestamped_at: Mapped[datetime | None] = mapped_column(DateTime)
     tsa: Mapped[str | None] = mapped_column(String(500))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from ..states import DocumentState
 from .base import SearchRequest
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
@@ -38,10 +39,12 @@ def fuzziness(term: str) -> int:
 
 
 _FILTER = re.compile(r"(?<!\S)(type|service|etat|état|du|au):(\S+)", re.IGNORECASE)
-_STATES = {"recu": "received", "reçu": "received", "traite": "processed", "traité": "processed",
-           "a_verifier": "needs_review", "à_vérifier": "needs_review", "averifier": "needs_review",
-           "valide": "validated", "validé": "validated", "archive": "archived", "archivé": "archived",
-           "verse": "transferred", "versé": "transferred"}
+_STATES = {"recu": DocumentState.RECEIVED, "reçu": DocumentState.RECEIVED, "traite": DocumentState.PROCESSED,
+           "traité": DocumentState.PROCESSED, "a_verifier": DocumentState.NEEDS_REVIEW,
+           "à_vérifier": DocumentState.NEEDS_REVIEW, "averifier": DocumentState.NEEDS_REVIEW,
+           "valide": DocumentState.VALIDATED, "validé": DocumentState.VALIDATED, "archive": DocumentState.ARCHIVED,
+           "archivé": DocumentState.ARCHIVED, "verse": DocumentState.TRANSFERRED, "versé": DocumentState.TRANSFERRED}
+"""The French words typed after ``etat:`` (the stored states are English)."""
 
 
 def _day(value: str) -> datetime | None:

@@ -26,11 +26,12 @@ from ..blobs import BlobDamaged
 from ..context import Context
 from ..db.models import ArchiveRecord, Document, DocumentState, FileRole, Request, StoredFile
 from ..signing import signing_spec, validation_material
+from ..states import ArchiveStatus
 from ..taxonomy import RetentionRule
 from . import integrity
 
 ARCHIVABLE = (DocumentState.PROCESSED, DocumentState.VALIDATED)
-AUDITED = ("archive", "proposee", "en_versement")
+AUDITED = (ArchiveStatus.ARCHIVED, ArchiveStatus.PROPOSED, ArchiveStatus.TRANSFERRING)
 """Records whose bytes the commune still answers for: a transfer awaiting the Archives' reply included."""
 
 
@@ -107,7 +108,7 @@ def _archive_one(ctx: Context, document_id: int, spec: Any, *, actor: str) -> Ar
             document_id=document.id, archived_at=now, archived_by=actor, signed_sha256=stored.sha256,
             fingerprints={"original": original_prints, "signed": signed_prints}, family=rule.family,
             dua_years=rule.dua_years, start_event=rule.start, start_on=start, dua_end=end,
-            final_action=rule.final, status="archive",
+            final_action=rule.final, status=ArchiveStatus.ARCHIVED,
             description={"filename": document.filename, "doc_type": document.doc_type, "service": document.service,
                          "received_on": document.received_at.date().isoformat(),
                          "request": request.number if request else None, "pages": document.page_count})

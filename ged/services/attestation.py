@@ -32,9 +32,10 @@ from ocr import sniff
 from .. import journal
 from ..context import Context
 from ..db.models import Document, FileRole, StoredFile
-from ..db.scanning import BatchState, ScanBatch
+from ..db.scanning import ScanBatch
 from ..errors import GedError, NotFound
 from ..signing import tsa_spec, validation_material
+from ..states import BatchState
 from .ingest import IngestReport, Outcome
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..context import Context
 from ..db.models import Event, MailboxMessage, RobotCursor, RobotDelivery, RobotLock, RobotRun
+from ..states import DeliveryStatus, RunOutcome
 
 
 def acquire(ctx: Context, robot: str, holder: str, *, ttl: timedelta) -> bool:
@@ -48,18 +49,18 @@ def release(ctx: Context, robot: str, holder: str) -> None:
 def start_run(ctx: Context, robot: str, trigger: str, *, dry_run: bool) -> int:
     with ctx.db.session() as session:
         run = RobotRun(robot=robot, trigger=trigger, started_at=ctx.clock(),
-                       outcome="simulation" if dry_run else "en_cours", counts={})
+                       outcome=RunOutcome.DRY_RUN if dry_run else RunOutcome.RUNNING, counts={})
         session.add(run)
         session.flush()
         return run.id
 
 
-def finish_run(ctx: Context, run_id: int, *, outcome: str, counts: dict[str, Any], error: str | None,
+def finish_run(ctx: Context, run_id: int, *, outcome: RunOutcome, counts: dict[str, Any], error: str | None,
                attempts: int) -> None:
     with ctx.db.session() as session:
         run = session.get_one(RobotRun, run_id)
         run.ended_at, run.counts, run.error, run.attempts = ctx.clock(), counts, error, attempts
-        if run.outcome != "simulation":
+        if run.outcome != RunOutcome.DRY_RUN:
             run.outcome = outcome
 
 
@@ -70,7 +71,7 @@ class RunView:
     trigger: str
     started_at: datetime
     ended_at: datetime | None
-    outcome: str
+    outcome: RunOutcome
     counts: dict[str, Any]
     error: str | None
     attempts: int
@@ -89,7 +90,7 @@ def last_started(ctx: Context, robot: str) -> datetime | None:
     """When the robot last ran for real (simulations do not count)."""
     with ctx.db.session() as session:
         return session.scalar(select(RobotRun.started_at).where(RobotRun.robot == robot,
-                                                                 RobotRun.outcome != "simulation")
+                                                                 RobotRun.outcome != RunOutcome.DRY_RUN)
                               .order_by(RobotRun.id.desc()).limit(1))
 
 
@@ -101,7 +102,7 @@ def claim_delivery(ctx: Context, robot: str, key: str) -> bool:
     """
     try:
         with ctx.db.session() as session:
-            session.add(RobotDelivery(robot=robot, key=key, status="envoi", at=ctx.clock()))
+            session.add(RobotDelivery(robot=robot, key=key, status=DeliveryStatus.SENDING, at=ctx.clock()))
         return True
     except IntegrityError:
         return False
@@ -110,7 +111,7 @@ def claim_delivery(ctx: Context, robot: str, key: str) -> bool:
 def confirm_delivery(ctx: Context, robot: str, key: str) -> None:
     with ctx.db.session() as session:
         session.execute(update(RobotDelivery).where(RobotDelivery.robot == robot, RobotDelivery.key == key)
-                        .values(status="envoye", at=ctx.clock()))
+                        .values(status=DeliveryStatus.SENT, at=ctx.clock()))
 
 
 def forget_delivery(ctx: Context, robot: str, key: str) -> None:

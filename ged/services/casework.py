@@ -20,9 +20,10 @@ import classifiers
 
 from .. import journal, labels
 from ..context import Context
-from ..db.models import STATUS_LABELS_FR, Document, FileRole, Request, RequestStatus, StoredFile
+from ..db.models import Document, FileRole, Request, RequestStatus, StoredFile
 from ..db.people import User
 from ..errors import Conflict, InvalidValue, NotFound, Unavailable
+from ..states import STATUS_LABELS_FR
 from . import indexing, integrity, mail
 from .accounts import Principal, require_role
 
@@ -39,7 +40,7 @@ class RequestView:
     doc_type: str
     type_label: str
     service: str
-    status: str
+    status: RequestStatus
     status_label: str
     requester: str | None
     contact: str | None

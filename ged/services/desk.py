@@ -71,7 +71,7 @@ class DeskRow:
     doc_type: str
     type_label: str
     service: str
-    status: str
+    status: RequestStatus
     status_label: str
     requester: str | None
     received_on: date

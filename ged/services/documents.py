@@ -36,7 +36,7 @@ class DocumentView:
     sha256: str
     media_type: str | None
     size: int
-    state: str
+    state: DocumentState
     state_label: str
     reason: str | None
     page_count: int | None

@@ -151,7 +151,7 @@ def _unique(path: Path) -> Path:
 @dataclass(frozen=True)
 class MailroomStatus:
     waiting: dict[str, int]
-    today: dict[str, int]
+    today: dict[DocumentState, int]
     """Documents received today (UTC), by state."""
     quarantined: list[dict[str, Any]]
     needs_review: list[dict[str, Any]]

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from ..context import Context
 from ..db.models import Document, DocumentState, Job, Worker
 from ..pipeline import PAGES_PER_RUN
+from ..states import JobState, WorkerState
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def enqueue(ctx: Context, document_ids: list[int]) -> int:
     for document_id in document_ids:
         try:
             with ctx.db.session() as session:
-                session.add(Job(document_id=document_id, state="pending", attempts=0, created_at=ctx.clock()))
+                session.add(Job(document_id=document_id, state=JobState.PENDING, attempts=0, created_at=ctx.clock()))
             added += 1
         except IntegrityError:
             continue
@@ -58,18 +59,18 @@ def claim(ctx: Context, worker: str, *, lease: timedelta) -> list[Claimed]:
     what is waiting among the live workers, so that a short queue is still spread over all of them.
     """
     now = ctx.clock()
-    available = or_(Job.state == "pending", and_(Job.state == "claimed", Job.lease_until < now))
+    available = or_(Job.state == JobState.PENDING, and_(Job.state == JobState.CLAIMED, Job.lease_until < now))
     with ctx.db.session() as session:
         waiting = session.scalar(select(func.count(Job.id)).where(available)) or 0
         if waiting == 0:
             return []
         alive = session.scalar(select(func.count()).select_from(Worker).where(
-            Worker.state == "actif", Worker.heartbeat_at >= now - lease)) or 1
+            Worker.state == WorkerState.ACTIVE, Worker.heartbeat_at >= now - lease)) or 1
         share = max(1, min(ctx.settings.ocr.workers * PAGES_PER_RUN, waiting // alive))
         jobs = list(session.scalars(select(Job).where(available).order_by(Job.id).limit(share)
                                     .with_for_update(skip_locked=True)))
         for job in jobs:
-            job.state, job.claimed_by, job.lease_until = "claimed", worker, now + lease
+            job.state, job.claimed_by, job.lease_until = JobState.CLAIMED, worker, now + lease
             job.attempts += 1
         return [Claimed(job.id, job.document_id, job.attempts) for job in jobs]
 
@@ -78,7 +79,7 @@ def renew(ctx: Context, job_id: int, worker: str, *, lease: timedelta) -> bool:
     """Extend the lease; False if the job was taken over meanwhile (this worker was too slow)."""
     with ctx.db.session() as session:
         job = session.get(Job, job_id, with_for_update=True)
-        if job is None or job.claimed_by != worker or job.state != "claimed":
+        if job is None or job.claimed_by != worker or job.state != JobState.CLAIMED:
             return False
         job.lease_until = ctx.clock() + lease
         return True
@@ -89,11 +90,11 @@ def finish(ctx: Context, job_id: int, worker: str, *, pages: int | None, error: 
         job = session.get(Job, job_id, with_for_update=True)
         if job is None or job.claimed_by != worker:
             return
-        job.state = "failed" if error else "done"
+        job.state = JobState.FAILED if error else JobState.DONE
         job.finished_at, job.pages, job.error, job.lease_until = ctx.clock(), pages, error, None
 
 
-def heartbeat(ctx: Context, worker: str, *, state: str, documents: int = 0, pages: int = 0) -> None:
+def heartbeat(ctx: Context, worker: str, *, state: WorkerState, documents: int = 0, pages: int = 0) -> None:
     now = ctx.clock()
     with ctx.db.session() as session:
         row = session.get(Worker, worker)
@@ -109,7 +110,7 @@ def heartbeat(ctx: Context, worker: str, *, state: str, documents: int = 0, page
 @dataclass(frozen=True)
 class WorkerView:
     name: str
-    state: str
+    state: WorkerState
     alive: bool
     started_at: datetime
     documents: int
@@ -130,16 +131,16 @@ class QueueStatus:
 def status(ctx: Context, *, alive_within: timedelta) -> QueueStatus:
     now = ctx.clock()
     with ctx.db.session() as session:
-        pending = session.scalar(select(func.count(Job.id)).where(Job.state == "pending")) or 0
+        pending = session.scalar(select(func.count(Job.id)).where(Job.state == JobState.PENDING)) or 0
         claimed = [(j.document_id, j.claimed_by or "?", j.lease_until or now)
-                   for j in session.scalars(select(Job).where(Job.state == "claimed").order_by(Job.id))]
-        done = session.scalar(select(func.count(Job.id)).where(Job.state == "done",
+                   for j in session.scalars(select(Job).where(Job.state == JobState.CLAIMED).order_by(Job.id))]
+        done = session.scalar(select(func.count(Job.id)).where(Job.state == JobState.DONE,
                                                                Job.finished_at > now - timedelta(hours=1))) or 0
-        failed = session.scalar(select(func.count(Job.id)).where(Job.state == "failed")) or 0
+        failed = session.scalar(select(func.count(Job.id)).where(Job.state == JobState.FAILED)) or 0
         workers = []
         for row in session.scalars(select(Worker).order_by(Worker.name)):
             minutes = max((row.heartbeat_at - row.started_at).total_seconds() / 60, 1e-9)
-            workers.append(WorkerView(row.name, row.state, row.state == "actif" and now - row.heartbeat_at
+            workers.append(WorkerView(row.name, row.state, row.state == WorkerState.ACTIVE and now - row.heartbeat_at
                                       <= alive_within, row.started_at, row.documents, row.pages,
                                       round(row.pages / minutes, 1)))
     return QueueStatus(pending, claimed, done, failed, workers)

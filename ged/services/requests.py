@@ -169,7 +169,7 @@ def follow_retype(ctx: Context, session: Session, document: Document, *, actor: 
     request.doc_type = document.doc_type
     if settings.category is None:
         request.status, request.closed_at = RequestStatus.CLOSED, ctx.clock()
-        payload["status"] = "cloturee"
+        payload["status"] = RequestStatus.CLOSED
         payload["note"] = "le document n'est pas une demande : demande clôturée"
     else:
         due = _deadline(ctx, document, {f.code: f.value for f in document.fields}, settings)

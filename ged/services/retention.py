@@ -33,6 +33,7 @@ from ..db.models import (
     StoredFile,
 )
 from ..errors import Conflict, Forbidden, InvalidValue, NotFound
+from ..states import ArchiveStatus, EliminationStatus
 from . import holds, integrity
 from .accounts import ARCHIVISTS, Principal, require_role
 
@@ -49,7 +50,7 @@ class DueRecord:
     dua_end: date
     final_action: str
     held: bool
-    status: str
+    status: ArchiveStatus
 
 
 def due(ctx: Context, *, today: date | None = None) -> list[DueRecord]:
@@ -57,8 +58,9 @@ def due(ctx: Context, *, today: date | None = None) -> list[DueRecord]:
     today = today or ctx.clock().date()
     with ctx.db.session() as session:
         records = list(session.scalars(select(ArchiveRecord).where(
-            ArchiveRecord.status.in_(("archive", "proposee")), ArchiveRecord.dua_end.is_not(None),
-            ArchiveRecord.dua_end <= today).order_by(ArchiveRecord.dua_end, ArchiveRecord.id)))
+            ArchiveRecord.status.in_((ArchiveStatus.ARCHIVED, ArchiveStatus.PROPOSED)),
+            ArchiveRecord.dua_end.is_not(None), ArchiveRecord.dua_end <= today,
+        ).order_by(ArchiveRecord.dua_end, ArchiveRecord.id)))
         frozen = holds.held(session, [r.document_id for r in records])
         return [DueRecord(r.document_id, r.family, r.dua_end, r.final_action, r.document_id in frozen, r.status)
                 for r in records if r.dua_end is not None]
@@ -91,7 +93,7 @@ def releasable(session: Session, finals: tuple[str, ...], today: date) -> tuple[
     The one place elimination and transfer agree on what may leave the archive.
     """
     candidates = list(session.scalars(select(ArchiveRecord).where(
-        ArchiveRecord.status == "archive", ArchiveRecord.final_action.in_(finals),
+        ArchiveRecord.status == ArchiveStatus.ARCHIVED, ArchiveRecord.final_action.in_(finals),
         ArchiveRecord.dua_end.is_not(None), ArchiveRecord.dua_end <= today).order_by(ArchiveRecord.id)))
     frozen = holds.held(session, [r.document_id for r in candidates])
     return [r for r in candidates if r.document_id not in frozen], frozen
@@ -109,12 +111,12 @@ def propose(ctx: Context, *, actor: str, include_triage: bool = False,
             raise NotFound("aucun document à proposer à l'élimination (DUA échue, sort final D, sans gel)")
         count = session.scalar(select(func.count(EliminationList.id))) or 0
         now = ctx.clock()
-        elimination = EliminationList(number=f"ELIM-{now.year}-{count + 1:04d}", status="proposee", proposed_by=actor,
-                                      proposed_at=now, files={})
+        elimination = EliminationList(number=f"ELIM-{now.year}-{count + 1:04d}", status=EliminationStatus.PROPOSED,
+                                      proposed_by=actor, proposed_at=now, files={})
         elimination.records = records
         session.add(elimination)
         for record in records:
-            record.status = "proposee"
+            record.status = ArchiveStatus.PROPOSED
         session.flush()
         request = seda.authorization_request(
             identifier=elimination.number, at=now, reason="Échéance de la durée d'utilité administrative",
@@ -137,11 +139,11 @@ def approve(ctx: Context, number: str, visa: str, *, actor: str, viewer: Princip
         raise InvalidValue("référence du visa manquante (--visa)")
     with ctx.db.session() as session:
         elimination = _get(session, number)
-        if elimination.status != "proposee":
+        if elimination.status != EliminationStatus.PROPOSED:
             raise Conflict(f"la liste {number} est « {elimination.status} » : visa impossible")
         if elimination.proposed_by == actor:
             raise Forbidden("le visa doit être enregistré par une autre personne que celle qui a proposé la liste")
-        elimination.status, elimination.visa_reference = "visee", visa.strip()
+        elimination.status, elimination.visa_reference = EliminationStatus.APPROVED, visa.strip()
         elimination.visa_by, elimination.visa_at = actor, ctx.clock()
         journal.append(session, "retention.approved", at=ctx.clock(), actor=actor,
                        payload={"list": number, "visa": visa.strip()})
@@ -161,7 +163,7 @@ def eliminate(ctx: Context, number: str, *, actor: str, viewer: Principal | None
     now = ctx.clock()
     with ctx.db.session() as session:
         elimination = _get(session, number)
-        if elimination.status != "visee":
+        if elimination.status != EliminationStatus.APPROVED:
             raise Conflict(f"la liste {number} est « {elimination.status} » : il faut d'abord le visa "
                                "(ged retention approve)")
         records = list(elimination.records)
@@ -173,7 +175,7 @@ def eliminate(ctx: Context, number: str, *, actor: str, viewer: Principal | None
             _destroy(ctx, session, record, actor=actor)
         for record in records:
             if record.document_id in frozen:
-                record.status = "archive"  # back in the archive: it will be proposed again once released
+                record.status = ArchiveStatus.ARCHIVED  # back in the archive: it will be proposed again once released
         assert elimination.visa_reference and elimination.visa_by and elimination.visa_at
         notification = seda.destruction_notification(
             identifier=f"{number}-NOTIF", at=now, comment=f"Élimination réalisée, bordereau {number}",
@@ -184,7 +186,7 @@ def eliminate(ctx: Context, number: str, *, actor: str, viewer: Principal | None
                                       fingerprints=prints)
         elimination.files = {**elimination.files, "attestation": _store(ctx, attestation),
                              "notification_seda": _store(ctx, notification)}
-        elimination.status, elimination.executed_by, elimination.executed_at = "executee", actor, now
+        elimination.status, elimination.executed_by, elimination.executed_at = EliminationStatus.EXECUTED, actor, now
         journal.append(session, "retention.eliminated", at=now, actor=actor, payload={
             "list": number, "destroyed": [u for u, _ in prints], "kept_on_hold": sorted(frozen),
             "files": elimination.files})
@@ -209,7 +211,7 @@ def _destroy(ctx: Context, session: Session, record: ArchiveRecord, *, actor: st
     document.state = DocumentState.ELIMINATED
     document.state_reason = f"éliminé (visa enregistré) le {ctx.clock():%d/%m/%Y}"
     document.indexed_at = ctx.clock()
-    record.status, record.signed_sha256 = "eliminee", None
+    record.status, record.signed_sha256 = ArchiveStatus.ELIMINATED, None
     journal.append(session, "document.eliminated", at=ctx.clock(), actor=actor, document_id=document.id,
                    payload={"unit": unit_id(document.id), "sha256": document.sha256, "files": shas})
 

@@ -12,6 +12,7 @@ from ..context import Context
 from ..db.models import Document, Request
 from ..search import SearchRequest
 from ..search.query import typed_filters
+from ..states import RequestStatus
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def requests_of(ctx: Context, criteria: Criteria, *, numbers: list[str] | None =
     if criteria.state:
         query = query.where(Request.status == criteria.state)
     if overdue_on is not None:
-        query = query.where(Request.due_on < overdue_on.date(), Request.status != "cloturee")
+        query = query.where(Request.due_on < overdue_on.date(), Request.status != RequestStatus.CLOSED)
     with ctx.db.session() as session:
         return [request_item(r) for r in session.scalars(query)]
 

@@ -25,6 +25,7 @@ from ..context import Context
 from ..db.models import ArchiveRecord, Document, DocumentState, FileRole, StoredFile, Transfer
 from ..db.scanning import ScanBatch
 from ..errors import Damaged, InvalidValue, NotConfigured, NotFound
+from ..states import ArchiveStatus, TransferStatus
 from . import integrity
 from .retention import releasable, unit_id
 
@@ -168,11 +169,11 @@ def send(ctx: Context, destination: Path, *, actor: str, include_triage: bool = 
         stored = ctx.blobs.put(package)
     ctx.blobs.copy_out(stored.sha256, destination)  # whole or not at all: never a partial package
     with ctx.db.session() as session:
-        transfer = Transfer(number=number, status="envoye", created_by=actor, created_at=now,
+        transfer = Transfer(number=number, status=TransferStatus.SENT, created_by=actor, created_at=now,
                             package_sha256=stored.sha256)
         transfer.records = [session.get_one(ArchiveRecord, r.id) for r in records]
         for record in transfer.records:
-            record.status = "en_versement"
+            record.status = ArchiveStatus.TRANSFERRING
         session.add(transfer)
         journal.append(session, "archive.transfer_sent", at=now, actor=actor, payload={
             "transfer": number, "units": [u.identifier for u in units], "package_sha256": stored.sha256,
@@ -195,12 +196,12 @@ def receive_reply(ctx: Context, reply: Path, *, actor: str) -> tuple[str, bool]:
                                   .where(Transfer.number == request))
         if transfer is None:
             raise NotFound(f"versement {request} introuvable")
-        if transfer.status != "envoye":
+        if transfer.status != TransferStatus.SENT:
             raise InvalidValue(f"le versement {request} a déjà reçu sa réponse ({transfer.status})")
-        transfer.status = "accepte" if accepted else "refuse"
+        transfer.status = TransferStatus.ACCEPTED if accepted else TransferStatus.REFUSED
         transfer.reply_code, transfer.reply_at = code, ctx.clock()
         for record in transfer.records:
-            record.status = "versee" if accepted else "archive"
+            record.status = ArchiveStatus.TRANSFERRED if accepted else ArchiveStatus.ARCHIVED
             if accepted:
                 session.get_one(Document, record.document_id).state = DocumentState.TRANSFERRED
         journal.append(session, "archive.transfer_reply", at=ctx.clock(), actor=actor, payload={

@@ -17,8 +17,9 @@ import classifiers
 
 from .. import journal
 from ..context import Context
-from ..db.models import STATE_LABELS_FR, Document, DocumentField, DocumentState, Request
+from ..db.models import Document, DocumentField, DocumentState, Request
 from ..errors import InvalidValue, NotFound
+from ..states import STATE_LABELS_FR
 from . import indexing, requests, understanding
 from .accounts import Principal
 
