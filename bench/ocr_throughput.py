@@ -30,7 +30,7 @@ from PIL import Image
 
 from examples import render
 from examples.letters import LETTERS
-from ged.pipeline import PAGES_PER_RUN
+from ged.ingest import PAGES_PER_RUN
 from ocr import webpage
 
 from .measure import Run, run

@@ -101,7 +101,7 @@ def build_app(argv: list[str]) -> Any:
         if name != named:
             continue
         if command.ocr_workers:
-            from ged.pipeline import start_fork_server
+            from ged.services.ingest import start_fork_server
 
             start_fork_server()
         target = getattr(importlib.import_module(f"cli.commands.{command.module}"), command.attribute)

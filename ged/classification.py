@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import classifiers
 from classifiers.rules import RuleSet, TypeRule
 
-from .analysis import ClassifierSpec, decide
+from .ingest import ClassifierSpec, decide
 from .settings import Settings
 
 if TYPE_CHECKING:  # NumPy and the corpus generator load when a model or a corpus is needed, not with every command

@@ -34,10 +34,10 @@ from ged.services import (
     casework,
     deposits,
     fixity,
-    indexing,
     integrity,
     mail,
     retention,
+    search,
     selection,
 )
 from ged.states import RequestStatus
@@ -213,7 +213,7 @@ def simple(run: Run, spec: d.Simple) -> None:
         run.counts["controles"] += len(results)
         run.counts["anomalies"] += sum(not r.ok for r in results)
     elif spec.action == "reindexer":
-        run.counts["indexes"] += indexing.reindex_all(run.ctx)
+        run.counts["indexes"] += search.reindex(run.ctx)
     elif spec.action == "controle_fichiers":
         checked = fixity.check_share(run.ctx, run.ctx.clock().date(), actor=run.actor)
         run.counts["fichiers"] += checked.checked

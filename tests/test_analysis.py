@@ -11,11 +11,12 @@ import pytest
 
 from classifiers.corpus import generate
 from classifiers.model import train_model
-from ged.analysis import AnalysisJob, analyse, document_text, form_fields_of, from_results
 from ged.classification import Classifier
 from ged.context import Context
-from ged.pipeline import OcrPool, Processed
+from ged.ingest._analysis import AnalysisJob, analyse, form_fields_of, from_results
+from ged.ingest._pool import OcrPool, Processed
 from ged.settings import load_settings
+from ged.text import document_text
 from ocr import OcrOptions
 
 RECEIVED = date(2026, 3, 2)

@@ -17,7 +17,7 @@ import ocr
 from ged import journal
 from ged.context import Context
 from ged.db.models import Document, DocumentState, Event, FileRole, Page
-from ged.pipeline import OcrPool
+from ged.ingest._pool import OcrPool
 from ged.search import SearchRequest
 from ged.services.ingest import IngestReport, IngestService, Outcome
 from ged.settings import load_settings

@@ -21,7 +21,8 @@ from ged import journal
 from ged.context import Context
 from ged.db.models import Document, DocumentField, DocumentState, Event, FileRole, Request
 from ged.errors import InvalidValue
-from ged.services import casework, understanding, validation
+from ged.ingest import _understanding as understanding
+from ged.services import casework, validation
 from ged.services.ingest import IngestService, Outcome
 from ged.settings import load_settings
 

@@ -15,8 +15,7 @@ from examples import render
 from examples.letters import by_name
 from ged.context import Context
 from ged.db.models import Document, Event
-from ged.services.ingest import IngestService, Outcome
-from ged.services.splitting import print_separator
+from ged.services.ingest import IngestService, Outcome, print_separator
 from ocr import separators, sniff
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ged.errors import ExitCode
-from ged.pipeline import OcrPool, Processed
+from ged.ingest._pool import OcrPool, Processed
 
 
 def _processes() -> dict[int, tuple[int, str]]:

@@ -20,7 +20,7 @@ def print_sheet(
     service: Annotated[str | None, typer.Option("--service", help="Service destinataire.")] = None,
 ) -> None:
     """Imprimer une feuille de séparation (code QR) à placer devant chaque document d'un lot."""
-    from ged.services.splitting import print_separator
+    from ged.services.ingest import print_separator
 
     try:
         path = print_separator(output, doc_type=doc_type, service=service)

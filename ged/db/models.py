@@ -27,7 +27,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, relationship
 
-from ..analysis import document_text
 from ..states import (
     ArchiveStatus,
     DeliveryStatus,
@@ -39,6 +38,7 @@ from ..states import (
     TransferStatus,
     WorkerState,
 )
+from ..text import document_text
 
 
 class FileRole(StrEnum):

@@ -34,9 +34,9 @@ from ..context import Context
 from ..db.models import Document, FileRole, StoredFile
 from ..db.scanning import ScanBatch
 from ..errors import GedError, NotFound
+from ..ingest import IngestReport, Outcome
 from ..signing import tsa_spec, validation_material
 from ..states import BatchState
-from .ingest import IngestReport, Outcome
 
 
 def _profile(ctx: Context, document: Document) -> list[dict[str, Any]]:

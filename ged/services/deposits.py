@@ -39,8 +39,8 @@ from ..blobs import fsync_dir
 from ..context import Context
 from ..db.models import Document, FileRole, Request
 from ..errors import InvalidValue, NotFound
+from ..ingest import IngestService, IntakeHints, Outcome
 from . import dossiers
-from .ingest import IngestService, IntakeHints, Outcome
 
 METADATA_NAMES: Final = ("metadata.json", "metadata.xml", "metadata.yaml", "metadata.yml", "metadata.txt",
                          "manifest.xml")

@@ -31,7 +31,7 @@ from .. import journal, labels
 from ..context import Context
 from ..db.models import Document, DocumentField, ExternalDossier, ExternalSync, Request
 from ..errors import InvalidValue, Transient
-from .ingest import IngestService, IntakeHints, Outcome
+from ..ingest import IngestService, IntakeHints, Outcome
 
 ONLINE = "en ligne"
 """How the mapped fields were read: typed by the requester on the platform."""

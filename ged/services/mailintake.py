@@ -16,8 +16,8 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 from ..context import Context
+from ..ingest import IngestService, IntakeHints
 from . import automation
-from .ingest import IngestService, IntakeHints
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ from sqlalchemy import func, select
 from ..blobs import fsync_dir
 from ..context import Context
 from ..db.models import Document, DocumentState, Event
+from ..ingest import IngestReport, IngestService, IntakeHints, Outcome, is_ignored
 from ..quarantine import write_reason
 from ..settings import WatchedFolder
-from . import attestation, intake
-from .ingest import IngestReport, IngestService, IntakeHints, Outcome
+from . import attestation
 
 
 class Placement(StrEnum):
@@ -53,7 +53,7 @@ def is_candidate(folder: WatchedFolder, path: Path) -> bool:
         return False
     parts = relative.parts
     return (bool(parts) and parts[0] not in OUTPUT_FOLDERS
-            and not any(intake.is_ignored(Path(part)) for part in parts))
+            and not any(is_ignored(Path(part)) for part in parts))
 
 
 def waiting_files(folder: WatchedFolder) -> list[Path]:

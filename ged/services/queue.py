@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..context import Context
 from ..db.models import Document, DocumentState, Job, Worker
-from ..pipeline import PAGES_PER_RUN
+from ..ingest import PAGES_PER_RUN
 from ..states import JobState, WorkerState
 
 

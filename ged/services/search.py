@@ -29,7 +29,7 @@ def search(ctx: Context, request: SearchRequest) -> SearchResult:
 def reindex(ctx: Context, *, progress: Callable[[int, int], None] | None = None, restart: bool = False) -> int:
     """Rebuild the index from the database (continuing an interrupted rebuild unless ``restart``);
     ``progress(done, total)`` is called as documents go by."""
-    from .indexing import reindex_all  # the database layer: not loaded by a search
+    from ..indexing import reindex_all  # the database layer: not loaded by a search
 
     return reindex_all(ctx, progress=progress, restart=restart)
 

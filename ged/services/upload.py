@@ -20,9 +20,9 @@ from typing import BinaryIO
 
 from ..context import Context
 from ..errors import InvalidValue
+from ..ingest import IngestReport, IngestService, IntakeHints
 from . import attestation
 from .accounts import Principal
-from .ingest import IngestReport, IngestService, IntakeHints
 
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
 

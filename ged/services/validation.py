@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session, selectinload
 
 import classifiers
 
-from .. import journal
+from .. import indexing, journal
 from ..context import Context
 from ..db.models import Document, DocumentField, DocumentState, Request
 from ..errors import InvalidValue, NotFound
+from ..ingest import retype
 from ..states import STATE_LABELS_FR
-from . import indexing, requests, understanding
+from . import requests
 from .accounts import Principal
 
 _LOCKED = (DocumentState.QUARANTINED, DocumentState.ARCHIVED, DocumentState.ELIMINATED, DocumentState.TRANSFERRED)
@@ -50,7 +51,7 @@ def validate(ctx: Context, document_id: int, *, doc_type: str | None = None,
         changes: dict[str, Any] = {}
         if new_type != document.doc_type:
             changes["type"] = [document.doc_type, new_type]
-            understanding.retype(ctx, session, document, new_type)
+            retype(ctx, session, document, new_type)
             document.service = ctx.settings.types[new_type].service
         corrections = _normalised(ctx, new_type, values, document)
         existing = {f.code: f for f in document.fields}

@@ -12,7 +12,7 @@ import tantivy
 from ged.context import Context
 from ged.db.models import Document, DocumentState, Page
 from ged.search import SearchRequest, embedded
-from ged.services import indexing
+from ged import indexing
 from ged.services import search as search_service
 from ged.settings import load_settings
 

@@ -14,11 +14,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 import ocr
 
 from .. import journal, quarantine
-from ..analysis import Analysis
 from ..blobs import StagedBlob
 from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, Page, StoredFile
-from . import understanding
+from . import _understanding as understanding
+from ._analysis import Analysis
 
 
 @dataclass(frozen=True)

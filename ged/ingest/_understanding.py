@@ -18,10 +18,10 @@ import classifiers
 from classifiers.fields.document import PageText, WordBox
 
 from .. import journal
-from ..analysis import Analysis, AnalysisJob, analyse, form_fields_of
 from ..context import Context
 from ..db.models import Document, DocumentField, DocumentState, FileRole, Page
-from . import requests
+from ..services import requests
+from ._analysis import Analysis, AnalysisJob, analyse, form_fields_of
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from ..analysis import document_text
-from ..context import Context
-from ..db.models import Document, DocumentState, Page
-from ..search import IndexedDocument
+from .context import Context
+from .db.models import Document, DocumentState, Page
+from .search import IndexedDocument
+from .text import document_text
 
 _CHUNK = 2000
 Progress = Callable[[int, int], None]

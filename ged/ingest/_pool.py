@@ -37,7 +37,7 @@ from ocr import (
     PageResult,
 )
 
-from .analysis import Analysis, AnalysisJob, ClassifierSpec, ModelUnavailable, analyse_recognised
+from ._analysis import Analysis, AnalysisJob, ClassifierSpec, ModelUnavailable, analyse_recognised
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def start_fork_server() -> multiprocessing.context.ForkServerContext:
     document: 0.14 CPU-s a worker.)
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ocr.inspection", "ocr.page", "ocr.pdfa", "ocr.forms", "ged.pipeline",
+    context.set_forkserver_preload(["ocr.inspection", "ocr.page", "ocr.pdfa", "ocr.forms", "ged.ingest._pool",
                                     "classifiers.decision", "classifiers.fields.extract", "classifiers.model"])
     # Python 3.11's fork server ignores the sys.path it is given and starts as ``python -c``, with
     # the current folder first: an ``ocr.py`` there would be imported by the workers instead of

@@ -4,7 +4,7 @@ It runs in the OCR worker processes, next to the page work, so that the process 
 records documents (one per installation, serial) only writes rows: on born-digital mail,
 classification and extraction were two thirds of that process's time. The database part
 (citations of existing requests, corrections kept, routing, registration) stays in
-``ged.services.understanding``, which also runs this itself when a worker could not.
+``ged.ingest._understanding``, which also runs this itself when a worker could not.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ import ocr
 from classifiers.fields.document import PageText, WordBox
 from classifiers.rules import RuleSet
 
-if TYPE_CHECKING:  # NumPy loads with the model, not with every command that imports the domain model
+from ..text import document_text
+
+if TYPE_CHECKING:  # NumPy loads with the model, not with every module that imports this one
     from classifiers.model import TypeModel
 
 _MEDIA_PDF = "application/pdf"
@@ -62,11 +64,6 @@ class AnalysisJob:
 
 class ModelUnavailable(Exception):
     """No usable model file: the recording process trains the default one and decides itself."""
-
-
-def document_text(texts: Sequence[str]) -> str:
-    """The text classification reads: pages with text, a blank line between them."""
-    return "\n\n".join(t for t in texts if t)
 
 
 def from_results(results: Sequence[ocr.PageResult]) -> list[PageText]:
