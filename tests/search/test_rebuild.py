@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import tantivy
 
+from ged import indexing
 from ged.context import Context
 from ged.db.models import Document, DocumentState, Page
 from ged.search import SearchRequest, embedded
-from ged import indexing
 from ged.services import search as search_service
 from ged.settings import load_settings
 
