@@ -114,15 +114,21 @@ class Highlighter:
         self.stem_of = stem_of
         heads = tuple(sorted({*stems, *terms.words, *terms.prefixes}, key=lambda h: (-len(h), h)))
         self._candidates = _candidates(heads) if heads else None
+        self._verdicts: dict[str, bool] = {}
+        """Each candidate word as written, judged once per query: the hits of a page repeat the same few."""
 
-    def _matches(self, word: str, folded: str) -> bool:
-        return any(stem in self.stems for stem in self.stem_of(word)) or bool(self.terms.matching([folded]))
+    def _matches(self, word: str) -> bool:
+        verdict = self._verdicts.get(word)
+        if verdict is None:
+            verdict = self._verdicts[word] = (any(stem in self.stems for stem in self.stem_of(word))
+                                              or bool(self.terms.matching([fold(word)])))
+        return verdict
 
     def snippet(self, text: str, width: int = WIDTH) -> str:
         spans: list[tuple[int, int]] = []
         if self._candidates is not None:
             for found in self._candidates.finditer(text):  # the text as written: no copy of it is folded
-                if self._matches(found.group(), fold(found.group())):
+                if self._matches(found.group()):
                     spans.append(found.span())
                     if len(spans) == _ENOUGH:
                         break
