@@ -40,7 +40,6 @@ from ged.services import (
     search,
     selection,
 )
-from ged.states import RequestStatus
 
 from . import definitions as d
 from .demarches import take_demarche
@@ -108,7 +107,7 @@ def digest(run: Run, spec: d.Digest) -> None:
     horizon = today + timedelta(days=spec.days_ahead)
     by_service: dict[str, list[casework.RequestView]] = defaultdict(list)
     for view in casework.list_requests(run.ctx):
-        if view.status != RequestStatus.CLOSED and view.due_on is not None and view.due_on <= horizon:
+        if not view.closed and view.due_on is not None and view.due_on <= horizon:
             by_service[view.service].append(view)
     for service, views in sorted(by_service.items()):
         overdue = [v for v in views if v.overdue]

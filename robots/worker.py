@@ -18,7 +18,6 @@ from typing import Any
 from ged.context import Context
 from ged.services import queue
 from ged.services.ingest import IngestReport, IngestService
-from ged.states import WorkerState
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +34,13 @@ def run_worker(ctx: Context, stop: threading.Event, *, name: str | None = None, 
     lease = timedelta(seconds=settings.lease_seconds)
     service = IngestService(ctx, actor=f"worker:{name}")
     done, idle = 0, 0.0
-    queue.heartbeat(ctx, name, state=WorkerState.ACTIVE)
+    queue.heartbeat(ctx, name)
     with service.ocr_pool() as pool:
         while not stop.is_set():
             queue.enqueue_orphans(ctx)
             jobs = queue.claim(ctx, name, lease=lease)
             if not jobs:
-                queue.heartbeat(ctx, name, state=WorkerState.ACTIVE)
+                queue.heartbeat(ctx, name)
                 if idle_exit is not None and idle >= idle_exit:
                     break
                 stop.wait(settings.poll_seconds)
@@ -50,8 +49,8 @@ def run_worker(ctx: Context, stop: threading.Event, *, name: str | None = None, 
             idle = 0.0
             pages = _do(ctx, service, pool, jobs, name, lease, on_report)
             done += len(jobs)
-            queue.heartbeat(ctx, name, state=WorkerState.ACTIVE, documents=len(jobs), pages=pages)
-    queue.heartbeat(ctx, name, state=WorkerState.STOPPED)
+            queue.heartbeat(ctx, name, documents=len(jobs), pages=pages)
+    queue.stopped(ctx, name)
     return done
 
 

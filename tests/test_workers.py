@@ -105,11 +105,11 @@ def test_a_worker_claims_a_fair_share_of_the_queue(shared: str, run_cli, samples
     ctx = Context.open(load_settings())
     lease = timedelta(seconds=ctx.settings.workers.lease_seconds)
     try:
-        queue.heartbeat(ctx, "a", state="actif")
+        queue.heartbeat(ctx, "a")
         first = queue.claim(ctx, "a", lease=lease)  # 6 waiting, 1 live worker: 4 (one OCR process × 4)
-        queue.heartbeat(ctx, "b", state="actif")
+        queue.heartbeat(ctx, "b")
         second = queue.claim(ctx, "b", lease=lease)  # 2 waiting, 2 live workers: 1
-        queue.heartbeat(ctx, "c", state="actif")
+        queue.heartbeat(ctx, "c")
         third = queue.claim(ctx, "c", lease=lease)  # 1 waiting, 3 live workers: still 1
         assert [len(first), len(second), len(third)] == [4, 1, 1]
         assert queue.claim(ctx, "a", lease=lease) == []

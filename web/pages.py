@@ -14,7 +14,6 @@ from ged.search import SearchRequest
 from ged.services import documents, indicators, upload, validation
 from ged.services import search as search_service
 from ged.services.ingest import IngestReport, Outcome
-from ged.states import DocumentState
 
 from .site import DateText, DocumentId, Signed, Site, day
 
@@ -56,9 +55,7 @@ def search(site: Site, signed: Signed, form: SearchForm) -> Any:
 
 def review(site: Site, signed: Signed) -> Any:
     """The documents waiting for a person, oldest first (the review page and ``/api/a-verifier``)."""
-    return search_service.search(site.ctx, SearchRequest(states=frozenset({DocumentState.NEEDS_REVIEW}), sort="date",
-                                                         allowed_services=signed.principal.allowed_services,
-                                                         limit=200))
+    return search_service.review_queue(site.ctx, allowed_services=signed.principal.allowed_services)
 
 
 def outcome(report: IngestReport) -> dict[str, Any]:

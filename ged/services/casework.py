@@ -58,6 +58,10 @@ class RequestView:
     acknowledgement: bool
     """Whether an acknowledgement of receipt (letter and e-mail) was written for it (full view only)."""
 
+    @property
+    def closed(self) -> bool:
+        return self.status == RequestStatus.CLOSED
+
     def as_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
         for key in ("received_on", "due_on", "silence_on"):

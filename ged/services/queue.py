@@ -94,7 +94,17 @@ def finish(ctx: Context, job_id: int, worker: str, *, pages: int | None, error: 
         job.finished_at, job.pages, job.error, job.lease_until = ctx.clock(), pages, error, None
 
 
-def heartbeat(ctx: Context, worker: str, *, state: WorkerState, documents: int = 0, pages: int = 0) -> None:
+def heartbeat(ctx: Context, worker: str, *, documents: int = 0, pages: int = 0) -> None:
+    """The worker is alive (and has done this much more since its last heartbeat)."""
+    _beat(ctx, worker, WorkerState.ACTIVE, documents, pages)
+
+
+def stopped(ctx: Context, worker: str) -> None:
+    """The worker stopped cleanly: ``ged status`` no longer counts it."""
+    _beat(ctx, worker, WorkerState.STOPPED, 0, 0)
+
+
+def _beat(ctx: Context, worker: str, state: WorkerState, documents: int, pages: int) -> None:
     now = ctx.clock()
     with ctx.db.session() as session:
         row = session.get(Worker, worker)

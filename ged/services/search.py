@@ -26,6 +26,14 @@ def search(ctx: Context, request: SearchRequest) -> SearchResult:
     return ctx.search.search(typed_filters(request))
 
 
+def review_queue(ctx: Context, *, allowed_services: frozenset[str] | None, limit: int = 200) -> SearchResult:
+    """The documents waiting for a person (typing uncertain, text illegible…), oldest first."""
+    from ..states import DocumentState
+
+    return search(ctx, SearchRequest(states=frozenset({DocumentState.NEEDS_REVIEW}), sort="date",
+                                     allowed_services=allowed_services, limit=limit))
+
+
 def reindex(ctx: Context, *, progress: Callable[[int, int], None] | None = None, restart: bool = False) -> int:
     """Rebuild the index from the database (continuing an interrupted rebuild unless ``restart``);
     ``progress(done, total)`` is called as documents go by."""
