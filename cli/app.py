@@ -119,6 +119,7 @@ def main() -> None:
     raises is mapped here, in one place.
     """
     import logging
+    import warnings
 
     from ged.errors import ExitCode, GedError
 
@@ -127,6 +128,9 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for chatty in ("pyhanko", "pyhanko_certvalidator"):  # their warnings are reported by our own messages
         logging.getLogger(chatty).setLevel(logging.CRITICAL)
+    # pyHanko imports cryptography's DSA support, which warns at every signing command; nothing an
+    # agent can act on (the project signs with RSA), and it would print in English under French output.
+    warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")
     try:
         build_app(sys.argv[1:])()
     except GedError as exc:
