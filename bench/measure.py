@@ -21,6 +21,10 @@ class Run:
     """Largest sum of RSS over the command and its descendants, sampled every 50 ms."""
     peak_main_rss_mb: float
     returncode: int
+    peak_tree_anon_mb: float = 0.0
+    """The same for anonymous memory only (``RssAnon``: heaps, buffers), without the pages of files the
+    processes map: a search index is read through mmap, and its pages count in RSS but are the page
+    cache's, reclaimable, and grow with the index whatever the program holds."""
 
 
 _PR_SET_CHILD_SUBREAPER = 36
@@ -45,14 +49,17 @@ def _reap_orphans(timeout: float = 30.0) -> None:
             time.sleep(0.02)
 
 
-def _rss_kb(pid: int) -> int:
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """The process's resident memory and, of it, the anonymous part (kB)."""
+    found = {"VmRSS": 0, "RssAnon": 0}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
+            key, _, value = line.partition(":")
+            if key in found:
+                found[key] = int(value.split()[0])
     except (FileNotFoundError, ProcessLookupError, ValueError):
         pass
-    return 0
+    return found["VmRSS"], found["RssAnon"]
 
 
 def _tree(root: int) -> list[int]:
@@ -78,14 +85,15 @@ def run(command: list[str], *, env: dict[str, str] | None = None, cwd: Path | No
     start = time.perf_counter()
     process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=cwd,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peaks = {"tree": 0, "main": 0}
+    peaks = {"tree": 0, "main": 0, "anon": 0}
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            pids = _tree(process.pid)
-            peaks["tree"] = max(peaks["tree"], sum(_rss_kb(p) for p in pids))
-            peaks["main"] = max(peaks["main"], _rss_kb(process.pid))
+            memory = {pid: _memory_kb(pid) for pid in _tree(process.pid)}
+            peaks["tree"] = max(peaks["tree"], sum(rss for rss, _ in memory.values()))
+            peaks["anon"] = max(peaks["anon"], sum(anon for _, anon in memory.values()))
+            peaks["main"] = max(peaks["main"], memory.get(process.pid, (0, 0))[0])
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -99,4 +107,4 @@ def run(command: list[str], *, env: dict[str, str] | None = None, cwd: Path | No
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode not in (0,):
         print(f"  ! {command[0]} exited {process.returncode}: {stderr.decode(errors='replace')[-400:]}")
-    return Run(wall, cpu, peaks["tree"] / 1024, peaks["main"] / 1024, process.returncode)
+    return Run(wall, cpu, peaks["tree"] / 1024, peaks["main"] / 1024, process.returncode, peaks["anon"] / 1024)

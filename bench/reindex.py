@@ -37,12 +37,13 @@ def _command(code: Path) -> list[str]:
 
 def _summary(name: str, runs: list[Run], documents: int) -> str:
     walls, cpus = [r.wall for r in runs], [r.cpu for r in runs]
-    peaks = [r.peak_tree_rss_mb for r in runs]
+    peaks, anon = [r.peak_tree_rss_mb for r in runs], [r.peak_tree_anon_mb for r in runs]
     return (f"{name:<10} wall {min(walls):6.1f} / {statistics.median(walls):6.1f} s "
             f"({documents / min(walls):6.0f} / {documents / statistics.median(walls):6.0f} docs/s)   "
             f"CPU {min(cpus):6.1f} / {statistics.median(cpus):6.1f} s "
             f"({documents / min(cpus):6.0f} / {documents / statistics.median(cpus):6.0f} docs/CPU-s)   "
-            f"peak {min(peaks):5.0f} / {statistics.median(peaks):5.0f} MB")
+            f"peak {min(peaks):5.0f} / {statistics.median(peaks):5.0f} MB "
+            f"(anonymous {min(anon):4.0f} / {statistics.median(anon):4.0f})")
 
 
 def main() -> None:

@@ -255,9 +255,11 @@ def main() -> None:
         raw_index = run([PYTHON, "-m", "bench.raw_tantivy", "index", str(raw), str(dump)])
         n = args.documents
         print(f"\nreindex       ged: {n / reindex.wall:7.0f} docs/s, {n / reindex.cpu:7.0f} docs/CPU-s, "
-              f"peak {reindex.peak_tree_rss_mb:5.0f} MB, index {_size(home / 'index') / 1e6:6.1f} MB")
+              f"peak {reindex.peak_tree_rss_mb:5.0f} MB (anonymous {reindex.peak_tree_anon_mb:4.0f}), "
+              f"index {_size(home / 'index') / 1e6:6.1f} MB")
         print(f"              raw: {n / raw_index.wall:7.0f} docs/s, {n / raw_index.cpu:7.0f} docs/CPU-s, "
-              f"peak {raw_index.peak_tree_rss_mb:5.0f} MB, index {_size(raw) / 1e6:6.1f} MB")
+              f"peak {raw_index.peak_tree_rss_mb:5.0f} MB (anonymous {raw_index.peak_tree_anon_mb:4.0f}), "
+              f"index {_size(raw) / 1e6:6.1f} MB")
         samples = product_in_process(home, made, args.rounds)
         raw_samples = json.loads(subprocess.run(
             [PYTHON, "-m", "bench.raw_tantivy", "query", str(raw), str(Path(folder) / "queries.json"),
