@@ -19,7 +19,7 @@ from examples.letters import by_name
 from examples.render import born_digital_pdf
 from ged.context import Context
 from ged.db.models import Document, EliminationList
-from ged.services import automation, casework
+from ged.services import automation, casework, selection
 from ged.services.ingest import IngestService
 from ged.services.setup import install_demo_pki
 from ged.settings import load_settings
@@ -190,6 +190,16 @@ def test_export_and_dry_run(ctx: Context, tmp_path: Path, run_cli) -> None:  # n
     content = written.read_text(encoding="utf-8-sig")
     assert content.splitlines()[0].startswith("agent;demande;demandeur") and "2026-FAC-000001" in content
     assert "export  ok" in run_cli("robots", "history", "export").stdout
+
+
+def test_a_filter_state_the_rows_never_hold_selects_nothing(ctx: Context, tmp_path: Path) -> None:
+    """A robot file's ``state`` is compared with documents' and requests' states alike: one that is
+    neither (a typo, a label) selects nothing instead of failing the run."""
+    _ingest(ctx, tmp_path, "signalement_eclairage")
+    for state, documents, requests in (("traite", 0, 0), ("processed", 1, 0), ("nouvelle", 0, 1)):
+        criteria = selection.Criteria(None, None, state, None, None)
+        assert (len(selection.documents(ctx, criteria)), len(selection.requests_of(ctx, criteria))) == (
+            documents, requests), state
 
 
 def test_monthly_retention_proposal(ctx: Context, clock: Clock) -> None:
