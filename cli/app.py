@@ -100,10 +100,6 @@ def build_app(argv: list[str]) -> Any:
             continue
         if name != named:
             continue
-        if command.ocr_workers:
-            from ged.services.ingest import start_fork_server
-
-            start_fork_server()
         target = getattr(importlib.import_module(f"cli.commands.{command.module}"), command.attribute)
         if command.group:
             app.add_typer(target, name=name)
@@ -132,6 +128,11 @@ def main() -> None:
     # agent can act on (the project signs with RSA), and it would print in English under French output.
     warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")
     try:
+        named = _COMMANDS.get(sys.argv[1]) if len(sys.argv) > 1 else None
+        if named is not None and named.ocr_workers:
+            from ged.services.ingest import start_fork_server
+
+            start_fork_server()  # before the command's imports, which then run beside the server's
         build_app(sys.argv[1:])()
     except GedError as exc:
         fail(exc.message)

@@ -60,7 +60,7 @@ OUTCOMES: dict[str, str] = {
     "ingested": "intégré", "needs_review": "intégré, à vérifier", "queued": "reçu, en file de traitement",
     "duplicate": "doublon", "quarantined": "refusé, mis en quarantaine", "missing": "illisible",
 }
-"""What became of a received file (``ged.services.ingest.Outcome``)."""
+"""What became of a received file (``ged.ingest.Outcome``)."""
 
 
 def outcome_label(outcome: str) -> str:

@@ -5,7 +5,7 @@ take, the same row) and holds it under a lease it renews while it works. A worke
 (SIGKILL, power loss) stops renewing; once the lease has run out another worker takes the job
 over. Nothing is processed into two documents: the job names an existing document, and
 recording its pages is conditional on the document still being ``received`` (row lock and
-state check in ``recording``), so of two workers racing on one job only the first records.
+state check in ``ged.ingest._recording``), so of two workers racing on one job only the first records.
 """
 
 from __future__ import annotations
