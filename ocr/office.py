@@ -3,13 +3,15 @@ LibreOffice headless, one conversion at a time per worker process.
 
 Each worker has its own LibreOffice profile, made once with macros disabled and external links
 never updated (a document cannot run code or fetch anything); two conversions sharing a profile
-would wait on each other's lock. A conversion that runs past its timeout is killed with its
-whole process group. ZIP-based documents are measured before LibreOffice sees them, so a
-zip bomb is refused without being inflated.
+would wait on each other's lock. The profile is removed when its process ends (a worker too), and
+profiles left by processes that were killed are removed by the next process that needs one. A
+conversion that runs past its timeout is killed with its whole process group. ZIP-based documents
+are measured before LibreOffice sees them, so a zip bomb is refused without being inflated.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -17,6 +19,7 @@ import subprocess
 import tempfile
 import zipfile
 from functools import cache
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 from . import sniff
@@ -62,13 +65,42 @@ def soffice() -> str:
                             "libreoffice-calc-nogui et libreoffice-impress-nogui")
 
 
+_PROFILE_PREFIX = f"ged-libreoffice-{os.getuid()}-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process, alive
+        return True
+    return True
+
+
+def _sweep(temporary: Path) -> None:
+    """Remove the profiles of this user's processes that no longer exist (killed before their cleanup)."""
+    for folder in temporary.glob(_PROFILE_PREFIX + "*"):
+        pid = folder.name.removeprefix(_PROFILE_PREFIX)
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 @cache
 def _profile() -> Path:
-    """This process's LibreOffice profile (made once, removed with the machine's temporary files)."""
-    folder = Path(tempfile.gettempdir()) / f"ged-libreoffice-{os.getuid()}-{os.getpid()}"
+    """This process's LibreOffice profile: made once, removed when the process ends.
+
+    ``multiprocessing``'s finalizer rather than ``atexit``: it also runs when a pool worker
+    ends, where ``atexit`` does not.
+    """
+    temporary = Path(tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        _sweep(temporary)
+    folder = temporary / f"{_PROFILE_PREFIX}{os.getpid()}"
     user = folder / "user"
     user.mkdir(parents=True, exist_ok=True)
     (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+    Finalize(None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, exitpriority=0)
     return folder
 
 

@@ -5,8 +5,10 @@ and web pages, phone photos rendered at an angle on a table (HEIC written by pil
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -200,6 +202,36 @@ def test_a_conversion_past_its_time_is_killed_and_the_next_file_goes_on(
     assert outcomes["facture_fournisseur.pdf"].outcome == Outcome.INGESTED
     leftovers = subprocess.run(["pgrep", "-f", "soffice.bin.*document.ods"], capture_output=True, text=True).stdout
     assert leftovers == ""  # the whole process group was killed
+
+
+_PROFILES = """
+import multiprocessing, sys
+from concurrent.futures import ProcessPoolExecutor
+from ocr import office
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        print(pool.submit(office._profile).result())
+    print(office._profile())
+"""
+
+
+def test_libreoffice_profiles_leave_with_their_process(tmp_path: Path) -> None:
+    """A profile is made per process (worker included) and removed when it ends; one left by a killed
+    process is removed by the next process that makes its own, and a living process's is kept."""
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    stale = tmp_path / f"ged-libreoffice-{os.getuid()}-{ended.pid}"
+    living = tmp_path / f"ged-libreoffice-{os.getuid()}-{os.getpid()}"
+    for folder in (stale, living):
+        (folder / "user").mkdir(parents=True)
+    script = tmp_path / "profils.py"
+    script.write_text(_PROFILES)
+    made = subprocess.run([sys.executable, str(script)], env={**os.environ, "TMPDIR": str(tmp_path)},
+                          capture_output=True, text=True, check=True).stdout.split()
+    assert len(set(made)) == 2 and all(Path(m).parent == tmp_path for m in made)
+    assert not any(Path(m).exists() for m in made)
+    assert not stale.exists() and living.exists()
 
 
 def test_received_pages_are_cleaned_before_anything_prints_them() -> None:
