@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import tantivy
 
@@ -279,22 +278,28 @@ class EmbeddedEngine:
         """Exact and stemmed terms first (fuzzy only for words the index does not hold); a second,
         fuzzy pass when that finds fewer than a page of hits.
 
-        One aggregation pass over the matching documents gives both the facets and the total, so
-        the ranked page is searched without counting: tantivy can then skip the documents that
-        cannot reach it (block-max WAND) instead of scoring every match a second time.
+        The ranked page is searched with its count: tantivy scores every match of a query of
+        several words anyway (block-max WAND prunes unions, not intersections of them), and
+        counting beside it costs less than counting in the facets' aggregation (0.2 ms a query at
+        100,000 documents). The facets are aggregated once, for the query that was kept.
         """
         searcher = self._index.searcher()
+        by_date = request.sort == "date"
+
+        def ranked(query: tantivy.Query) -> tuple[tantivy.SearchResult, int]:
+            found = searcher.search(query, limit=request.limit, offset=request.offset, count=True,
+                                    order_by_field="received_at" if by_date else None)
+            return found, found.count or 0  # type: ignore[attr-defined]  # missing from tantivy's stub
+
         query = self._query(request, searcher, fuzzy=False)
-        total, facets = self._counted(searcher, query)
+        result, total = ranked(query)
         second_pass = False
         if total < _FEW and request.text.strip():
             fuzzy = self._query(request, searcher, fuzzy=True)
-            more, more_facets = self._counted(searcher, fuzzy)
-            if more > total:
-                query, total, facets, second_pass = fuzzy, more, more_facets, True
-        by_date = request.sort == "date"
-        result = searcher.search(query, limit=request.limit, offset=request.offset, count=False,
-                                 order_by_field="received_at" if by_date else None)
+            more, more_total = ranked(fuzzy)
+            if more_total > total:
+                query, result, total, second_pass = fuzzy, more, more_total, True
+        facets = self._facets(searcher, query)
         terms = self._terms(request, searcher, fuzzy=second_pass)
         stems = [s for c in parse(request.text) if not c.excluded and not c.text.endswith("*")
                  for s in self._stem.analyze(c.text)]
@@ -317,11 +322,8 @@ class EmbeddedEngine:
             received_at=received.replace(tzinfo=None),
         )
 
-    def _counted(self, searcher: tantivy.Searcher, query: tantivy.Query) -> tuple[int, dict[str, dict[str, int]]]:
-        """The number of matching documents and the facets' counts, from one pass over the fast fields."""
-        aggregations: dict[str, Any] = {name: {"terms": {"field": name, "size": 50}} for name in FACET_FIELDS}
-        aggregations["total"] = {"value_count": {"field": "id"}}
-        raw = searcher.aggregate(query, aggregations)
-        facets = {name: {b["key"]: int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", []) if b["key"]}
-                  for name in FACET_FIELDS}
-        return int(raw.get("total", {}).get("value") or 0), facets
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
+        """The facets' counts, from one pass over the fast fields of the matching documents."""
+        raw = searcher.aggregate(query, {name: {"terms": {"field": name, "size": 50}} for name in FACET_FIELDS})
+        return {name: {b["key"]: int(b["doc_count"]) for b in raw.get(name, {}).get("buckets", []) if b["key"]}
+                for name in FACET_FIELDS}
