@@ -17,6 +17,7 @@ import codecs
 import html
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -29,6 +30,8 @@ from .query import fuzziness
 WIDTH = 220
 _ENOUGH = 64
 """Matches looked at in a hit: enough to find its densest window."""
+_DENSE = 16
+"""Matches in a window beyond which windows are not told apart: the first of them is shown."""
 _WORD = re.compile(r"\w+", re.UNICODE)
 _FOLD = str.maketrans("àâäáãåçéèêëíìîïñóòôöõúùûüýÿæœšžÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸÆŒŠŽ",
                       "aaaaaaceeeeiiiinooooouuuuyyaoszaaaaaaceeeeiiiinooooouuuuyyaosz")
@@ -172,7 +175,8 @@ class Highlighter:
                         break
         if not spans:
             return around_first_match(text, self.terms, width)
-        best = max(range(len(spans)), key=lambda i: sum(1 for s in spans[i:i + 16] if s[1] - spans[i][0] <= width))
+        ends = [end for _, end in spans]  # in order, as the matches do not overlap
+        best = max(range(len(spans)), key=lambda i: min(_DENSE, bisect_right(ends, spans[i][0] + width, i) - i))
         start = max(0, spans[best][0] - width // 4)
         end = min(len(text), start + width)
         # The candidates hold every exact word and prefix; only OCR variants need the window's words compared.
