@@ -69,19 +69,19 @@ class FolderRouting(BaseModel):
 
     service: str | None = None
     doc_type: str | None = None
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = []
 
 
 class WatchedFolder(FolderRouting):
     path: Path
     polling: bool | None = None
     """Poll instead of inotify (network shares); None takes ``watch.polling``."""
-    subfolders: dict[str, FolderRouting] = Field(default_factory=dict)
+    subfolders: dict[str, FolderRouting] = {}
     """Routing by the name of the first-level subfolder a file is dropped in."""
 
 
 class WatchSettings(BaseModel):
-    folders: list[WatchedFolder] = Field(default_factory=list)
+    folders: list[WatchedFolder] = []
     polling: bool = False
     """Default observer: False uses inotify, True polls (SMB/NFS shares where inotify sees nothing)."""
     poll_interval_seconds: float = Field(default=5.0, gt=0)
@@ -139,9 +139,9 @@ class SigningSettings(BaseModel):
     tsa_cert_file: Path | None = None
     tsa_key_file: Path | None = None
     """A local timestamp authority: test material only (demo PKI), used when ``tsa_url`` is unset."""
-    trust_roots: list[Path] = Field(default_factory=list)
+    trust_roots: list[Path] = []
     """Certificates validation trusts (the CA of the signing certificate, of the TSA)."""
-    crls: list[Path] = Field(default_factory=list)
+    crls: list[Path] = []
     """Revocation lists embedded in archival signatures and used by ``ged archive audit``."""
     location: str | None = None
 
@@ -182,7 +182,7 @@ class JournalSettings(BaseModel):
     anchor_dir: Path | None = None
     """Head anchor and seal log; defaults to ``<home>/journal``. Put it where the database administrator
     cannot write (another host's share, a WORM volume): what it holds is the journal's evidence."""
-    seal_log_copies: list[Path] = Field(default_factory=list)
+    seal_log_copies: list[Path] = []
     """Further append-only copies of the seal log (another disk, a WORM share)."""
     max_seal_gap_hours: float = Field(default=0, ge=0)
     """Longest time allowed between two seals (and since the last one); 0 checks no gap."""

@@ -28,16 +28,16 @@ class TypeSettings(BaseModel):
     """Routing: the service (code of ``[services]``) the document and its request go to."""
     category: str | None = None
     """Letters of its registration numbers (``URB`` → ``2026-URB-000042``); None: not a request type."""
-    keywords: list[str] = Field(default_factory=list)
+    keywords: list[str] = []
     """Rule layer: words that suggest the type (accents and case do not matter)."""
-    patterns: list[str] = Field(default_factory=list)
+    patterns: list[str] = []
     """Rule layer: regular expressions on the folded text (lower case, no accents)."""
-    identified_by: list[str] = Field(default_factory=list)
+    identified_by: list[str] = []
     """Rule layer: regular expressions that decide the type outright (an official form's number)."""
-    excluded_by: list[str] = Field(default_factory=list)
+    excluded_by: list[str] = []
     """Rule layer: regular expressions that rule the type out (a quote is not an invoice)."""
     deadline: DelaySettings | None = None
-    deadline_by_nature: dict[str, DelaySettings] = Field(default_factory=dict)
+    deadline_by_nature: dict[str, DelaySettings] = {}
     """Legal delays by the ``nature`` field (urban planning: ``DP``, ``PC``, ``PC_MI`` …)."""
     silence: Silence = "sans_objet"
     silence_delay: DelaySettings | None = None
