@@ -10,6 +10,9 @@
 - ``_recording``: pages, files and the document's state written in one transaction;
 - ``_understanding``: what needs the database (citations, corrections kept, routing, the request).
 
+``_stages`` holds what a file is at each stage, one type each, from the hints it arrived with
+to the report the caller gets.
+
 Drivers reach it through ``ged.services.ingest``; the few names other core modules need (a
 retyping at validation, the classifier's decision, the fork server) are listed in
 ``__init__.pyi`` and loaded on first use, so that the OCR workers, which import ``_analysis``,

@@ -101,6 +101,11 @@ class Processed(Generic[T]):
     analysis: Analysis | None = None
     """Type and fields, when a worker could compute them (the recorder does it otherwise)."""
 
+    @property
+    def failed_because(self) -> str | None:
+        """Why a page could not be read, as the document's review reason."""
+        return str(self.failure) if self.failure else None
+
 
 @dataclass
 class _Tracking(Generic[T]):

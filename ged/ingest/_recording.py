@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
@@ -18,24 +16,11 @@ from ..blobs import StagedBlob
 from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, Page, StoredFile
 from . import _understanding as understanding
-from ._analysis import Analysis
+from ._pool import Processed
+from ._stages import Received
 
 
-@dataclass(frozen=True)
-class Recognised:
-    """What processing produced for one stored document."""
-
-    document_id: int
-    plan: ocr.DocumentPlan
-    pages: Sequence[ocr.PageResult]
-    copy: Path | None
-    copy_warning: str | None
-    failure: str | None
-    """Why a page could not be read: the document needs review."""
-    analysis: Analysis | None
-
-
-def record_processed(ctx: Context, documents: Sequence[Recognised], *,
+def record_processed(ctx: Context, documents: Sequence[Processed[Received]], *,
                      actor: str) -> dict[int, understanding.Understood | None]:
     """Store the searchable copies and the pages; each document becomes processed (or needs review),
     then, in the same transaction, typed, routed and registered (None when OCR failed or another
@@ -44,27 +29,28 @@ def record_processed(ctx: Context, documents: Sequence[Recognised], *,
     One transaction for the whole batch: a commit, its fsync and the journal's head are paid
     once for the documents the workers finished together, not once each.
     """
-    stored = {d.document_id: ctx.blobs.put(d.copy) for d in documents if d.copy is not None}
+    stored = {d.key.document_id: ctx.blobs.put(d.copy) for d in documents if d.copy is not None}
     with ctx.db.session() as session:
         # Every row locked up front, in id order: a process recording some of the same documents
         # (a resume racing this ingest) waits here rather than deadlocking with us later.
         locked = {row.id: row for row in session.scalars(
-            select(Document).where(Document.id.in_([d.document_id for d in documents]))
+            select(Document).where(Document.id.in_([d.key.document_id for d in documents]))
             .order_by(Document.id).with_for_update())}
         # What typing and routing query was written before this batch, or inserted at once for its
         # id (insert_now): the batch's other rows are flushed together, at commit.
         with session.no_autoflush:
-            return {d.document_id: _record(ctx, session, locked[d.document_id], d, stored.get(d.document_id),
-                                           actor=actor)
+            return {d.key.document_id: _record(ctx, session, locked[d.key.document_id], d,
+                                               stored.get(d.key.document_id), actor=actor)
                     for d in documents}
 
 
-def _record(ctx: Context, session: Session, document: Document, recognised: Recognised, stored: StagedBlob | None,
-            *, actor: str) -> understanding.Understood | None:
+def _record(ctx: Context, session: Session, document: Document, processed: Processed[Received],
+            stored: StagedBlob | None, *, actor: str) -> understanding.Understood | None:
     if document.state != DocumentState.RECEIVED:
         # Another process (a resume racing the ingest that received it) recorded it first.
         return None
-    plan, pages, failure = recognised.plan, recognised.pages, recognised.failure
+    plan, pages, failure = processed.plan, processed.pages, processed.failed_because
+    assert plan is not None  # a file the workers could not plan was rejected, not recorded
     now = ctx.clock()
     session.execute(update(StoredFile).where(StoredFile.document_id == document.id,
                                              StoredFile.role == FileRole.ORIGINAL)
@@ -99,15 +85,15 @@ def _record(ctx: Context, session: Session, document: Document, recognised: Reco
     confidences = [p.confidence for p in pages if p.source == ocr.TextSource.OCR and p.confidence is not None]
     if confidences:
         payload["ocr_confidence"] = round(sum(confidences) / len(confidences), 1)
-    if stored is None and recognised.copy_warning:
-        payload["warning"] = recognised.copy_warning
+    if stored is None and processed.copy_warning:
+        payload["warning"] = processed.copy_warning
     if failure:
         payload["failure"] = failure
     journal.append(session, "document.needs_review" if failure else "document.processed", at=now,
                    actor=actor, document_id=document.id, payload=payload)
     if failure:
         return None
-    return understanding.understand_document(ctx, session, document, actor=actor, analysis=recognised.analysis)
+    return understanding.understand_document(ctx, session, document, actor=actor, analysis=processed.analysis)
 
 
 def record_quarantined(ctx: Context, document_id: int, code: str, reason: str, *, actor: str) -> None:

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, replace
-from datetime import datetime
-from enum import StrEnum
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
@@ -34,8 +32,8 @@ from . import _intake as intake
 from . import _recording as recording
 from . import _splitting as splitting
 from . import _understanding as understanding
-from ._analysis import AnalysisJob
 from ._pool import OcrPool, Processed
+from ._stages import IngestReport, IntakeHints, Original, Outcome, Received, Staging, TooLarge
 
 if TYPE_CHECKING:
     from ocr.mail import Mail
@@ -47,97 +45,7 @@ _STORED_TOGETHER = 8
 the first documents reach the OCR workers at once."""
 
 
-class Outcome(StrEnum):
-    INGESTED = "ingested"
-    QUEUED = "queued"
-    """Stored and waiting for a worker (multi-machine installations)."""
-    DUPLICATE = "duplicate"
-    QUARANTINED = "quarantined"
-    NEEDS_REVIEW = "needs_review"
-    MISSING = "missing"
-
-
-@dataclass
-class IngestReport:
-    source: str
-    outcome: Outcome
-    document_id: int | None = None
-    duplicate_of: int | None = None
-    page_count: int | None = None
-    reason: str | None = None
-    reason_code: str | None = None
-    doc_type: str | None = None
-    request: str | None = None
-    """Registration number of the request the document opened or joined."""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: (str(v) if isinstance(v, Outcome) else v) for k, v in asdict(self).items()}
-
-
-@dataclass(frozen=True)
-class IntakeHints:
-    """What the way a file arrived says about it (a watched folder's service, a mailbox's sender)."""
-
-    service: str | None = None
-    doc_type: str | None = None
-    tags: tuple[str, ...] = ()
-    channel: str | None = None
-    """Where it came from, e.g. ``dossier:/srv/scans/urbanisme``."""
-    lot: str | None = None
-    """SHA-256 of the batch scan this document was split from."""
-    pages: tuple[int, ...] = ()
-    """Its pages in that batch."""
-    sender: str | None = None
-    subject: str | None = None
-    sent_at: str | None = None
-    """What the mail it came with said (the mail itself, or the one it was attached to)."""
-    mail: str | None = None
-    """SHA-256 of the e-mail this file was attached to."""
-    request: str | None = None
-    """The request this file is a piece of (an online dossier's attachments): it joins it, whatever it cites."""
-    filed_at: datetime | None = None
-    """When the sender filed it (an online dossier's deposit): its legal date of receipt, deadlines run from it."""
-    reference: str | None = None
-    """Its reference in the system that sent it (a Pastell document's id, an act's number)."""
-
-    def attributes(self) -> dict[str, Any]:
-        values = (("tags", list(self.tags)), ("channel", self.channel), ("lot", self.lot), ("pages", list(self.pages)),
-                  ("expediteur", self.sender), ("objet", self.subject), ("envoye_le", self.sent_at),
-                  ("courriel", self.mail), ("demande", self.request),
-                  ("reference_externe", self.reference))
-        return {k: v for k, v in values if v}
-
-
 HintsFor = Callable[[Path], IntakeHints]
-
-@dataclass(frozen=True)
-class _TooLarge:
-    """A file over ``limits.max_file_bytes``: not copied into the store."""
-
-    size: int
-
-
-_Staging = StagedBlob | _TooLarge | OSError
-"""A file copied into the store, or too large to be, or why it could not be read."""
-
-
-@dataclass(frozen=True)
-class _Original:
-    """A file (or a segment of a batch scan) staged in the store, to be recorded as a document."""
-
-    path: Path
-    filename: str
-    staged: StagedBlob
-    hints: IntakeHints
-
-
-@dataclass
-class _Received:
-    report: IngestReport
-    blob: Path
-    job: AnalysisJob
-
-
 Progress = Callable[[IngestReport], None]
 
 
@@ -221,23 +129,23 @@ class IngestService:
         return reports
 
     def _receive_each(self, files: list[Path], reports: list[IngestReport], progress: Progress | None,
-                      hints_for: HintsFor | None) -> Iterator[_Received]:
+                      hints_for: HintsFor | None) -> Iterator[Received]:
         """Store the files a few at a time, when asked for the next one; what needs no processing is
         reported at once."""
         staged = self._staged_ahead(files)
         while chunk := list(islice(staged, _STORED_TOGETHER)):
             for outcome in self._receive(chunk, hints_for):
-                if isinstance(outcome, _Received):
+                if isinstance(outcome, Received):
                     yield outcome
                 else:
                     reports.append(outcome)
                     _notify(progress, outcome)
 
-    def _staged_ahead(self, files: list[Path]) -> Iterator[tuple[Path, _Staging]]:
+    def _staged_ahead(self, files: list[Path]) -> Iterator[tuple[Path, Staging]]:
         """Each file with its copy in the store's incoming area; the next files are copied, hashed
         and fsynced by a thread while these are recorded, so that the disk's waits overlap the work."""
         remaining = iter(files)
-        ahead: deque[tuple[Path, Future[_Staging]]] = deque()
+        ahead: deque[tuple[Path, Future[Staging]]] = deque()
         with ThreadPoolExecutor(1, thread_name_prefix="ged-depot") as thread:
 
             def stage_next() -> None:
@@ -257,28 +165,28 @@ class IngestService:
                     if isinstance(leftover := staging.result(), StagedBlob):
                         self.ctx.blobs.discard(leftover)
 
-    def _stage(self, path: Path) -> _Staging:
+    def _stage(self, path: Path) -> Staging:
         try:
             size = path.stat().st_size
             if size > self.ctx.settings.limits.max_file_bytes:
-                return _TooLarge(size)
+                return TooLarge(size)
             return self.ctx.blobs.stage(path)
         except OSError as exc:
             return exc
 
-    def _receive(self, chunk: list[tuple[Path, _Staging]],
-                 hints_for: HintsFor | None) -> list[IngestReport | _Received]:
+    def _receive(self, chunk: list[tuple[Path, Staging]],
+                 hints_for: HintsFor | None) -> list[IngestReport | Received]:
         """Store a few files in one transaction; a batch scan with separator sheets becomes one
         document per segment, an e-mail one for the message and one per attachment."""
-        outcomes: list[IngestReport | _Received] = []
-        originals: list[_Original] = []
+        outcomes: list[IngestReport | Received] = []
+        originals: list[Original] = []
         for path, staging in chunk:
             hints = hints_for(path) if hints_for else IntakeHints()
             if isinstance(staging, OSError):
                 outcomes.append(IngestReport(str(path), Outcome.MISSING, reason=f"fichier illisible "
                                              f"({staging.strerror})", reason_code="unreadable"))
                 continue
-            if isinstance(staging, _TooLarge):
+            if isinstance(staging, TooLarge):
                 outcomes.append(self._refuse_unstored(path, staging.size))
                 continue
             kind = splitting.media_type(staging.temp_path)
@@ -287,11 +195,11 @@ class IngestService:
             elif (mail := splitting.find_mail(staging.temp_path, kind)) is not None:
                 outcomes += self._receive_mail(path, staging, mail, hints)
             else:
-                originals.append(_Original(path, path.name, staging, hints))
+                originals.append(Original(path, path.name, staging, hints))
         return outcomes + self._store_originals(originals)
 
     def _receive_segments(self, path: Path, staged: StagedBlob, batch: splitting.FoundBatch,
-                          hints: IntakeHints) -> list[IngestReport | _Received]:
+                          hints: IntakeHints) -> list[IngestReport | Received]:
         """The batch is kept byte for byte; each segment between separator sheets is a document."""
         self.ctx.blobs.publish(staged)
         with splitting.segments(self.ctx.blobs.path_for(staged.sha256), batch, path.stem) as segments:
@@ -307,22 +215,22 @@ class IngestService:
                     hints, lot=staged.sha256, pages=segment.pages,
                     doc_type=(separator.doc_type if separator and separator.doc_type else hints.doc_type),
                     service=(separator.service if separator and separator.service else hints.service))
-                originals.append(_Original(path, segment.path.name, self.ctx.blobs.stage(segment.path),
+                originals.append(Original(path, segment.path.name, self.ctx.blobs.stage(segment.path),
                                            segment_hints))
             return self._store_originals(originals)
 
     def _receive_mail(self, path: Path, staged: StagedBlob, mail: Mail,
-                      hints: IntakeHints) -> list[IngestReport | _Received]:
+                      hints: IntakeHints) -> list[IngestReport | Received]:
         """The message is a document (its original the mail file), and so is each attachment, linked
         to it by its fingerprint; all committed together, so a crash leaves all or none."""
         hints = replace(hints, sender=hints.sender or mail.sender, subject=hints.subject or mail.subject,
                         sent_at=hints.sent_at or (mail.sent_at.isoformat() if mail.sent_at else None))
         with splitting.attachments(mail) as files:
-            return self._store_originals([_Original(path, path.name, staged, hints), *(
-                _Original(path, name, self.ctx.blobs.stage(file), replace(hints, mail=staged.sha256))
+            return self._store_originals([Original(path, path.name, staged, hints), *(
+                Original(path, name, self.ctx.blobs.stage(file), replace(hints, mail=staged.sha256))
                 for name, file in files)])
 
-    def _store_originals(self, originals: list[_Original]) -> list[IngestReport | _Received]:
+    def _store_originals(self, originals: list[Original]) -> list[IngestReport | Received]:
         """Publish the blobs and commit their documents in one transaction, or report the duplicates."""
         if not originals:
             return []
@@ -345,7 +253,7 @@ class IngestService:
         return [item if isinstance(item, IngestReport) else self._received(item, str(original.path))
                 for item, original in zip(stored, originals, strict=True)]
 
-    def _store_original(self, session: Session, original: _Original) -> Document | IngestReport:
+    def _store_original(self, session: Session, original: Original) -> Document | IngestReport:
         """Publish the blob and add its document, or report the duplicate it is."""
         path, staged, hints = original.path, original.staged, original.hints
         kept, eliminated = _same_bytes(session, staged.sha256)
@@ -377,11 +285,11 @@ class IngestService:
                             page_count=existing.page_count,
                             reason=f"doublon du document {existing.id} (mêmes octets)", reason_code="duplicate")
 
-    def _received(self, document: Document, source: str) -> _Received:
-        return _Received(IngestReport(source, Outcome.INGESTED, document_id=document.id),
+    def _received(self, document: Document, source: str) -> Received:
+        return Received(IngestReport(source, Outcome.INGESTED, document_id=document.id),
                          self.ctx.blobs.path_for(document.sha256), understanding.job_for(document))
 
-    def _process(self, received: Iterable[_Received], pool: OcrPool,
+    def _process(self, received: Iterable[Received], pool: OcrPool,
                  progress: Progress | None) -> list[IngestReport]:
         reports: list[IngestReport] = []
         unindexed = 0
@@ -400,24 +308,22 @@ class IngestService:
         indexing.index_pending(self.ctx)
         return reports
 
-    def _record(self, batch: list[Processed[_Received]]) -> list[IngestReport]:
+    def _record(self, batch: list[Processed[Received]]) -> list[IngestReport]:
         """Refused files go to quarantine one by one; the others are recorded in one transaction."""
-        recognised: list[tuple[IngestReport, recording.Recognised]] = []
+        recordable: list[Processed[Received]] = []
         for processed in batch:
             report = processed.key.report
-            assert report.document_id is not None
             if processed.rejection is not None:
-                self._quarantine(report.document_id, report, processed.rejection.code, processed.rejection.message)
+                self._quarantine(processed.key.document_id, report, processed.rejection.code,
+                                 processed.rejection.message)
                 continue
             assert processed.plan is not None
             report.page_count = processed.plan.page_count
-            recognised.append((report, recording.Recognised(
-                report.document_id, processed.plan, processed.pages, processed.copy, processed.copy_warning,
-                str(processed.failure) if processed.failure else None, processed.analysis)))
-        if recognised:
-            understood = recording.record_processed(self.ctx, [item for _, item in recognised], actor=self.actor)
-            for report, item in recognised:
-                _describe(report, item.failure, understood[item.document_id])
+            recordable.append(processed)
+        if recordable:
+            understood = recording.record_processed(self.ctx, recordable, actor=self.actor)
+            for processed in recordable:
+                _describe(processed.key.report, processed.failed_because, understood[processed.key.document_id])
         return [processed.key.report for processed in batch]
 
     def _quarantine(self, document_id: int, report: IngestReport, code: str, reason: str) -> None:
