@@ -11,7 +11,8 @@
 - ``_understanding``: what needs the database (citations, corrections kept, routing, the request).
 
 ``_stages`` holds what a file is at each stage, one type each, from the hints it arrived with
-to the report the caller gets.
+to the report the caller gets; ``queue`` holds the jobs that workers on other machines claim
+(drivers reach it through ``ged.services.queue``).
 
 Drivers reach it through ``ged.services.ingest``; the few names other core modules need (a
 retyping at validation, the classifier's decision, the fork server) are listed in

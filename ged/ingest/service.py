@@ -21,17 +21,17 @@ from sqlalchemy.orm import Session
 
 import ocr
 
-from .. import indexing, journal, quarantine
+from .. import indexing, integrity, journal, quarantine
 from ..blobs import StagedBlob, file_sha256
 from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, StoredFile
 from ..db.session import insert_now
 from ..errors import DependencyMissing
-from ..services import integrity, queue
 from . import _intake as intake
 from . import _recording as recording
 from . import _splitting as splitting
 from . import _understanding as understanding
+from . import queue
 from ._pool import OcrPool, Processed
 from ._stages import IngestReport, IntakeHints, Original, Outcome, Received, Staging, TooLarge
 

@@ -21,14 +21,13 @@ from archivage.fixity import fingerprints
 from archivage.retention import dua_end
 from archivage.signing import SignatureCheck, SigningError, check_signatures, keeps_pdfa, sign_pdf
 
-from .. import journal
+from .. import integrity, journal
 from ..blobs import BlobDamaged
 from ..context import Context
 from ..db.models import ArchiveRecord, Document, DocumentState, FileRole, Request, StoredFile
 from ..signing import signing_spec, validation_material
 from ..states import ArchiveStatus
 from ..taxonomy import RetentionRule
-from . import integrity
 
 ARCHIVABLE = (DocumentState.PROCESSED, DocumentState.VALIDATED)
 AUDITED = (ArchiveStatus.ARCHIVED, ArchiveStatus.PROPOSED, ArchiveStatus.TRANSFERRING)

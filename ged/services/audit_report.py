@@ -19,12 +19,11 @@ from sqlalchemy import func, select
 import ocr
 from archivage.audit_report import AuditReport, ReportSection, audit_report_pdf
 
-from .. import journal
+from .. import integrity, journal
 from ..blobs import write_whole
 from ..context import Context
 from ..db.models import Event
 from ..errors import InvalidValue, Unavailable
-from . import integrity
 
 _KINDS = ("journal.sealed", "blobs.audited", "archive.audited", "blob.incident", "retention.approved",
           "retention.eliminated", "archive.transfer_sent", "archive.transfer_reply")

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session, selectinload
 
 import classifiers
 
-from .. import indexing, journal, labels
+from .. import indexing, integrity, journal, labels
 from ..context import Context
 from ..db.models import Document, FileRole, Request, RequestStatus, StoredFile
 from ..db.people import User
 from ..errors import Conflict, InvalidValue, NotFound, Unavailable
 from ..states import STATUS_LABELS_FR
-from . import integrity, mail
+from . import mail
 from .accounts import Principal, require_role
 
 WORKERS = frozenset({"agent", "admin"})

@@ -17,13 +17,12 @@ import classifiers
 from archivage.signing import SigningError, sign_pdf
 from ocr import sniff
 
-from .. import journal, labels
+from .. import integrity, journal, labels
 from ..blobs import file_sha256
 from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, Request
 from ..errors import NotFound, Unavailable
 from ..signing import signing_spec
-from . import integrity
 from .accounts import Principal
 from .requests import REQUESTER_FIELDS
 

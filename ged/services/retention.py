@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from archivage import seda
 from archivage.elimination import Bordereau, Line, attestation_pdf, bordereau_pdf
 
-from .. import journal
+from .. import integrity, journal
 from ..context import Context
 from ..db.models import (
     ArchiveRecord,
@@ -34,7 +34,7 @@ from ..db.models import (
 )
 from ..errors import Conflict, Forbidden, InvalidValue, NotFound
 from ..states import ArchiveStatus, EliminationStatus
-from . import holds, integrity
+from . import holds
 from .accounts import ARCHIVISTS, Principal, require_role
 
 

@@ -19,14 +19,13 @@ from sqlalchemy.orm import Session, selectinload
 from archivage import profiles, seda
 from ocr import sniff
 
-from .. import journal
+from .. import integrity, journal
 from ..blobs import BlobDamaged
 from ..context import Context
 from ..db.models import ArchiveRecord, Document, DocumentState, FileRole, StoredFile, Transfer
 from ..db.scanning import ScanBatch
 from ..errors import Damaged, InvalidValue, NotConfigured, NotFound
 from ..states import ArchiveStatus, TransferStatus
-from . import integrity
 from .retention import releasable, unit_id
 
 ACCEPTED = ("OK", "000")
