@@ -186,8 +186,7 @@ class Highlighter:
 
 def around_first_match(text: str, terms: Terms, width: int = WIDTH) -> str:
     """A fragment around the first word that matches only within an edit distance or by prefix."""
-    folded = _WORD.findall(fold(text))
-    found = terms.matching(folded) if terms else set()
+    found = terms.matching(_WORD.findall(fold(text))) if terms else set()
     if not found:
         excerpt = " ".join(text[:width].split())
         return html.escape(excerpt) + ("…" if len(text) > width else "")
