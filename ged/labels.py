@@ -59,6 +59,7 @@ STATUSES: dict[str, str] = {str(status): label for status, label in STATUS_LABEL
 OUTCOMES: dict[str, str] = {
     "ingested": "intégré", "needs_review": "intégré, à vérifier", "queued": "reçu, en file de traitement",
     "duplicate": "doublon", "quarantined": "refusé, mis en quarantaine", "missing": "illisible",
+    "refused": "refusé",
 }
 """What became of a received file (``ged.ingest.Outcome``)."""
 

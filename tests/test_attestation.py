@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,10 @@ from ged.db.models import Document, FileRole
 from ged.db.scanning import BatchState
 from ged.services import archiving, attestation, transfers
 from ged.services.accounts import Principal
+from ged.services.ingest import Outcome
 from ged.services.mailroom import MailroomService
 from ged.services.setup import install_demo_pki
-from ged.services.upload import upload
+from ged.services.upload import Sent, upload
 from ged.settings import WatchedFolder, load_settings
 
 from .helpers import Clock, free_port
@@ -143,16 +145,28 @@ def test_a_batch_the_authority_cannot_stamp_waits_then_is_finished(ctx: Context,
     assert attestation.complete_pending(ctx, actor="archiviste") == []
 
 
-def test_an_upload_is_a_batch_of_its_uploader(ctx: Context, tmp_path: Path) -> None:
+def test_an_upload_is_one_batch_of_its_uploader(ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files of one upload are ingested together and attested as one batch; one past the size
+    limit is refused while it is written, named in the attestation, and the others go on."""
     scan = tmp_path / "scan.pdf"
     image_pdf([render_scan(by_name("demande_acte_naissance"), dpi=300)], scan, dpi=300)
+    monkeypatch.setattr(ctx.settings.limits, "max_file_bytes", scan.stat().st_size + 1000)
     agent = Principal(1, "cmartin", "Claire Martin", "agent", frozenset({"etat_civil"}))
+    note = "Bonjour, je souhaite une copie intégrale de mon acte de mariage. Jeanne Leroy".encode()
+    too_large = BytesIO(b"0" * (scan.stat().st_size + 5000))
     with scan.open("rb") as stream:
-        [report] = upload(ctx, "scan.pdf", stream, uploader=agent, service="etat_civil")
+        sent = [Sent("scan.pdf", stream), Sent("trop-gros.pdf", too_large), Sent("scan.pdf", BytesIO(note))]
+        reports = upload(ctx, sent, uploader=agent, service="etat_civil")
+    assert [(r.source, r.outcome) for r in reports] == [
+        ("scan.pdf", Outcome.INGESTED), ("trop-gros.pdf", Outcome.REFUSED), ("scan.pdf", Outcome.INGESTED)]
+    assert "trop volumineux" in (reports[1].reason or "") and reports[0].document_id != reports[2].document_id
     [listed] = attestation.list_batches(ctx)
     view = attestation.show(ctx, listed["lot"])
     assert view.operator == "Claire Martin (cmartin)" and view.origin == "televersement:cmartin"
-    assert [e["document"] for e in view.manifest["fichiers"]] == [report.document_id] and view.ok
+    assert [e["document"] for e in view.manifest["fichiers"]] == [reports[0].document_id, reports[2].document_id]
+    [refused] = view.manifest["controle"]["non_enregistres"]
+    assert refused.startswith("trop-gros.pdf (fichier trop volumineux (plus de ")
+    assert view.ok
 
 
 def test_the_attestation_is_transferred_with_the_documents(ctx: Context, tmp_path: Path) -> None:

@@ -229,8 +229,8 @@ def test_bad_addresses_answer_422_and_documents_are_never_cached_nor_show_server
     assert "source_path" not in api.json() and "/tmp" not in api.text and "pytest" not in api.text
 
 
-def test_upload_through_the_api_takes_the_ingest_path_with_statuses(site: dict[str, object],
-                                                                    tmp_path: Path) -> None:
+def test_upload_through_the_api_takes_the_ingest_path_with_statuses(site: dict[str, object], tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     urba = _client(site, "urba")
     csrf = urba.get("/api/session").json()["csrf"]
     letter = tmp_path / "dp.pdf"
@@ -262,6 +262,15 @@ def test_upload_through_the_api_takes_the_ingest_path_with_statuses(site: dict[s
     refused = send("image.gif", b"GIF89a" + b"\0" * 100)
     assert refused.status_code == 422
     assert "format non pris en charge : GIF" in refused.json()["results"][0]["label"]
+    together = urba.post("/api/televersement", headers={"X-CSRF-Token": csrf}, files=[
+        ("fichier", ("a.txt", "Permis de construire : pièces complémentaires, dossier PC 044 1".encode())),
+        ("fichier", ("b.txt", "Déclaration préalable : photo de la façade, dossier DP 044 2".encode()))])
+    assert together.status_code == 201 and together.json()["files"] == ["a.txt", "b.txt"]
+    assert [r["source"] for r in together.json()["results"]] == ["a.txt", "b.txt"]
+    monkeypatch.setattr(ctx.settings.limits, "max_file_bytes", 1000)
+    too_large = send("gros.pdf", b"%PDF-1.7\n" + b"0" * 2000)
+    assert too_large.status_code == 413
+    assert "refusé : fichier trop volumineux" in too_large.json()["results"][0]["label"]
 
 
 def test_upload_form_works_without_javascript(site: dict[str, object], tmp_path: Path) -> None:

@@ -199,20 +199,23 @@ def router(site: Site) -> APIRouter:
         return {"sent_to": casework.send_acknowledgement(ctx, number, actor=signed.principal.actor,
                                                          viewer=signed.principal)}
 
-    @routes.post("/televersement", status_code=201, summary="Déposer un fichier")
-    def api_upload(request: Request, signed: User, fichier: Annotated[UploadFile, File()],
+    @routes.post("/televersement", status_code=201, summary="Déposer des fichiers")
+    def api_upload(request: Request, signed: User, fichier: Annotated[list[UploadFile], File()],
                    service: Annotated[str, Form()] = "", type: Annotated[str, Form()] = "") -> JSONResponse:
-        """One file (an e-mail may become several documents): 201 when stored, 409 when every
-        document is a duplicate, 422 when quarantined (the reason in ``results``)."""
+        """One file, or several (``fichier`` repeated), ingested together and attested as one batch;
+        a file may become several documents (an e-mail). Each document's fate is in ``results``; the
+        status is the worst of them: 413 a file past the size limit, 422 one quarantined, 409 every
+        document a duplicate, 201 otherwise."""
         checked(request, signed)
         try:
-            reports = upload.upload(ctx, fichier.filename or "fichier", fichier.file, uploader=signed.principal,
-                                    service=service or None, doc_type=type or None)
+            reports = upload.upload(ctx, [upload.Sent(sent.filename or "fichier", sent.file) for sent in fichier],
+                                    uploader=signed.principal, service=service or None, doc_type=type or None)
         except InvalidValue as exc:
             raise HTTPException(400, exc.message) from exc
         outcomes = {r.outcome for r in reports}
-        status = 422 if Outcome.QUARANTINED in outcomes else 409 if outcomes == {Outcome.DUPLICATE} else 201
-        return JSONResponse({"file": fichier.filename, "results": [outcome(r) for r in reports]},
+        status = (413 if Outcome.REFUSED in outcomes else 422 if Outcome.QUARANTINED in outcomes
+                  else 409 if outcomes == {Outcome.DUPLICATE} else 201)
+        return JSONResponse({"files": [sent.filename for sent in fichier], "results": [outcome(r) for r in reports]},
                             status_code=status)
 
     return routes

@@ -141,16 +141,14 @@ def router(site: Site) -> APIRouter:
     def upload_form(request: Request, signed: User, csrf: Annotated[str, Form()],
                     fichiers: Annotated[list[UploadFile], File()], service: Annotated[str, Form()] = "",
                     type: Annotated[str, Form()] = "") -> HTMLResponse:
-        """Without JavaScript: every file of the form, the results on the page."""
+        """Without JavaScript: every file of the form, ingested and attested together, the results on the page."""
         site.csrf_ok(signed, csrf)
-        results = []
-        for sent in fichiers:
-            try:
-                results += [outcome(r) for r in upload.upload(ctx, sent.filename or "fichier", sent.file,
-                                                              uploader=signed.principal, service=service or None,
-                                                              doc_type=type or None)]
-            except InvalidValue as exc:
-                results.append({"source": sent.filename, "outcome": "refused", "label": exc.message})
+        try:
+            results = [outcome(r) for r in upload.upload(
+                ctx, [upload.Sent(sent.filename or "fichier", sent.file) for sent in fichiers],
+                uploader=signed.principal, service=service or None, doc_type=type or None)]
+        except InvalidValue as exc:
+            results = [{"source": sent.filename, "outcome": Outcome.REFUSED, "label": exc.message} for sent in fichiers]
         return site.page(request, "pages/televersement.html", signed, results=results)
 
     @routes.get("/tableau-de-bord", response_class=HTMLResponse)

@@ -22,10 +22,12 @@ _LINES = {
     Outcome.NEEDS_REVIEW: "[yellow]![/] {source} → document {document_id} à vérifier — {reason}",
     Outcome.QUEUED: "[blue]…[/] {source} → document {document_id} stocké, en file pour les workers",
     Outcome.MISSING: "[red]✖[/] {source} : {reason}",
+    Outcome.REFUSED: "[red]✖[/] {source} : refusé — {reason}",
 }
 _SUMMARY = {
     Outcome.INGESTED: "intégré(s)", Outcome.DUPLICATE: "doublon(s)", Outcome.QUARANTINED: "en quarantaine",
     Outcome.NEEDS_REVIEW: "à vérifier", Outcome.MISSING: "introuvable(s)", Outcome.QUEUED: "en file",
+    Outcome.REFUSED: "refusé(s)",
 }
 
 
@@ -68,5 +70,5 @@ def ingest(
         counts = {o: sum(1 for r in reports if r.outcome == o) for o in Outcome}
         console.print(f"{len(reports)} fichier(s) : " + ", ".join(
             f"{n} {_SUMMARY[o]}" for o, n in counts.items() if n))
-    refused = any(r.outcome in (Outcome.QUARANTINED, Outcome.MISSING) for r in reports)
+    refused = any(r.outcome in (Outcome.QUARANTINED, Outcome.MISSING, Outcome.REFUSED) for r in reports)
     raise typer.Exit(ExitCode.BAD_INPUT if refused else ExitCode.OK)

@@ -29,6 +29,8 @@ class Outcome(StrEnum):
     QUARANTINED = "quarantined"
     NEEDS_REVIEW = "needs_review"
     MISSING = "missing"
+    REFUSED = "refused"
+    """Refused before anything was stored (an upload past the size limit, cut off while written)."""
 
 
 @dataclass

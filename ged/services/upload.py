@@ -3,7 +3,8 @@ folder's, with the uploader as the actor and the service they chose.
 
 The file is written to a private temporary folder under the name it was sent with (its last
 component only, so that a name cannot climb out of the folder), ingested, and the folder removed:
-the store keeps the bytes, nothing else stays on disk. An agent uploads only into one of their
+the store keeps the bytes, nothing else stays on disk. The files of one upload (the web page's
+drop zone takes several) are ingested together and attested as one batch. An agent uploads only into one of their
 own services; an upload whose service is left to the typing could land where its uploader cannot
 see it, so an agent of a single service gets that service.
 """
@@ -13,14 +14,15 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from ..context import Context
 from ..errors import InvalidValue
-from ..ingest import IngestReport, IngestService, IntakeHints
+from ..ingest import IngestReport, IngestService, IntakeHints, Outcome
 from . import attestation
 from .accounts import Principal
 
@@ -46,37 +48,64 @@ def _service_for(ctx: Context, uploader: Principal, service: str | None) -> str 
     return service
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A file as the browser or the API client sent it: its name as given, its bytes."""
+
+    name: str
+    stream: BinaryIO
+
+
 @contextmanager
-def _received(name: str, stream: BinaryIO, limit: int) -> Iterator[Path]:
-    """The upload as a file of its own, in a folder removed afterwards; refused past ``limit`` bytes
-    while it is being written (a client can announce any size)."""
+def _received(files: Sequence[Sent], limit: int) -> Iterator[list[Path | IngestReport]]:
+    """Each upload as a file of its own (a folder each, so that two files sent under one name stay
+    two), removed afterwards; or its refusal, when it runs past ``limit`` bytes while it is written
+    (a client can announce any size)."""
     folder = Path(tempfile.mkdtemp(prefix="ged-televersement-"))
     try:
-        path = folder / safe_name(name)
-        written = 0
-        with path.open("wb") as out:
-            while chunk := stream.read(1 << 20):
-                written += len(chunk)
-                if written > limit:
-                    raise InvalidValue(f"fichier trop volumineux (plus de {limit / 1e6:.0f} Mo)")
-                out.write(chunk)
-        yield path
+        received: list[Path | IngestReport] = []
+        for index, sent in enumerate(files):
+            path = folder / str(index) / safe_name(sent.name)
+            path.parent.mkdir()
+            received.append(_write(sent, path, limit))
+        yield received
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def upload(ctx: Context, name: str, stream: BinaryIO, *, uploader: Principal, service: str | None = None,
+def _write(sent: Sent, path: Path, limit: int) -> Path | IngestReport:
+    written = 0
+    with path.open("wb") as out:
+        while chunk := sent.stream.read(1 << 20):
+            written += len(chunk)
+            if written > limit:
+                return IngestReport(sent.name, Outcome.REFUSED, reason_code="too_large",
+                                    reason=f"fichier trop volumineux (plus de {limit / 1e6:.1f} Mo)".replace(".", ","))
+            out.write(chunk)
+    return path
+
+
+def upload(ctx: Context, files: Sequence[Sent], *, uploader: Principal, service: str | None = None,
            doc_type: str | None = None) -> list[IngestReport]:
-    """Ingest one uploaded file; one report per document it became (an e-mail: the message and each
-    attachment), its ``source`` being the name it was sent with."""
+    """Ingest the files of one upload together, as a scan batch is: one run of the OCR workers and
+    one attestation for the lot. One report per document each file became (an e-mail: the message
+    and each attachment), in the order sent, its ``source`` the name the file was sent with; a
+    file past the size limit is refused, the others go on."""
     if doc_type is not None and doc_type not in ctx.settings.types:
         raise InvalidValue(f"type inconnu : {doc_type}")
     hints = IntakeHints(service=_service_for(ctx, uploader, service), doc_type=doc_type,
                         channel=f"televersement:{uploader.actor}")
-    with _received(name, stream, ctx.settings.limits.max_file_bytes) as path:
-        reports = IngestService(ctx, actor=uploader.actor).ingest([path], hints_for=lambda _path: hints)
-    for report in reports:
-        report.source = name
+    with _received(files, ctx.settings.limits.max_file_bytes) as received:
+        paths = [item for item in received if isinstance(item, Path)]
+        ingested = IngestService(ctx, actor=uploader.actor).ingest(paths, hints_for=lambda _path: hints)
+    by_source: dict[str, list[IngestReport]] = {}
+    for report in ingested:
+        by_source.setdefault(report.source, []).append(report)
+    reports: list[IngestReport] = []
+    for sent, item in zip(files, received, strict=True):
+        for report in by_source.get(str(item), []) if isinstance(item, Path) else [item]:
+            report.source = sent.name
+            reports.append(report)
     attestation.record_batch(ctx, reports, origin=f"televersement:{uploader.login}",
                              operator=f"{uploader.name} ({uploader.login})", actor=uploader.actor)
     return reports

@@ -1,5 +1,6 @@
-// The drop zone of /televersement: each file sent on its own to /api/televersement, its progress
-// and then its result shown as it comes (the form still works without JavaScript, all at once).
+// The drop zone of /televersement: the files of a drop (or of a choice) sent together to
+// /api/televersement, ingested and attested as one batch; the progress of the sending, then each
+// file's result (the form does the same without JavaScript).
 (function () {
   "use strict";
   var form = document.getElementById("televersement");
@@ -30,10 +31,12 @@
     }
   }
 
-  function send(file) {
-    var item = line(file.name + " — envoi…", "pending");
+  function sendAll(files) {
+    if (!files.length) { return; }
+    var names = Array.prototype.map.call(files, function (file) { return file.name; }).join(", ");
+    var item = line(names + " — envoi…", "pending");
     var data = new FormData();
-    data.append("fichier", file, file.name);
+    Array.prototype.forEach.call(files, function (file) { data.append("fichier", file, file.name); });
     data.append("service", form.elements.service.value);
     data.append("type", form.elements.type.value);
     var request = new XMLHttpRequest();
@@ -41,7 +44,7 @@
     request.setRequestHeader("X-CSRF-Token", csrf);
     request.upload.addEventListener("progress", function (event) {
       if (event.lengthComputable) {
-        item.textContent = file.name + " — envoi " + Math.round(100 * event.loaded / event.total) + " %";
+        item.textContent = names + " — envoi " + Math.round(100 * event.loaded / event.total) + " %";
       }
     });
     request.addEventListener("load", function () {
@@ -49,22 +52,18 @@
       try { body = JSON.parse(request.responseText); } catch (error) { body = {}; }
       if (body.results) {
         body.results.forEach(function (result, index) {
-          show(index === 0 ? item : line("", ""), result.source || file.name, result);
+          show(index === 0 ? item : line("", ""), result.source, result);
         });
       } else {
-        item.textContent = file.name + " — refusé : " + (body.detail || ("erreur " + request.status));
+        item.textContent = names + " — refusé : " + (body.detail || ("erreur " + request.status));
         item.className = "refused";
       }
     });
     request.addEventListener("error", function () {
-      item.textContent = file.name + " — échec de l'envoi (réseau)";
+      item.textContent = names + " — échec de l'envoi (réseau)";
       item.className = "refused";
     });
     request.send(data);
-  }
-
-  function sendAll(files) {
-    Array.prototype.forEach.call(files, send);
   }
 
   zone.addEventListener("dragover", function (event) {
