@@ -1,8 +1,8 @@
 """Archiving profiles: the RelaxNG grammar the Archives départementales give (made with SHERPA or
 Agape) that every transfer's manifest must match, on top of the SEDA schema. The schema says what a
 message may hold; the profile says what this archive service accepts (its agreement, its document
-types, the descriptions it requires). Validated with lxml; each error is reported with the archive
-unit it falls in, so the archivist knows which record to fix.
+types, the descriptions it requires). Validated with lxml; each error is reported in French with
+the archive unit it falls in, so the archivist knows which record to fix.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from .seda import NS
+from .xml_errors import profile_error
 
 
 class ProfileUnreadable(ValueError):
@@ -65,7 +66,7 @@ def validate(message: bytes, path: Path) -> list[ProfileError]:
     errors = []
     for entry in grammar.error_log:
         element = by_line.get(entry.line)
-        errors.append(ProfileError(entry.line, _unit_of(element), entry.message))
+        errors.append(ProfileError(entry.line, _unit_of(element), profile_error(entry.message)))
     return errors
 
 

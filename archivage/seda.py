@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .xml_errors import schema_error
+
 NS = "fr:gouv:culture:archivesdefrance:seda:v2.2"
 SCHEMA = Path(__file__).parent / "seda_xsd" / "seda-2.2-main.xsd"
 
@@ -186,8 +188,8 @@ def _schema() -> Any:
 
 
 def validate(message: bytes) -> list[str]:
-    """Schema errors of a message (empty when valid)."""
-    return [str(error.reason or error) for error in _schema().iter_errors(message.decode("utf-8"))]
+    """Schema errors of a message, each as ``where : what`` in French (empty when valid)."""
+    return [schema_error(error) for error in _schema().iter_errors(message.decode("utf-8"))]
 
 
 def reply_code(message: bytes) -> tuple[str, str | None, str | None]:

@@ -252,7 +252,7 @@ def test_transfers_must_match_the_archives_profile_before_they_leave(ctx: Contex
         finally:
             configured.close()
 
-    with pytest.raises(InvalidValue, match="ligne 6 : Did not expect element CodeListVersions"):
+    with pytest.raises(InvalidValue, match="ligne 6 : élément CodeListVersions inattendu à cet endroit"):
         send_with(profile=str(profile))  # no agreement configured: the profile wants one
     strict = tmp_path / "profil-voirie.rng"
     strict.write_text(profile.read_text(encoding="utf-8").replace("<rng:value>urbanisme</rng:value>", ""),
