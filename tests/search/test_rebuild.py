@@ -87,3 +87,18 @@ def test_an_interrupted_rebuild_keeps_the_index_and_is_continued(context: Contex
     assert sorted(hit.id for hit in after.hits) == list(range(1, 9))  # the eliminated one is gone
     reopened.close()
     assert "Reprise" not in run_cli("search", "reindex", "--depuis-le-debut").stdout
+
+
+def test_a_rebuild_drops_what_left_the_database_between_the_documents_it_streams(
+        context: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ranges are spans of ids: a span with no document left (four letters eliminated in a row,
+    more than a range) is still cleared of what the index held for it."""
+    _letters(context, 9)
+    assert indexing.index_pending(context) == 9
+    with context.db.session() as session:
+        for gone in (4, 5, 6, 7):
+            session.get_one(Document, gone).state = DocumentState.ELIMINATED
+    monkeypatch.setattr(embedded, "REBUILD_RANGE", 3)
+    assert indexing.reindex_all(context) == 5
+    found = search_service.search(context, SearchRequest(text="lampadaire", limit=50))
+    assert sorted(hit.id for hit in found.hits) == [1, 2, 3, 8, 9] and found.total == 5
