@@ -192,3 +192,40 @@ def test_the_attestation_is_transferred_with_the_documents(ctx: Context, tmp_pat
     assert manifest.count(f"<ArchiveUnitRefId>AU-{unit}</ArchiveUnitRefId>".encode()) == 2  # once per document
     with ctx.db.session() as session:
         assert session.scalar(select(Document.id).where(Document.id.in_(ids))) is not None
+
+
+def test_the_document_page_names_its_attestation_and_archivists_download_it(
+        ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An agent sees which attested batch a document came in; the attestation itself lists every file of
+    the batch, so only an archivist who may see the document downloads it."""
+    from fastapi.testclient import TestClient
+
+    from ged.services import accounts
+    from web.app import create_app
+
+    monkeypatch.setenv("GED_WEB__SECURE_COOKIES", "false")
+    agent = Principal(1, "cmartin", "Claire Martin", "agent", frozenset({"etat_civil"}))
+    note = "Bonjour, je souhaite une copie intégrale de mon acte de naissance. Jeanne Leroy".encode()
+    [report] = upload(ctx, [Sent("demande.txt", BytesIO(note))], uploader=agent, service="etat_civil")
+    [listed] = attestation.list_batches(ctx)
+    for login, role in (("civil", "agent"), ("archives", "archiviste")):
+        accounts.add_user(ctx, login, login, role, ["etat_civil"], "mot de passe solide 2026", actor="test")
+    pages = {}
+    with Context.open(load_settings(), clock=ctx.clock) as site:
+        app = create_app(site)
+        for login in ("civil", "archives"):
+            client = TestClient(app)
+            client.post("/connexion", data={"login": login, "password": "mot de passe solide 2026"})
+            pages[login] = (client.get(f"/documents/{report.document_id}").text,
+                            client.get(f"/documents/{report.document_id}/attestation.pdf"))
+            api = client.get(f"/api/documents/{report.document_id}/attestation")
+            assert api.status_code == (200 if login == "archives" else 403)
+            described = client.get(f"/api/documents/{report.document_id}").json()["attestation"]
+            assert described["batch"] == listed["lot"] and described["timestamped_at"].endswith("Z")
+    page, download = pages["civil"]
+    assert f"lot n° {listed['lot']}, horodaté le" in page and "attestation.pdf" not in page
+    assert download.status_code == 403
+    page, download = pages["archives"]
+    assert "télécharger l&#39;attestation" in page or "télécharger l'attestation" in page
+    assert download.status_code == 200 and download.content.startswith(b"%PDF")
+    assert "Attestation" in " ".join(pypdfium2.PdfDocument(download.content)[0].get_textpage().get_text_range().split())

@@ -101,6 +101,17 @@ def router(site: Site) -> APIRouter:
         return FileResponse(path, media_type=media_type,
                             filename=f"document-{document_id}.pdf" if not original else f"original-{document_id}")
 
+    @routes.get("/documents/{document_id}/attestation", response_class=FileResponse,
+                summary="Télécharger l'attestation de numérisation du lot du document")
+    def api_document_attestation(document_id: DocumentId, signed: User) -> FileResponse:
+        """The PDF/A attestation of the document's scan batch, for archivists (it lists every file of the
+        batch); 404 while the batch is not timestamped. The download is journaled."""
+        try:
+            path = documents.attestation_file(ctx, document_id, viewer=signed.principal)
+        except Unavailable as exc:
+            raise NotFound(exc.message) from exc
+        return FileResponse(path, media_type="application/pdf", filename=f"attestation-numerisation-{document_id}.pdf")
+
     @routes.post("/documents/{document_id}/validation", summary="Valider un document (type et champs)")
     def api_validate(request: Request, document_id: DocumentId, body: ValidationBody, signed: User) -> dict[str, Any]:
         """Confirm or change the type, correct fields (values in their usual written form)."""

@@ -124,6 +124,15 @@ def router(site: Site) -> APIRouter:
         return FileResponse(path, media_type=media_type, content_disposition_type="inline",
                             filename=f"document-{document_id}.pdf" if not original else f"original-{document_id}")
 
+    @routes.get("/documents/{document_id}/attestation.pdf")
+    def document_attestation(document_id: DocumentId, signed: User) -> FileResponse:
+        try:
+            path = documents.attestation_file(ctx, document_id, viewer=signed.principal)
+        except Unavailable as exc:
+            raise NotFound(exc.message) from exc
+        return FileResponse(path, media_type="application/pdf", content_disposition_type="inline",
+                            filename=f"attestation-numerisation-{document_id}.pdf")
+
     @routes.get("/documents/{document_id}/pages/{page_number}.png")
     def page_image(document_id: DocumentId, page_number: int, signed: User) -> Response:
         return Response(documents.thumbnail(ctx, document_id, page_number, viewer=signed.principal),

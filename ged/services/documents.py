@@ -21,9 +21,10 @@ from .. import integrity, journal, labels
 from ..blobs import file_sha256
 from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, Request
+from ..db.scanning import ScanBatch
 from ..errors import NotFound, Unavailable
 from ..signing import signing_spec
-from .accounts import Principal
+from .accounts import ARCHIVISTS, Principal, require_role
 from .requests import REQUESTER_FIELDS
 
 
@@ -59,11 +60,16 @@ class DocumentView:
     """The e-mail this document came attached to (id, filename), if the viewer may see it."""
     attachments: list[dict[str, Any]] = field(default_factory=list)
     """The documents that came attached to this e-mail (id, filename), those the viewer may see."""
+    attestation: dict[str, Any] | None = None
+    """The attestation of digitisation of its scan batch, once timestamped: batch, when, by which authority."""
 
     def as_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
         for key in ("received_at", "processed_at"):
             data[key] = data[key].isoformat(timespec="seconds") + "Z" if data[key] else None
+        if self.attestation is not None:
+            data["attestation"] = {**self.attestation, "timestamped_at": self.attestation["timestamped_at"]
+                                   .isoformat(timespec="seconds") + "Z"}
         return data
 
 
@@ -95,6 +101,7 @@ def show(ctx: Context, document_id: int, *, viewer: Principal | None = None) -> 
         events = journal.history(session, document_id)
         request = session.get(Request, document.request_id) if document.request_id else None
         mail, attachments = _mail_links(session, document, viewer)
+        attestation = _attestation(session, document)
     threshold = ctx.settings.classification.field_threshold
     return DocumentView(
         id=document.id, filename=document.filename, source_path=document.source_path, sha256=document.sha256,
@@ -114,8 +121,35 @@ def show(ctx: Context, document_id: int, *, viewer: Principal | None = None) -> 
                for p in document.pages],
         history=[{"at": e.at.isoformat(timespec="seconds") + "Z", "kind": e.kind, "actor": e.actor,
                   "payload": e.payload} for e in events],
-        text=document.text, mail=mail, attachments=attachments,
+        text=document.text, mail=mail, attachments=attachments, attestation=attestation,
     )
+
+
+def _attestation(session: Session, document: Document) -> dict[str, Any] | None:
+    attested = document.file(FileRole.ATTESTATION)
+    batch = session.scalar(select(ScanBatch).where(ScanBatch.attestation_sha256 == attested.sha256)) \
+        if attested is not None else None
+    if batch is None or batch.timestamped_at is None:
+        return None
+    return {"batch": batch.id, "timestamped_at": batch.timestamped_at, "authority": batch.tsa,
+            "operator": batch.operator}
+
+
+def attestation_file(ctx: Context, document_id: int, *, viewer: Principal) -> Path:
+    """The verified PDF/A attestation of the document's scan batch, for an archivist: it lists every
+    file of the batch, some perhaps of services the viewer does not see."""
+    document = _load(ctx, document_id)
+    if not viewer.may_see(document.service):
+        raise NotFound(f"document {document_id} introuvable")
+    require_role(viewer, ARCHIVISTS, "télécharger l'attestation de numérisation d'un lot")
+    stored = document.file(FileRole.ATTESTATION)
+    if stored is None:
+        raise Unavailable(f"le document {document_id} n'a pas d'attestation de numérisation")
+    with integrity.guarded(ctx, during="téléchargement", actor=viewer.actor, document_id=document_id):
+        path = ctx.blobs.verified_path(stored.sha256)
+    _visible(ctx, document, viewer, "document.downloaded", {"role": str(FileRole.ATTESTATION),
+                                                             "sha256": stored.sha256})
+    return path
 
 
 def _requester(document: Document) -> str | None:
