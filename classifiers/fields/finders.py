@@ -156,7 +156,8 @@ _FIELD_WORDS = frozenset({"nom", "prenom", "prenoms", "prenom(s)", "adresse", "d
 
 
 def _label_end(line: Line, label: tuple[str, ...]) -> int | None:
-    """Index after the label's words if the line holds the label as a label (followed by ``:`` or a gap)."""
+    """Index after the label's words if the line holds the label as a label: followed by ``:`` or a gap,
+    or alone on its line (not the last words of a sentence: « Maison des associations » names no field)."""
     tokens = [token.rstrip(":").strip("_|[] ") for token in line.folded]
     wanted = "".join(label)
     spans = [(start, start + width) for start in range(len(tokens)) for width in (len(label), len(label) + 1)
@@ -172,8 +173,10 @@ def _label_end(line: Line, label: tuple[str, ...]) -> int | None:
             return end
         if end < len(line.words) and _is_colon(line.words[end]):
             return end + 1
-        if end == len(line.words) or line.words[end].x0 - last.x1 > 2.5 * (last.y1 - last.y0):
-            return end
+        if end == len(line.words) and start == 0:
+            return end  # a label alone on its line, its value below
+        if end < len(line.words) and line.words[end].x0 - last.x1 > 2.5 * (last.y1 - last.y0):
+            return end  # a gap, then the value
     return None
 
 

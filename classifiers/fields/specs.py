@@ -419,7 +419,8 @@ SPECS: dict[str, TypeSpec] = {
         "siret": pattern(find_sirets),
         "montant_demande": pattern(find_amounts, near=("subvention", "montant demande", "somme de", "montant")),
         "objet": first_of(labelled(("objet de la demande", "objet du projet", "intitule du projet")),
-                          after(r"(?:subvention|aide financiere|aide)[^.]{0,90}?\b(?:pour|destinee? a|afin d')\s+",
+                          after(r"(?:subvention|aide financiere|aide)[^.]{0,90}?\b"
+                                r"(?:pour(?!\s+l'(?:exercice|annee)\b)\s+|destinee?\s+a\s+|afin\s+d')",  # not the year
                                 r"[^.;,\n]+(?:\n[^.;,\n]+)?", trust=0.75)),  # what it is for, not the subject
         "exercice": first_of(labelled(("exercice concerne", "exercice"), parse=_year),
                              after(r"\bexercice\s+(?:concerne\s*:?\s*|budgetaire\s+)?", r"20\d{2}"),

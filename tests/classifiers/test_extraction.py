@@ -69,7 +69,8 @@ def test_filled_form_reads_labels_by_position_and_section(sample_pages: Pages) -
         "enfant_nom": "Benali", "enfant_prenom": "Lina", "enfant_date_naissance": "2020-09-05", "niveau": "MS",
         "prestations": ["cantine", "garderie"], "contact": "aicha.benali@exemple.fr"}, id="scolaire-lettre"),
     pytest.param("demande_subvention", "subvention", {
-        "rna": "W442001234", "siret": "81234567600017", "montant_demande": "2500.00", "exercice": "2026"},
+        "rna": "W442001234", "siret": "81234567600017", "montant_demande": "2500.00", "exercice": "2026",
+        "objet": "organiser des ateliers de jardinage ouverts aux habitants du quartier"},
         id="subvention"),
     pytest.param("reclamation_dechets", "reclamation", {
         "reference_dossier": "2025-REC-000117", "contact": "+33798765432",
@@ -101,6 +102,16 @@ def test_a_value_written_under_its_label() -> None:
     assert fields["numero_facture"].value == "F-2026-00042" and fields["numero_facture"].method == "formulaire"
     assert fields["numero_facture"].box == (50, 143, 50 + 6 * 12, 153)
     assert fields["montant_ttc"].value == "120.00"
+
+
+def test_a_label_word_ending_a_sentence_is_no_label() -> None:
+    """« Maison des associations » ends with the label « association » but names no field: the line
+    under it is not the association's name."""
+    page = PageText(1, _words((50, 100, "Les Amis du Jardin Partagé"), (50, 113, "Maison des associations"),
+                              (50, 126, "44800 Saint-Herblain"), (50, 160, "Objet : demande de subvention")))
+    assert _values(_fields("subvention", [page])).get("association") != "44800 Saint-Herblain"
+    alone = PageText(1, _words((50, 100, "Nom de l'association"), (50, 113, "Les Amis du Jardin Partagé")))
+    assert _values(_fields("subvention", [alone]))["association"] == "Les Amis du Jardin Partagé"
 
 
 def test_a_value_in_another_ocr_block_on_the_same_row() -> None:
