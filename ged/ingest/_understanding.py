@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session, selectinload
 import classifiers
 from classifiers.fields.document import PageText, WordBox
 
-from .. import journal
+from .. import journal, registration
 from ..context import Context
 from ..db.models import Document, DocumentField, DocumentState, FileRole, Page
-from ..services import requests
 from ._analysis import Analysis, AnalysisJob, analyse, form_fields_of
 
 
@@ -97,7 +96,7 @@ def understand_document(ctx: Context, session: Session, document: Document, *, a
     journal.append(session, "document.classified", at=ctx.clock(), actor=actor, document_id=document.id,
                    payload=payload)
     if not decision.uncertain:
-        request = requests.open_or_join(ctx, session, document, fields, actor=actor)
+        request = registration.open_or_join(ctx, session, document, fields, actor=actor)
     joined = request is not None and request.documents and request.documents[0].id != document.id
     return Understood(document.id, decision.doc_type, decision.confidence, decision.uncertain,
                       request.number if request else None, bool(joined))
@@ -149,7 +148,7 @@ def _with_citation(session: Session, decision: classifiers.Classification, text:
     """An uncertain letter that cites an existing request belongs to it (a reminder, missing pieces)."""
     if not decision.uncertain:
         return decision
-    cited = requests.cited_request(session, text)
+    cited = registration.cited_request(session, text)
     if cited is None:
         return decision
     return classifiers.Classification(cited.doc_type, decision.confidence, False, f"référence {cited.number}",

@@ -23,6 +23,7 @@ from ..context import Context
 from ..db.models import Document, FileRole, Request, RequestStatus, StoredFile
 from ..db.people import User
 from ..errors import Conflict, InvalidValue, NotFound, Unavailable
+from ..registration import move_to_service
 from ..states import STATUS_LABELS_FR
 from . import mail
 from .accounts import Principal, require_role
@@ -212,20 +213,6 @@ def transfer(ctx: Context, number: str, service: str, *, actor: str, note: str |
                        payload=payload)
     indexing.index_pending(ctx)
     return show(ctx, number) if viewer is None or viewer.may_see(service) else _hidden_view(ctx, number)
-
-
-def move_to_service(ctx: Context, session: Session, request: Request, service: str, *, actor: str) -> list[int]:
-    """The request's service and its documents' with it, each document journaled (its own history says
-    where it went); the search index follows at the next ``index_pending``."""
-    request.service = service
-    moved = []
-    for document in request.documents:
-        if document.service != service:
-            journal.append(session, "document.transferred", at=ctx.clock(), actor=actor, document_id=document.id,
-                           payload={"request": request.number, "service": [document.service, service]})
-            document.service, document.indexed_at = service, None
-            moved.append(document.id)
-    return moved
 
 
 def _hidden_view(ctx: Context, number: str) -> RequestView:

@@ -26,11 +26,11 @@ from .. import labels
 from ..context import Context
 from ..db.models import Document, DocumentField, Request
 from ..errors import NotFound
+from ..registration import ADDRESS_FIELDS, REQUESTER_FIELDS
 from ..search import SearchRequest
 from . import search as search_service
 from .accounts import Principal
 from .casework import type_label
-from .requests import ADDRESS_FIELDS, REQUESTER_FIELDS
 
 CIVILITIES = frozenset({"m", "mr", "mme", "mlle", "monsieur", "madame", "mademoiselle", "et", "epoux", "famille",
                         "dr", "me", "les"})

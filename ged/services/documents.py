@@ -23,9 +23,9 @@ from ..context import Context
 from ..db.models import Document, DocumentState, FileRole, Request
 from ..db.scanning import ScanBatch
 from ..errors import NotFound, Unavailable
+from ..registration import REQUESTER_FIELDS
 from ..signing import signing_spec
 from .accounts import ARCHIVISTS, Principal, require_role
-from .requests import REQUESTER_FIELDS
 
 
 @dataclass(frozen=True)

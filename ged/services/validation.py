@@ -15,13 +15,12 @@ from sqlalchemy.orm import Session, selectinload
 
 import classifiers
 
-from .. import indexing, journal
+from .. import indexing, journal, registration
 from ..context import Context
 from ..db.models import Document, DocumentField, DocumentState, Request
 from ..errors import InvalidValue, NotFound
 from ..ingest import retype
 from ..states import STATE_LABELS_FR
-from . import requests
 from .accounts import Principal
 
 _LOCKED = (DocumentState.QUARANTINED, DocumentState.ARCHIVED, DocumentState.ELIMINATED, DocumentState.TRANSFERRED)
@@ -76,11 +75,11 @@ def validate(ctx: Context, document_id: int, *, doc_type: str | None = None,
         session.flush()
         session.refresh(document, ["fields"])
         if "type" in changes:
-            requests.follow_retype(ctx, session, document, actor=actor)
+            registration.follow_retype(ctx, session, document, actor=actor)
         request = None
         if document.request_id is None:
             fields = {f.code: f.value for f in document.fields}
-            request = requests.open_or_join(ctx, session, document, fields, actor=actor)
+            request = registration.open_or_join(ctx, session, document, fields, actor=actor)
         number = request.number if request else _number_of(session, document)
     indexing.index_pending(ctx)
     return Validated(document_id, new_type, changes, number)

@@ -1,4 +1,6 @@
-"""Requests (demandes): registration, routing, due dates, joining later mail, following a retyped document.
+"""Registering requests (demandes): numbers, routing, due dates, joining later mail, following a retyped
+document, moving a request to another service. The core of what ingest and validation do to
+requests; how agents work them is ``ged.services.casework``.
 
 A document of a request type opens a request, unless it cites an existing request's
 number or file number: then it joins that request (the missing pieces of a file, a
@@ -20,13 +22,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 import classifiers
 from classifiers.deadlines import DeadlineRule, Delay, Due, Silence, Unit
 
-from .. import journal
-from ..acknowledgement import Acknowledgement
-from ..context import Context
-from ..db.models import Document, FileRole, Request, RequestCounter, RequestStatus, StoredFile
-from ..db.session import insert_now
-from ..taxonomy import DelaySettings, TypeSettings
-from . import casework
+from . import journal
+from .acknowledgement import Acknowledgement
+from .context import Context
+from .db.models import Document, FileRole, Request, RequestCounter, RequestStatus, StoredFile
+from .db.session import insert_now
+from .taxonomy import DelaySettings, TypeSettings
 
 REQUESTER_FIELDS = ("demandeur_nom", "responsable_nom", "association", "fournisseur", "expediteur")
 ADDRESS_FIELDS = ("demandeur_adresse", "responsable_adresse")
@@ -165,7 +166,7 @@ def follow_retype(ctx: Context, session: Session, document: Document, *, actor: 
                                "service": [request.service, document.service]}
     new_service = str(document.service or settings.service)
     document.service = request.service  # moved with the others, journaled as they are
-    casework.move_to_service(ctx, session, request, new_service, actor=actor)
+    move_to_service(ctx, session, request, new_service, actor=actor)
     request.doc_type = document.doc_type
     if settings.category is None:
         request.status, request.closed_at = RequestStatus.CLOSED, ctx.clock()
@@ -220,3 +221,17 @@ def _text(value: Any) -> str | None:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def move_to_service(ctx: Context, session: Session, request: Request, service: str, *, actor: str) -> list[int]:
+    """The request's service and its documents' with it, each document journaled (its own history says
+    where it went); the search index follows at the next ``index_pending``."""
+    request.service = service
+    moved = []
+    for document in request.documents:
+        if document.service != service:
+            journal.append(session, "document.transferred", at=ctx.clock(), actor=actor, document_id=document.id,
+                           payload={"request": request.number, "service": [document.service, service]})
+            document.service, document.indexed_at = service, None
+            moved.append(document.id)
+    return moved
