@@ -54,7 +54,7 @@ def query(
     request = SearchRequest(
         text=" ".join(text), doc_types=frozenset(doc_type), services=frozenset(service), states=frozenset(state),
         received_from=_day(date_from, end=False), received_to=_day(date_to, end=True),
-        offset=(page - 1) * limit, limit=limit, sort=_SORTS[sort],
+        offset=(page - 1) * limit, limit=limit, sort=_SORTS[sort], facets=json_output,  # printed in JSON only
     )
     with open_context() as ctx:
         result = search_service.search(ctx, request)

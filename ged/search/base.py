@@ -42,6 +42,9 @@ class SearchRequest:
     limit: int = 20
     sort: str = "relevance"
     """``relevance`` or ``date`` (newest first)."""
+    facets: bool = True
+    """Count the matches per type, service, state and format: a second pass over every match, which
+    a caller that does not show them (the CLI's text output, the review queue) skips."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -192,13 +192,14 @@ class ElasticEngine:
         response = self.client.search(
             index=self.alias, query=query, from_=request.offset, size=request.limit, track_total_hits=True,
             sort=[{"received_at": "desc"}, {"id": "desc"}] if by_date else None,
-            aggs={name: {"terms": {"field": name, "size": 50}} for name in FACET_FIELDS},
+            aggs={name: {"terms": {"field": name, "size": 50}} for name in FACET_FIELDS} if request.facets else None,
             highlight={"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"],
                        "fields": {"text": {"fragment_size": _SNIPPET, "number_of_fragments": 1},
                                   "text.plain": {"fragment_size": _SNIPPET, "number_of_fragments": 1}}})
         hits = [self._hit(raw, by_date) for raw in response["hits"]["hits"]]
-        facets = {name: {b["key"]: int(b["doc_count"]) for b in response.get("aggregations", {})
-                         .get(name, {}).get("buckets", []) if b["key"]} for name in FACET_FIELDS}
+        counted = response.get("aggregations", {})
+        facets = {name: {b["key"]: int(b["doc_count"]) for b in counted.get(name, {}).get("buckets", []) if b["key"]}
+                  for name in FACET_FIELDS} if request.facets else {}
         return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits, facets=facets)
 
     @staticmethod

@@ -298,7 +298,7 @@ class EmbeddedEngine:
             more, more_total = ranked(fuzzy)
             if more_total > total:
                 query, result, total, second_pass = fuzzy, more, more_total, True
-        facets = self._facets(searcher, query)
+        facets = self._facets(searcher, query) if request.facets else {}
         terms = self._terms(request, searcher, fuzzy=second_pass)
         stems = [s for c in parse(request.text) if not c.excluded and not c.text.endswith("*")
                  for s in self._stem.analyze(c.text)]

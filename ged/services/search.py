@@ -31,7 +31,7 @@ def review_queue(ctx: Context, *, allowed_services: frozenset[str] | None, limit
     from ..states import DocumentState
 
     return search(ctx, SearchRequest(states=frozenset({DocumentState.NEEDS_REVIEW}), sort="date",
-                                     allowed_services=allowed_services, limit=limit))
+                                     allowed_services=allowed_services, limit=limit, facets=False))
 
 
 def reindex(ctx: Context, *, progress: Callable[[int, int], None] | None = None, restart: bool = False) -> int:

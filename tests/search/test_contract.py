@@ -156,3 +156,10 @@ def test_facet_counts_under_permissions(indexed: SearchEngine) -> None:
     everything = indexed.search(SearchRequest(allowed_services=frozenset({"technique", "finances"}))).facets
     assert everything["doc_type"] == {"voirie": 2, "facture": 1} and everything["state"] == {
         "processed": 1, "needs_review": 1, "validated": 1}
+
+
+def test_facets_are_skipped_when_not_asked_for(indexed: SearchEngine) -> None:
+    counted = indexed.search(SearchRequest(text="éclairage"))
+    skipped = indexed.search(SearchRequest(text="éclairage", facets=False))
+    assert counted.facets["doc_type"] and skipped.facets == {}
+    assert (skipped.total, [h.id for h in skipped.hits]) == (counted.total, [h.id for h in counted.hits])
