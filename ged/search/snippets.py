@@ -20,7 +20,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from functools import cached_property
 
 from .query import fuzziness
 
@@ -85,6 +85,11 @@ class Terms:
     def __bool__(self) -> bool:
         return bool(self.words or self.prefixes)
 
+    @cached_property
+    def _exact(self) -> frozenset[str]:
+        """The words compared for equality: every word the search did not expand."""
+        return frozenset(self.words) - self.fuzzy
+
     def matching(self, words: list[str]) -> set[int]:
         """Indexes of the folded ``words`` that match a term or start with a prefix.
 
@@ -92,7 +97,7 @@ class Terms:
         in a hundred): the others compare words for equality, and a cold ``ged search`` does not
         load it (9 ms).
         """
-        exact = {term for term in self.words if term not in self.fuzzy}
+        exact = self._exact
         found = {index for index, word in enumerate(words) if word in exact} if exact else set()
         if self.fuzzy:
             from rapidfuzz import process
@@ -118,14 +123,14 @@ def _html(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
     return " ".join("".join(pieces).split())
 
 
-def _fragment_marks(text: str, start: int, end: int, terms: Terms) -> list[tuple[int, int]]:
+def _fragment_marks(folded: str, start: int, end: int, terms: Terms) -> list[tuple[int, int]]:
+    """The window's words that match within an edit distance or by prefix, read on the folded copy:
+    its offsets are the text's, and its words too (a letter it could not fold splits no word in one
+    and not in the other)."""
     if not terms:
         return []
-    found = terms.matching(_WORD.findall(fold(text[start:end])))  # folding keeps every offset and word
-    if not found:
-        return []
-    matches = list(_WORD.finditer(text, start, end))
-    return [matches[i].span() for i in found]
+    matches = list(_WORD.finditer(folded, start, end))
+    return [matches[i].span() for i in terms.matching([m.group() for m in matches])]
 
 
 def _shortest(heads: set[str]) -> tuple[str, ...]:
@@ -169,34 +174,38 @@ class Highlighter:
         return verdict
 
     def snippet(self, text: str, width: int = WIDTH) -> str:
+        if self._candidates is None:  # no word asked for (a search by filters): the text's beginning
+            return _beginning(text, width)
+        folded = fold(text)
         spans: list[tuple[int, int]] = []
-        if self._candidates is not None:
-            folded = fold(text)
-            for found in self._candidates.finditer(folded):
-                if _inside_word(folded, found.start()):
-                    continue
-                if self._matches(text[found.start():found.end()]):  # the word as written, for its stem
-                    spans.append(found.span())
-                    if len(spans) == _ENOUGH:
-                        break
+        for found in self._candidates.finditer(folded):
+            if _inside_word(folded, found.start()):
+                continue
+            if self._matches(text[found.start():found.end()]):  # the word as written, for its stem
+                spans.append(found.span())
+                if len(spans) == _ENOUGH:
+                    break
         if not spans:
-            return around_first_match(text, self.terms, width)
+            return _around_first_match(text, folded, self.terms, width)
         ends = [end for _, end in spans]  # in order, as the matches do not overlap
         best = max(range(len(spans)), key=lambda i: min(_DENSE, bisect_right(ends, spans[i][0] + width, i) - i))
         start = max(0, spans[best][0] - width // 4)
         end = min(len(text), start + width)
         # The candidates hold every exact word and prefix; only OCR variants need the window's words compared.
-        fuzzy = _fragment_marks(text, start, end, self.terms) if self.terms.fuzzy else []
+        fuzzy = _fragment_marks(folded, start, end, self.terms) if self.terms.fuzzy else []
         return _html(text, spans + fuzzy, start, end)
 
 
-def around_first_match(text: str, terms: Terms, width: int = WIDTH) -> str:
+def _beginning(text: str, width: int) -> str:
+    return html.escape(" ".join(text[:width].split())) + ("…" if len(text) > width else "")
+
+
+def _around_first_match(text: str, folded: str, terms: Terms, width: int) -> str:
     """A fragment around the first word that matches only within an edit distance or by prefix."""
-    found = terms.matching(_WORD.findall(fold(text))) if terms else set()
+    words = list(_WORD.finditer(folded))
+    found = terms.matching([m.group() for m in words])
     if not found:
-        excerpt = " ".join(text[:width].split())
-        return html.escape(excerpt) + ("…" if len(text) > width else "")
-    first = next(islice(_WORD.finditer(text), min(found), None))
-    start = max(0, first.start() - width // 4)
+        return _beginning(text, width)
+    start = max(0, words[min(found)].start() - width // 4)
     end = min(len(text), start + width)
-    return _html(text, _fragment_marks(text, start, end, terms), start, end)
+    return _html(text, _fragment_marks(folded, start, end, terms), start, end)

@@ -41,3 +41,11 @@ def test_words_are_marked_from_their_beginning_only() -> None:
     snippet = highlighter.snippet("Il resignale, puis SIGNALE le Signalement à l’Été de Pâques.")
     assert snippet.count("<mark>") == 2
     assert "<mark>SIGNALE</mark>" in snippet and "<mark>Signalement</mark>" in snippet and "resignale" in snippet
+
+
+def test_an_ocr_variant_is_marked_where_it_is_after_letters_no_code_page_holds() -> None:
+    """Words are read on the folded copy, so a letter it replaces (Cyrillic here) cannot shift which
+    word is marked."""
+    terms = Terms(["signalement"], fuzzy=frozenset({"signalement"}))
+    snippet = Highlighter(["signal"], terms, lambda word: [word]).snippet("Жалоба : Signalernent d'une panne.")
+    assert "<mark>Signalernent</mark>" in snippet and "<mark>Жалоба</mark>" not in snippet
