@@ -20,7 +20,7 @@ from ocr import sniff
 from .. import integrity, journal, labels
 from ..blobs import file_sha256
 from ..context import Context
-from ..db.models import Document, DocumentState, FileRole, Request
+from ..db.models import Document, DocumentState, FileRole, Request, StoredFile
 from ..db.scanning import ScanBatch
 from ..errors import NotFound, Unavailable
 from ..registration import REQUESTER_FIELDS
@@ -138,18 +138,9 @@ def _attestation(session: Session, document: Document) -> dict[str, Any] | None:
 def attestation_file(ctx: Context, document_id: int, *, viewer: Principal) -> Path:
     """The verified PDF/A attestation of the document's scan batch, for an archivist: it lists every
     file of the batch, some perhaps of services the viewer does not see."""
-    document = _load(ctx, document_id)
-    if not viewer.may_see(document.service):
-        raise NotFound(f"document {document_id} introuvable")
+    document = _seen(ctx, document_id, viewer)
     require_role(viewer, ARCHIVISTS, "télécharger l'attestation de numérisation d'un lot")
-    stored = document.file(FileRole.ATTESTATION)
-    if stored is None:
-        raise Unavailable(f"le document {document_id} n'a pas d'attestation de numérisation")
-    with integrity.guarded(ctx, during="téléchargement", actor=viewer.actor, document_id=document_id):
-        path = ctx.blobs.verified_path(stored.sha256)
-    _visible(ctx, document, viewer, "document.downloaded", {"role": str(FileRole.ATTESTATION),
-                                                             "sha256": stored.sha256})
-    return path
+    return _download(ctx, document, FileRole.ATTESTATION, viewer)[0]
 
 
 def _requester(document: Document) -> str | None:
@@ -174,16 +165,26 @@ def _mail_links(session: Session, document: Document, viewer: Principal | None
 def readable_file(ctx: Context, document_id: int, *, original: bool, viewer: Principal) -> tuple[Path, str]:
     """The verified path and media type of a document's PDF/A copy (or original), for a download."""
     role = FileRole.ORIGINAL if original else FileRole.PDFA
+    path, stored = _download(ctx, _seen(ctx, document_id, viewer), role, viewer)
+    return path, stored.media_type if original else "application/pdf"
+
+
+def _seen(ctx: Context, document_id: int, viewer: Principal) -> Document:
     document = _load(ctx, document_id)
     if not viewer.may_see(document.service):
         raise NotFound(f"document {document_id} introuvable")
+    return document
+
+
+def _download(ctx: Context, document: Document, role: FileRole, viewer: Principal) -> tuple[Path, StoredFile]:
+    """One of the document's files, its bytes checked, the download journaled."""
     stored = document.file(role)
     if stored is None:
-        raise Unavailable(f"le document {document_id} n'a pas de fichier « {role} »")
-    with integrity.guarded(ctx, during="téléchargement", actor=viewer.actor, document_id=document_id):
+        raise Unavailable(f"le document {document.id} n'a pas de fichier « {role} »")
+    with integrity.guarded(ctx, during="téléchargement", actor=viewer.actor, document_id=document.id):
         path = ctx.blobs.verified_path(stored.sha256)
     _visible(ctx, document, viewer, "document.downloaded", {"role": str(role), "sha256": stored.sha256})
-    return path, stored.media_type if original else "application/pdf"
+    return path, stored
 
 
 def thumbnail(ctx: Context, document_id: int, page: int, *, viewer: Principal, width: int = 180) -> bytes:

@@ -4,9 +4,9 @@ folder's, with the uploader as the actor and the service they chose.
 The file is written to a private temporary folder under the name it was sent with (its last
 component only, so that a name cannot climb out of the folder), ingested, and the folder removed:
 the store keeps the bytes, nothing else stays on disk. The files of one upload (the web page's
-drop zone takes several) are ingested together and attested as one batch. An agent uploads only into one of their
-own services; an upload whose service is left to the typing could land where its uploader cannot
-see it, so an agent of a single service gets that service.
+drop zone takes several) are ingested together and attested as one batch. An agent uploads only
+into one of their own services; an upload whose service is left to the typing could land where
+its uploader cannot see it, so an agent of a single service gets that service.
 """
 
 from __future__ import annotations
