@@ -31,6 +31,7 @@ from pathlib import Path
 from bench.mail import DEV_SEED, EVAL_SEED, Entry, build, load
 from bench.mail.score import Counts, Outcome, Report
 from bench.measure import Run, run
+from ged.states import DocumentState
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPES = ("etat_civil", "urbanisme", "voirie", "scolaire", "facture", "subvention", "reclamation", "autre")
@@ -58,7 +59,7 @@ def outcomes(home: Path) -> dict[str, Outcome]:
         fields: dict[int, dict] = {}
         for document_id, code, value in db.execute("SELECT document_id, code, value FROM fields"):
             fields.setdefault(document_id, {})[code] = json.loads(value) if isinstance(value, str) else value
-    return {name: Outcome(doc_type, state == "needs_review", fields.get(i, {}))
+    return {name: Outcome(doc_type, DocumentState(state) is DocumentState.NEEDS_REVIEW, fields.get(i, {}))
             for i, name, doc_type, state in documents}
 
 

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GED = str(ROOT / ".venv" / "bin" / "ged")
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PACKAGES = ("ged", "cli", "ocr", "classifiers", "archivage", "robots", "web", "bench")
-_STATES = (("processed", 70), ("validated", 15), ("needs_review", 10), ("archived", 5))
+_STATES = (("traite", 70), ("valide", 15), ("a_verifier", 10), ("archive", 5))
 _OCR = (("e", "c"), ("m", "rn"), ("l", "1"), ("é", "e"), ("o", "0"), ("i", "l"), ("a", "à"), ("n", "u"))
 _WORD = re.compile(r"[^\W\d_]{4,}")
 
@@ -148,7 +148,7 @@ def queries(bodies: list[str], seed: int) -> list[dict[str, Any]]:
         if i % 3 == 0:
             query["services"] = [rng.choice(services)]
         if i % 4 == 0:
-            query["states"] = ["processed"]
+            query["states"] = ["traite"]
         if i % 2 == 1:
             year = rng.randint(2019, 2025)
             query["from"], query["to"] = f"{year}-01-01", f"{year}-06-30"

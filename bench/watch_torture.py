@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pikepdf
 
+from ged.states import DocumentState
+
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_LETTER = 5  # demande_subvention: a born-digital letter, so that the test measures the daemon, not OCR
 
@@ -164,7 +166,7 @@ def run_torture(files: int, min_kills: int, workdir: Path, seed: int = 1, *,
     filed = {name: len([p for p in (inbox / name).glob("*.pdf")]) for name in ("done", "quarantine", "duplicates")}
     return Outcome(
         dropped=len(drops), distinct=len(expected), kills=kills, stored=len(stored),
-        quarantined=sum(1 for _, state in rows if state == "quarantined"), filed=filed,
+        quarantined=sum(1 for _, state in rows if DocumentState(state) is DocumentState.QUARANTINED), filed=filed,
         missing=len(expected - set(stored)), duplicated=len(stored) - len(set(stored)),
         partial=len(set(stored) - expected), unfiled=len(_waiting(inbox)), seconds=elapsed,
     )

@@ -3,7 +3,8 @@
 Documents reach the engine as plain rows, two streaming queries (documents, and their pages'
 text in page order) merged by id: no ORM object per document or page. A full rebuild streams
 them (this thread reads the next rows while the engine's writer runs on every core); the few
-documents changed since the last indexing are read whole before the writer is taken.
+documents changed since the last indexing are read a chunk at a time, each before the writer is
+taken.
 """
 
 from __future__ import annotations
@@ -27,18 +28,21 @@ Progress = Callable[[int, int], None]
 _Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 
 
-def _where(query: _Query, *, pending_only: bool, after: int = 0) -> _Query:
+def _where(query: _Query, *, pending_only: bool, after: int = 0, upto: int | None = None) -> _Query:
     query = query.where(Document.state != DocumentState.ELIMINATED, Document.id > after)
+    if upto is not None:
+        query = query.where(Document.id <= upto)
     return query.where(Document.indexed_at.is_(None)) if pending_only else query
 
 
-def _indexed(session: Session, *, pending_only: bool, after: int = 0) -> Iterator[IndexedDocument]:
+def _indexed(session: Session, *, pending_only: bool, after: int = 0,
+             upto: int | None = None) -> Iterator[IndexedDocument]:
     documents = session.execute(_where(select(
         Document.id, Document.filename, Document.doc_type, Document.service, Document.state, Document.media_type,
-        Document.received_at, Document.page_count, Document.attributes), pending_only=pending_only, after=after)
-        .order_by(Document.id).execution_options(yield_per=_CHUNK))
+        Document.received_at, Document.page_count, Document.attributes), pending_only=pending_only, after=after,
+        upto=upto).order_by(Document.id).execution_options(yield_per=_CHUNK))
     pages = session.execute(_where(select(Page.document_id, Page.text).join(Document, Document.id == Page.document_id),
-                                   pending_only=pending_only, after=after)
+                                   pending_only=pending_only, after=after, upto=upto)
                             .order_by(Page.document_id, Page.number).execution_options(yield_per=_CHUNK))
     page = next(pages, None)
     for doc_id, filename, doc_type, service, state, media_type, received_at, page_count, attributes in documents:
@@ -69,21 +73,27 @@ def _reported(documents: Iterator[IndexedDocument], done: int, total: int,
 
 
 def index_pending(ctx: Context) -> int:
-    """Index every document changed since it was last indexed (all of them if the index was emptied)."""
+    """Index every document changed since it was last indexed (all of them if the index was emptied),
+    ``_CHUNK`` documents at a time: when an upgrade marked every document unindexed, memory holds one
+    chunk, not the whole archive."""
     if ctx.search.emptied:
         return reindex_all(ctx)
-    with ctx.db.session() as session:
-        # Read before taking the index's writer: the database first, then the writer, in every path
-        # (a rebuild holds the database while it waits for the writer; the reverse order deadlocks).
-        documents = list(_indexed(session, pending_only=True))
-        if not documents:
-            return 0
-        count = ctx.search.index(documents)
-        now = ctx.clock()
-        ids = [d.id for d in documents]
-        for first in range(0, len(ids), 500):
-            session.execute(update(Document).where(Document.id.in_(ids[first:first + 500])).values(indexed_at=now))
-    return count
+    count, after = 0, 0
+    while True:
+        with ctx.db.session() as session:
+            # Read before taking the index's writer: the database first, then the writer, in every path
+            # (a rebuild holds the database while it waits for the writer; the reverse order deadlocks).
+            ids = list(session.scalars(_where(select(Document.id), pending_only=True, after=after)
+                                       .order_by(Document.id).limit(_CHUNK)))
+            if not ids:
+                return count
+            documents = list(_indexed(session, pending_only=True, after=after, upto=ids[-1]))
+            count += ctx.search.index(documents)
+            now = ctx.clock()
+            for first in range(0, len(ids), 500):
+                session.execute(update(Document).where(Document.id.in_(ids[first:first + 500]))
+                                .values(indexed_at=now))
+        after = ids[-1]
 
 
 def reindex_all(ctx: Context, *, progress: Progress | None = None, restart: bool = False) -> int:

@@ -1,27 +1,62 @@
 """Every status and state a row can be in, as enums (free of the database layer: the search
 engine and the drivers use them too; ``ged.db.models.state_column`` stores them).
 
-The stored values are those the tables have always held, so no row changes: English for
-documents and the work queue, French for requests, archives, lists, transfers, robots and
-workers. Making them one language would change what the CLI's ``--json``, the API and robot
-files show and accept, and the values the journal has witnessed; that is left as a decision
-(see docs/architecture.md).
+Every stored value is French, lower case and unaccented, like the words people type after
+``etat:``. Documents and the work queue stored English values until migration 0013 rewrote
+them; those old values are still read (``DocumentState("processed")`` is ``PROCESSED``) where
+people and robot files type a state, for one release, so a robot's filter written for the old
+values keeps its documents (docs/upgrading.md).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 
 
+def _typed(value: str) -> str:
+    """What a person typed, as a stored value is written: ``À vérifier`` → ``a_verifier``."""
+    bare = unicodedata.normalize("NFKD", value.strip().lower()).encode("ascii", "ignore").decode()
+    return "_".join(bare.replace("-", " ").split())
+
+
 class DocumentState(StrEnum):
-    RECEIVED = "received"
-    PROCESSED = "processed"
-    NEEDS_REVIEW = "needs_review"
-    VALIDATED = "validated"
-    ARCHIVED = "archived"
-    ELIMINATED = "eliminated"
-    TRANSFERRED = "transferred"
-    QUARANTINED = "quarantined"
+    RECEIVED = "recu"
+    PROCESSED = "traite"
+    NEEDS_REVIEW = "a_verifier"
+    VALIDATED = "valide"
+    ARCHIVED = "archive"
+    ELIMINATED = "elimine"
+    TRANSFERRED = "verse"
+    QUARANTINED = "quarantaine"
+
+    @classmethod
+    def _missing_(cls, value: object) -> DocumentState | None:
+        """A state as people type it (``traité``, ``À vérifier``, ``en quarantaine``) or as it was
+        stored before migration 0013 (``processed``)."""
+        if not isinstance(value, str):
+            return None
+        typed = _typed(value)
+        return cls._value2member_map_.get(typed) or _DOCUMENT_ALIASES.get(typed)  # type: ignore[return-value]
+
+
+_DOCUMENT_ALIASES = {
+    "averifier": DocumentState.NEEDS_REVIEW, "en_quarantaine": DocumentState.QUARANTINED,
+    # Stored before migration 0013; accepted until the next release.
+    "received": DocumentState.RECEIVED, "processed": DocumentState.PROCESSED,
+    "needs_review": DocumentState.NEEDS_REVIEW, "validated": DocumentState.VALIDATED,
+    "archived": DocumentState.ARCHIVED, "eliminated": DocumentState.ELIMINATED,
+    "transferred": DocumentState.TRANSFERRED, "quarantined": DocumentState.QUARANTINED,
+}
+
+
+def document_state(typed: str) -> str:
+    """The stored value for a state a person or a robot file typed; a word that names no state is
+    kept (lower case), so a filter on it finds nothing rather than everything."""
+    try:
+        return DocumentState(typed).value
+    except ValueError:
+        return typed.lower()
 
 
 STATE_LABELS_FR: dict[DocumentState, str] = {
@@ -92,10 +127,10 @@ class DeliveryStatus(StrEnum):
 
 
 class JobState(StrEnum):
-    PENDING = "pending"
-    CLAIMED = "claimed"
-    DONE = "done"
-    FAILED = "failed"
+    PENDING = "a_faire"
+    CLAIMED = "en_cours"
+    DONE = "fait"
+    FAILED = "echoue"
 
 
 class WorkerState(StrEnum):

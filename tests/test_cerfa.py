@@ -54,6 +54,6 @@ def test_public_cerfa_forms_as_pdfs_and_scans(run_cli, ged_home: Path, tmp_path:
             report = reports[file]
             assert report["outcome"] == "ingested" and report["doc_type"] == "urbanisme", report
             document = run_cli("show", report["document_id"], "--json").json()
-            assert document["state"] == "processed"
+            assert document["state"] == "traite"
             assert _right(expected, document["fields"]) >= least, (file, document["fields"])
             assert "-URB-" in report["request"]  # an urbanism request was opened from it

@@ -110,11 +110,11 @@ def test_search_show_and_export(initialised: Path, run_cli, samples: Path, tmp_p
     top = found["hits"][0]
     assert top["title"] == "signalement_eclairage.png" and "<mark>" in top["snippet"]
     assert {"id", "score", "snippet", "title", "doc_type", "service", "state", "received_at"} <= set(top)
-    assert found["facets"]["state"] == {"processed": found["total"]}
+    assert found["facets"]["state"] == {"traite": found["total"]}
     assert "signalement_eclairage.png" in run_cli("search", "lampadaires").stdout
 
     shown = run_cli("show", top["id"], "--json").json()
-    assert shown["state"] == "processed" and shown["pages"][0]["source"] == "ocr"
+    assert shown["state"] == "traite" and shown["pages"][0]["source"] == "ocr"
     assert [e["kind"] for e in shown["history"]] == ["document.received", "document.processed",
                                                      "document.classified", "request.created"]
     assert "rue des Lilas" in shown["text"]
@@ -141,7 +141,7 @@ def test_reindex_rebuilds_a_lost_index(initialised: Path, run_cli, samples: Path
 def test_search_filters_and_paging_options(initialised: Path, run_cli, samples: Path) -> None:  # noqa: ANN001
     run_cli("ingest", samples / "demande_subvention.pdf", samples / "facture_fournisseur.pdf")
     assert run_cli("search", "Saint-Herblain", "--json", "--limit", "1", "--page", "2").json()["hits"]
-    assert run_cli("search", "Saint-Herblain", "--json", "--state", "archived").json()["total"] == 0
+    assert run_cli("search", "Saint-Herblain", "--json", "--state", "archivé").json()["total"] == 0
     assert run_cli("search", "x", "--from", "2026-13-01").exit_code == ExitCode.USAGE
 
 

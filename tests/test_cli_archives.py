@@ -6,10 +6,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
 
 from archivage import seda
 from examples.letters import by_name
 from examples.render import born_digital_pdf
+from ged.db.session import MIGRATIONS, Database
 from ged.errors import ExitCode
 
 
@@ -77,7 +81,7 @@ def test_retention_flow_with_two_people(archived: dict[str, int], run_cli, ged_h
         if suffix == ".xml":
             assert seda.validate(target.read_bytes()) == []
     shown = run_cli("show", str(civil), "--json", "--no-text").json()
-    assert shown["state"] == "eliminated" and shown["files"] == [] and shown["text"] == ""
+    assert shown["state"] == "elimine" and shown["files"] == [] and shown["text"] == ""
     assert run_cli("export", str(civil), "--original", "-o", tmp_path / "x").exit_code == ExitCode.NOT_FOUND
 
 
@@ -108,3 +112,33 @@ def test_export_a_signed_copy_b_t(archived: dict[str, int], run_cli, ged_home: P
     assert [(c.kind, c.ok, c.timestamped) for c in checks] == [("signature", True, True)]  # B-T: no document timestamp
     history = run_cli("show", str(archived["facture_fournisseur"]), "--json", "--no-text").json()["history"]
     assert history[-1]["kind"] == "document.exported" and history[-1]["payload"]["signature"] == "PAdES B-T"
+
+
+def test_an_installation_upgraded_past_0013_verifies_and_finds_its_states(
+        archived: dict[str, int], run_cli, ged_home: Path) -> None:  # noqa: ANN001
+    """Taken back to 0012 (documents stored in English, as before), the installation upgrades on the
+    next command with its journal clean, and after ``ged init`` a search by state finds every
+    archived document under the new words (docs/upgrading.md)."""
+    database = Database(f"sqlite:///{ged_home / 'ged.sqlite3'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0012")
+    with database.engine.begin() as connection:
+        assert set(connection.execute(text("SELECT state FROM documents")).scalars()) == {"archived"}
+    database.dispose()
+    verified = run_cli("journal", "verify", "--json")
+    assert verified.exit_code == 0 and verified.json()["ok"], verified.stdout
+    unindexed = "SELECT count(*) FROM documents WHERE indexed_at IS NULL"
+    with sqlite3.connect(ged_home / "ged.sqlite3") as db:
+        assert db.execute(unindexed).fetchone() == (2,)  # the index still holds the old words
+    assert run_cli("init").exit_code == 0
+    with sqlite3.connect(ged_home / "ged.sqlite3") as db:
+        assert db.execute(unindexed).fetchone() == (0,)
+    typed = run_cli("search", "--json", "etat:archivé")
+    assert typed.exit_code == 0, typed.stderr
+    found = typed.json()
+    assert found["total"] == 2 and found["facets"]["state"] == {"archive": 2}
+    assert run_cli("search", "--json", "etat:archived").json()["total"] == 2  # the old word, for one release
+    assert run_cli("show", str(archived["facture_fournisseur"]), "--json").json()["state"] == "archive"

@@ -72,7 +72,7 @@ def test_doc_validate_corrects_and_refuses_invalid_values(registered: dict, run_
     assert good.exit_code == 0, good.stderr
     assert good.json()["changes"] == {"montant_ttc": ["10140.00", "10150.00"]}
     shown = run_cli("show", str(invoice), "--json", "--no-text").json()
-    assert shown["state"] == "validated"
+    assert shown["state"] == "valide"
     assert {f["code"]: f["method"] for f in shown["fields"]}["montant_ttc"] == "agent"
     assert [e["kind"] for e in shown["history"]][-1] == "document.validated"
     other = registered["courrier_divers"]["document_id"]

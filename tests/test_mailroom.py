@@ -106,5 +106,5 @@ def test_status_counts_today_quarantine_and_waiting(context: Context, folder: Wa
     MailroomService(context).take(folder, [folder.path / "vide.pdf"])
     current = status(context)
     assert current.waiting == {str(folder.path): 1}
-    assert current.today == {"quarantined": 1}
+    assert current.today == {"quarantaine": 1}
     assert current.quarantined[0]["filename"] == "vide.pdf" and "vide" in current.quarantined[0]["reason"]

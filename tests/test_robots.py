@@ -194,9 +194,10 @@ def test_export_and_dry_run(ctx: Context, tmp_path: Path, run_cli) -> None:  # n
 
 def test_a_filter_state_the_rows_never_hold_selects_nothing(ctx: Context, tmp_path: Path) -> None:
     """A robot file's ``state`` is compared with documents' and requests' states alike: one that is
-    neither (a typo, a label) selects nothing instead of failing the run."""
+    neither (a typo) selects nothing instead of failing the run; a document's state is read as
+    people write it, and as it was stored before 0013 (``processed``)."""
     _ingest(ctx, tmp_path, "signalement_eclairage")
-    for state, documents, requests in (("traite", 0, 0), ("processed", 1, 0), ("nouvelle", 0, 1)):
+    for state, documents, requests in (("traité", 1, 0), ("processed", 1, 0), ("nouvelle", 0, 1), ("tratie", 0, 0)):
         criteria = selection.Criteria(None, None, state, None, None)
         assert (len(selection.documents(ctx, criteria)), len(selection.requests_of(ctx, criteria))) == (
             documents, requests), state

@@ -120,5 +120,5 @@ def test_once_takes_what_is_complete_and_returns(ged_home: Path, run_cli, sample
     assert result.exit_code == 0
     assert (inbox / "done" / "a.pdf").exists() and (inbox / "quarantine" / "b.gif").exists()
     status = run_cli("status", "--json").json()
-    assert status["today"] == {"processed": 1, "quarantined": 1}
+    assert status["today"] == {"traite": 1, "quarantaine": 1}
     assert status["quarantined"][0]["filename"] == "b.gif"

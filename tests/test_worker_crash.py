@@ -99,7 +99,7 @@ def test_a_document_that_kills_its_worker_twice_is_refused_and_the_batch_goes_on
     found = run_cli("search", "--json", "éclairage")
     assert refused["document_id"] not in [hit["id"] for hit in found.json()["hits"]]
     shown = run_cli("show", "--json", str(outcomes["b_reclamation.png"]["document_id"])).json()
-    assert shown["state"] == "processed" and shown["pages"][0]["source"] == "ocr"
+    assert shown["state"] == "traite" and shown["pages"][0]["source"] == "ocr"
     assert "collecte" in shown["text"].lower()
 
 

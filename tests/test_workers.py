@@ -17,6 +17,7 @@ from ged.context import Context
 from ged.db.models import Document, DocumentState, Event, Job, Page
 from ged.services import queue
 from ged.settings import load_settings
+from ged.states import JobState
 
 ROOT = Path(__file__).parents[1]
 
@@ -57,7 +58,7 @@ def test_workers_process_a_batch_exactly_once_under_sigkill(shared: str, run_cli
     deadline = time.monotonic() + 120
     with engine.connect() as connection:  # wait until the victim is in the middle of a document
         while time.monotonic() < deadline and not connection.execute(
-                select(func.count(Job.id)).where(Job.state == "claimed")).scalar():
+                select(func.count(Job.id)).where(Job.state == JobState.CLAIMED)).scalar():
             time.sleep(0.1)
     time.sleep(0.5)
     victim.send_signal(signal.SIGKILL)
@@ -77,7 +78,7 @@ def test_workers_process_a_batch_exactly_once_under_sigkill(shared: str, run_cli
             Page.document_id, Page.number)).all()
         assert all(n == 1 for *_, n in pages) and len(pages) == 7  # the TIFF has two pages
         jobs = connection.execute(select(Job.state, Job.attempts, Job.claimed_by)).all()
-        assert {state for state, _, _ in jobs} == {"done"}
+        assert {state for state, _, _ in jobs} == {"fait"}
         assert any(attempts == 2 for _, attempts, _ in jobs)  # the killed worker's jobs were taken over
     engine.dispose()
     final = run_cli("status", "--json").json()["queue"]
@@ -146,7 +147,7 @@ def test_a_document_that_breaks_a_batch_fails_its_own_job_only(shared: str, run_
         error = connection.execute(select(Job.error).where(Job.document_id == ids[0])).scalar_one()
         states = dict(connection.execute(select(Document.id, Document.state)).all())
     engine.dispose()
-    assert jobs == {ids[0]: "failed", ids[1]: "done", ids[2]: "done"}
+    assert jobs == {ids[0]: "echoue", ids[1]: "fait", ids[2]: "fait"}
     assert "ne correspond plus à son empreinte" in error
     assert states[ids[0]] == DocumentState.RECEIVED  # kept as stored, for a person to look at
     assert all(states[i] != DocumentState.RECEIVED for i in ids[1:])

@@ -59,10 +59,10 @@ class Base(DeclarativeBase):
 
 
 def state_column(enum: type[StrEnum], *, index: bool = False) -> MappedColumn[Any]:
-    """A ``VARCHAR(20)`` holding the member's value, as the columns always were (no migration),
-    read back as the member. A string outside the enum is passed through, not refused: a robot's
-    filter ``state = "traite"`` compared with it then matches nothing, as it always did (the code
-    itself writes members, which the type checker holds it to)."""
+    """A ``VARCHAR(20)`` holding the member's value, read back as the member. A string outside the
+    enum is passed through, not refused: a filter on a word that names no state then matches
+    nothing (the code itself writes members, which the type checker holds it to; robot filters
+    are read with ``ged.states.document_state`` first)."""
     return mapped_column(Enum(enum, native_enum=False, length=20, validate_strings=False,
                               values_callable=lambda members: [member.value for member in members]), index=index)
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from ..states import DocumentState
+from ..states import document_state
 from .base import SearchRequest
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
@@ -39,12 +39,6 @@ def fuzziness(term: str) -> int:
 
 
 _FILTER = re.compile(r"(?<!\S)(type|service|etat|état|du|au):(\S+)", re.IGNORECASE)
-_STATES = {"recu": DocumentState.RECEIVED, "reçu": DocumentState.RECEIVED, "traite": DocumentState.PROCESSED,
-           "traité": DocumentState.PROCESSED, "a_verifier": DocumentState.NEEDS_REVIEW,
-           "à_vérifier": DocumentState.NEEDS_REVIEW, "averifier": DocumentState.NEEDS_REVIEW,
-           "valide": DocumentState.VALIDATED, "validé": DocumentState.VALIDATED, "archive": DocumentState.ARCHIVED,
-           "archivé": DocumentState.ARCHIVED, "verse": DocumentState.TRANSFERRED, "versé": DocumentState.TRANSFERRED}
-"""The French words typed after ``etat:`` (the stored states are English)."""
 
 
 def _day(value: str) -> datetime | None:
@@ -58,7 +52,8 @@ def _day(value: str) -> datetime | None:
 
 def typed_filters(request: SearchRequest) -> SearchRequest:
     """``éclairage type:voirie service:services_techniques etat:traité du:01/01/2025 au:2025-06-30``:
-    the filters a user types in the search box join the request's own; an unreadable one stays a word."""
+    the filters a user types in the search box join the request's own; an unreadable one stays a word.
+    States are read as people write them (``traité``, ``à vérifier``), wherever they were given."""
     found: dict[str, set[str]] = {"doc_types": set(), "services": set(), "states": set()}
     dates: dict[str, datetime] = {}
 
@@ -74,13 +69,14 @@ def typed_filters(request: SearchRequest) -> SearchRequest:
         elif field == "service":
             found["services"].add(value.lower())
         else:
-            found["states"].add(_STATES.get(value.lower(), value.lower()))
+            found["states"].add(document_state(value))
         return " "
 
+    states = frozenset(document_state(state) for state in request.states)
     text = _FILTER.sub(take, request.text)
-    if text == request.text:
+    if text == request.text and states == request.states:
         return request
     return replace(request, text=" ".join(text.split()), doc_types=request.doc_types | found["doc_types"],
-                   services=request.services | found["services"], states=request.states | found["states"],
+                   services=request.services | found["services"], states=states | found["states"],
                    received_from=dates.get("du", request.received_from),
                    received_to=dates.get("au", request.received_to))

@@ -12,7 +12,7 @@ from ..context import Context
 from ..db.models import Document, Request
 from ..search import SearchRequest
 from ..search.query import typed_filters
-from ..states import RequestStatus
+from ..states import RequestStatus, document_state
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def documents(ctx: Context, criteria: Criteria, *, ids: list[int] | None = None)
     if criteria.service:
         query = query.where(Document.service == criteria.service)
     if criteria.state:
-        query = query.where(Document.state == criteria.state)
+        query = query.where(Document.state == document_state(criteria.state))
     if criteria.min_age_days is not None:
         query = query.where(Document.received_at <= ctx.clock() - timedelta(days=criteria.min_age_days))
     allowed = _matching_search(ctx, criteria.query)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from archivage.pki import create_demo_pki
 
+from .. import indexing
 from ..context import Context
 from ..settings import CONFIG_FILE_NAME, DEFAULT_CONFIG_TOML, Settings, load_settings
 from . import fixity
@@ -14,6 +15,7 @@ from . import fixity
 
 def init_home(home: Path, *, before_training: Callable[[], None] | None = None) -> tuple[Settings, bool]:
     """Create GED_HOME with a commented ``ged.toml``, the folders, the database and the default model; idempotent.
+    Run again after an upgrade, it migrates the database and indexes what a migration left unindexed.
 
     Returns the settings and whether a configuration file was written.
     """
@@ -31,6 +33,7 @@ def init_home(home: Path, *, before_training: Callable[[], None] | None = None) 
             before_training()
         context.classifier.prepare()
         fixity.record_model(context, actor="init")
+        indexing.index_pending(context)
     return settings, written
 
 

@@ -9,24 +9,24 @@ import pytest
 from ged.search import IndexedDocument, SearchEngine, SearchRequest
 
 CORPUS = [
-    IndexedDocument(id=1, title="signalement.png", state="processed", doc_type="voirie", service="technique",
+    IndexedDocument(id=1, title="signalement.png", state="traite", doc_type="voirie", service="technique",
                     received_at=datetime(2025, 3, 3, 9),
                     text="Je vous signale que l'éclairage public de la rue des Lilas ne fonctionne plus depuis "
                          "le 28 février. Les lampadaires restent éteints."),
-    IndexedDocument(id=2, title="acte.tif", state="processed", doc_type="etat_civil", service="etat_civil",
+    IndexedDocument(id=2, title="acte.tif", state="traite", doc_type="etat_civil", service="etat_civil",
                     received_at=datetime(2025, 4, 10, 9),
                     text="Je vous demande une copie integrale de mon acte de naissance. Demandee par M. Martin."),
-    IndexedDocument(id=3, title="facture.pdf", state="validated", doc_type="facture", service="finances",
+    IndexedDocument(id=3, title="facture.pdf", state="valide", doc_type="facture", service="finances",
                     received_at=datetime(2025, 5, 20, 9),
                     text="Facture FA-2025-10482 : remplacement de lanternes, rue des Tilleuls. Montant TTC "
                          "10 140,00 €."),
-    IndexedDocument(id=4, title="reclamation.pdf", state="processed", doc_type="reclamation", service="accueil",
+    IndexedDocument(id=4, title="reclamation.pdf", state="traite", doc_type="reclamation", service="accueil",
                     received_at=datetime(2025, 6, 1, 9),
                     text="Réclamation : les bacs de la place du Marché ne sont pas collectés. Dépôt sauvage."),
-    IndexedDocument(id=5, title="ocr-abime.png", state="needs_review", doc_type="voirie", service="technique",
+    IndexedDocument(id=5, title="ocr-abime.png", state="a_verifier", doc_type="voirie", service="technique",
                     received_at=datetime(2025, 6, 15, 9),
                     text="Signalernent : eclalrage en panne avenue Jean Jaurès, candélabre tombé."),
-    IndexedDocument(id=6, title="xss.pdf", state="processed", doc_type="autre", service="accueil",
+    IndexedDocument(id=6, title="xss.pdf", state="traite", doc_type="autre", service="accueil",
                     received_at=datetime(2025, 7, 1, 9),
                     text="Courrier <script>alert('x')</script> concernant l'éclairage du stade."),
 ]
@@ -72,7 +72,7 @@ def test_phrase_and_exclusion(indexed: SearchEngine) -> None:
 def test_filters_by_type_service_state_and_date(indexed: SearchEngine) -> None:
     assert sorted(ids(indexed, doc_types=frozenset({"voirie"}))) == [1, 5]
     assert ids(indexed, text="éclairage", services=frozenset({"accueil"})) == [6]
-    assert ids(indexed, states=frozenset({"validated"})) == [3]
+    assert ids(indexed, states=frozenset({"valide"})) == [3]
     window = ids(indexed, received_from=datetime(2025, 4, 1), received_to=datetime(2025, 5, 31, 23, 59))
     assert sorted(window) == [2, 3]
 
@@ -107,13 +107,13 @@ def test_snippets_mark_matches_and_escape_document_text(indexed: SearchEngine) -
 
 def test_hits_carry_metadata(indexed: SearchEngine) -> None:
     [hit] = indexed.search(SearchRequest(text="Tilleuls")).hits
-    assert (hit.title, hit.doc_type, hit.service, hit.state) == ("facture.pdf", "facture", "finances", "validated")
+    assert (hit.title, hit.doc_type, hit.service, hit.state) == ("facture.pdf", "facture", "finances", "valide")
     assert hit.received_at == datetime(2025, 5, 20, 9) and hit.score > 0
 
 
 def test_reindexing_a_document_replaces_it(indexed: SearchEngine) -> None:
     changed = IndexedDocument(id=3, title="facture.pdf", text="Avoir sur commande de bancs publics",
-                              state="archived", received_at=datetime(2025, 5, 20, 9))
+                              state="archive", received_at=datetime(2025, 5, 20, 9))
     indexed.index([changed])
     assert ids(indexed, text="Tilleuls") == [] and ids(indexed, text="bancs")[0] == 3
     assert indexed.search(SearchRequest()).total == 6
@@ -146,7 +146,7 @@ def test_fuzzy_expansion_only_when_the_exact_words_find_little(indexed: SearchEn
 
 def test_ocr_damaged_words_are_highlighted(indexed: SearchEngine) -> None:
     [hit] = indexed.search(SearchRequest(text="signalement panne", doc_types=frozenset({"voirie"}),
-                                         states=frozenset({"needs_review"}))).hits
+                                         states=frozenset({"a_verifier"}))).hits
     assert "<mark>Signalernent</mark>" in hit.snippet and "<mark>panne</mark>" in hit.snippet
 
 
@@ -155,7 +155,7 @@ def test_facet_counts_under_permissions(indexed: SearchEngine) -> None:
     assert facets["service"] == {"accueil": 1} and facets["doc_type"] == {"autre": 1}
     everything = indexed.search(SearchRequest(allowed_services=frozenset({"technique", "finances"}))).facets
     assert everything["doc_type"] == {"voirie": 2, "facture": 1} and everything["state"] == {
-        "processed": 1, "needs_review": 1, "validated": 1}
+        "traite": 1, "a_verifier": 1, "valide": 1}
 
 
 def test_facets_are_skipped_when_not_asked_for(indexed: SearchEngine) -> None:

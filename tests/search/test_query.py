@@ -14,7 +14,7 @@ def test_typed_filters_join_the_request() -> None:
                                                "du:01/01/2025 au:2025-06-30", states=frozenset({"validated"})))
     assert request.text == "éclairage"
     assert request.doc_types == {"voirie"} and request.services == {"services_techniques"}
-    assert request.states == {"validated", "processed"}
+    assert request.states == {"valide", "traite"}  # an old English value is read too
     assert request.received_from == datetime(2025, 1, 1)
     assert request.received_to == datetime(2025, 6, 30, 23, 59, 59, 999999)
 

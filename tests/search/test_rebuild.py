@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import tantivy
+from sqlalchemy import update
 
 from ged import indexing
 from ged.context import Context
@@ -102,3 +103,30 @@ def test_a_rebuild_drops_what_left_the_database_between_the_documents_it_streams
     assert indexing.reindex_all(context) == 5
     found = search_service.search(context, SearchRequest(text="lampadaire", limit=50))
     assert sorted(hit.id for hit in found.hits) == [1, 2, 3, 8, 9] and found.total == 5
+
+
+def test_documents_left_unindexed_by_an_upgrade_are_indexed_a_chunk_at_a_time(
+        context: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Migration 0013 rewrote every document's state and left them all unindexed: the next
+    indexing reads them a chunk at a time (memory of one chunk, whatever the archive's size),
+    and the index then answers the new words, as typed and as the old English ones."""
+    _letters(context, 9)
+    assert indexing.index_pending(context) == 9
+    with context.db.session() as session:
+        session.execute(update(Document).values(state=DocumentState.VALIDATED, indexed_at=None))
+    monkeypatch.setattr(indexing, "_CHUNK", 4)
+    batches: list[list[int]] = []
+    real = context.search.index
+
+    def counted(documents: list[Any]) -> int:
+        batches.append([d.id for d in documents])
+        return real(documents)
+
+    monkeypatch.setattr(context.search, "index", counted)
+    assert indexing.index_pending(context) == 9
+    assert batches == [[1, 2, 3, 4], [5, 6, 7, 8], [9]]
+    assert indexing.index_pending(context) == 0
+    for typed in (SearchRequest(text="lampadaire etat:validé", limit=50),
+                  SearchRequest(text="lampadaire", states=frozenset({"validated"}), limit=50)):
+        found = search_service.search(context, typed)
+        assert found.total == 9 and {hit.state for hit in found.hits} == {"valide"}
