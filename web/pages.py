@@ -14,6 +14,7 @@ from ged.search import SearchRequest
 from ged.services import documents, indicators, upload, validation
 from ged.services import search as search_service
 from ged.services.ingest import IngestReport, Outcome
+from ged.states import document_state
 
 from .site import DateText, DocumentId, Signed, Site, day
 
@@ -89,7 +90,8 @@ def router(site: Site) -> APIRouter:
     def search_page(request: Request, signed: User, form: Annotated[SearchForm, Depends(search_form)]) -> HTMLResponse:
         result = search(site, signed, form)
         return site.page(request, "pages/recherche.html", signed, q=form.q, result=result,
-                         selected_type=form.type, selected_service=form.service, selected_state=form.etat,
+                         selected_type=form.type, selected_service=form.service,
+                         selected_state=document_state(form.etat) if form.etat else "",
                          received_from=form.du, received_to=form.au, page_number=form.page,
                          pages=max(1, -(-result.total // PAGE_SIZE)), query=form.query)
 
