@@ -6,6 +6,8 @@ import html
 import json
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
@@ -37,3 +39,26 @@ def snippet_markup(snippet: str) -> str:
 
 def fail(message: str) -> None:
     errors.print(f"[bold red]Erreur :[/] {escape(message)}")
+
+
+@contextmanager
+def indexing_bar() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar for a rebuild of the search index, as the ``progress(done, total)`` callback
+    the rebuild reports to. It appears at the first report (``ged init`` rebuilds only after an
+    upgrade that needs it) and disappears when the block ends."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("Indexation"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, transient=True)
+    tasks: list[TaskID] = []
+
+    def report(done: int, total: int) -> None:
+        if not tasks:
+            bar.start()
+            tasks.append(bar.add_task("documents", total=total))
+        bar.update(tasks[0], completed=done, total=total)
+
+    try:
+        yield report
+    finally:
+        bar.stop()

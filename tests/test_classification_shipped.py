@@ -36,7 +36,7 @@ def test_init_installs_the_shipped_model_without_training(tmp_path: Path, monkey
 
     monkeypatch.setenv("GED_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(classification, "default_model", no_training)
-    settings, _written = init_home(tmp_path / "home")
+    settings = init_home(tmp_path / "home").settings
     installed = TypeModel.load(settings.models_path / classification.MODEL_FILE)
     assert installed is not None and installed.labels == TypeModel.load(classification.SHIPPED_MODEL).labels
 

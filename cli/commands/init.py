@@ -9,7 +9,7 @@ import typer
 from ged.services.setup import init_home, install_demo_pki
 from ged.settings import default_home
 
-from ..output import console
+from ..output import console, indexing_bar
 
 
 def init(
@@ -17,12 +17,16 @@ def init(
                                            "horodatage) pour signer hors ligne.")] = False,
 ) -> None:
     """Créer le dossier de la GED (GED_HOME, par défaut ./ged-data) et sa configuration ged.toml."""
-    settings, written = init_home(default_home(), before_training=lambda: console.print(
-        "Entraînement du modèle de classement par défaut (≈ 10 s)…"))
-    if written:
+    with indexing_bar() as progress:
+        home = init_home(default_home(), progress=progress, before_training=lambda: console.print(
+            "Entraînement du modèle de classement par défaut (≈ 10 s)…"))
+    settings = home.settings
+    if home.written:
         console.print(f"GED créée dans [bold]{settings.home}[/] (configuration : {settings.config_file})")
     else:
         console.print(f"GED déjà présente dans [bold]{settings.home}[/] : base de données à jour")
+    if home.indexed:
+        console.print(f"Index de recherche mis à jour : {home.indexed} document(s).")
     if demo_pki:
         if install_demo_pki(settings):
             console.print(f"PKI de TEST créée dans {settings.pki_path} et déclarée dans \\[signing] — "

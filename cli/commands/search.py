@@ -9,12 +9,13 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from ged.labels import state_label
 from ged.services import search as search_service
 from ged.services.search import SearchRequest
 
 from ..context import day_option, open_context
 from ..groups import default_command_group
-from ..output import console, print_json, snippet_markup
+from ..output import console, indexing_bar, print_json, snippet_markup
 
 app = typer.Typer(cls=default_command_group("query"), no_args_is_help=True,
                   help="Rechercher dans le texte des documents (ou « ged search reindex »).")
@@ -64,7 +65,7 @@ def query(
         return
     console.print(f"[bold]{result.total}[/] résultat(s)" + (f", page {page}" if result.total > limit else ""))
     for hit in result.hits:
-        meta = " · ".join(escape(v) for v in (hit.doc_type, hit.service, hit.state) if v)
+        meta = " · ".join(escape(v) for v in (hit.doc_type, hit.service, hit.state and state_label(hit.state)) if v)
         console.print(f"\n[bold]{hit.id}[/]  {escape(hit.title)}  [dim]{meta} · reçu le "
                       f"{hit.received_at:%d/%m/%Y}[/]")
         console.print("    " + snippet_markup(hit.snippet))
@@ -75,15 +76,10 @@ def reindex(restart: Annotated[bool, typer.Option(
         "--depuis-le-debut", help="Ne pas reprendre une reconstruction interrompue : tout refaire.")] = False) -> None:
     """Reconstruire l'index de recherche à partir de la base de données (une reconstruction interrompue
     reprend là où elle s'était arrêtée ; l'index reste consultable pendant ce temps)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     with open_context() as ctx:
         resumed = None if restart else search_service.interrupted_rebuild(ctx)
         if resumed is not None:
             console.print(f"Reprise de la reconstruction interrompue après le document {resumed}.")
-        with Progress(TextColumn("Indexation"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True) as bar:
-            task = bar.add_task("documents", total=None)
-            count = search_service.reindex(ctx, restart=restart, progress=lambda done, total: bar.update(
-                task, completed=done, total=total))
+        with indexing_bar() as progress:
+            count = search_service.reindex(ctx, restart=restart, progress=progress)
     console.print(f"Index reconstruit : {count} document(s).")

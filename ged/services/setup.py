@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from archivage.pki import create_demo_pki
@@ -13,12 +14,20 @@ from ..settings import CONFIG_FILE_NAME, DEFAULT_CONFIG_TOML, Settings, load_set
 from . import fixity
 
 
-def init_home(home: Path, *, before_training: Callable[[], None] | None = None) -> tuple[Settings, bool]:
-    """Create GED_HOME with a commented ``ged.toml``, the folders, the database and the default model; idempotent.
-    Run again after an upgrade, it migrates the database and indexes what a migration left unindexed.
+@dataclass(frozen=True)
+class Home:
+    settings: Settings
+    written: bool
+    """Whether a configuration file was written (a new installation)."""
+    indexed: int
+    """Documents a migration had left unindexed, indexed now."""
 
-    Returns the settings and whether a configuration file was written.
-    """
+
+def init_home(home: Path, *, before_training: Callable[[], None] | None = None,
+              progress: indexing.Progress | None = None) -> Home:
+    """Create GED_HOME with a commented ``ged.toml``, the folders, the database and the default model; idempotent.
+    Run again after an upgrade, it migrates the database and indexes what a migration left unindexed
+    (``progress(done, total)`` when that is a rebuild)."""
     home.mkdir(parents=True, exist_ok=True)
     config = home / CONFIG_FILE_NAME
     written = not config.exists()
@@ -33,8 +42,8 @@ def init_home(home: Path, *, before_training: Callable[[], None] | None = None) 
             before_training()
         context.classifier.prepare()
         fixity.record_model(context, actor="init")
-        indexing.index_pending(context)
-    return settings, written
+        indexed = indexing.index_pending(context, progress=progress)
+    return Home(settings, written, indexed)
 
 
 DEMO_SECTION = """

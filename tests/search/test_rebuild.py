@@ -105,16 +105,15 @@ def test_a_rebuild_drops_what_left_the_database_between_the_documents_it_streams
     assert sorted(hit.id for hit in found.hits) == [1, 2, 3, 8, 9] and found.total == 5
 
 
-def test_documents_left_unindexed_by_an_upgrade_are_indexed_a_chunk_at_a_time(
+def test_documents_left_unindexed_are_indexed_a_chunk_at_a_time_or_rebuilt_when_most_are(
         context: Context, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Migration 0013 rewrote every document's state and left them all unindexed: the next
-    indexing reads them a chunk at a time (memory of one chunk, whatever the archive's size),
-    and the index then answers the new words, as typed and as the old English ones."""
+    """Changed documents are read a chunk at a time (memory of one chunk, whatever their number).
+    When most of the archive is pending, as after migration 0013 rewrote every state, the index is
+    rebuilt instead (every core, with progress), and it then answers the new words, as typed and as
+    the old English ones."""
     _letters(context, 9)
     assert indexing.index_pending(context) == 9
-    with context.db.session() as session:
-        session.execute(update(Document).values(state=DocumentState.VALIDATED, indexed_at=None))
-    monkeypatch.setattr(indexing, "_CHUNK", 4)
+    monkeypatch.setattr(indexing, "_CHUNK", 2)
     batches: list[list[int]] = []
     real = context.search.index
 
@@ -123,8 +122,15 @@ def test_documents_left_unindexed_by_an_upgrade_are_indexed_a_chunk_at_a_time(
         return real(documents)
 
     monkeypatch.setattr(context.search, "index", counted)
-    assert indexing.index_pending(context) == 9
-    assert batches == [[1, 2, 3, 4], [5, 6, 7, 8], [9]]
+    with context.db.session() as session:  # four of nine changed: fewer than half
+        session.execute(update(Document).where(Document.id.in_([2, 4, 6, 8])).values(indexed_at=None))
+    assert indexing.index_pending(context) == 4
+    assert batches == [[2, 4], [6, 8]]
+    with context.db.session() as session:
+        session.execute(update(Document).values(state=DocumentState.VALIDATED, indexed_at=None))
+    reported: list[tuple[int, int]] = []
+    assert indexing.index_pending(context, progress=lambda done, total: reported.append((done, total))) == 9
+    assert batches == [[2, 4], [6, 8]] and reported[-1] == (9, 9)  # rebuilt, not indexed chunk by chunk
     assert indexing.index_pending(context) == 0
     for typed in (SearchRequest(text="lampadaire etat:validé", limit=50),
                   SearchRequest(text="lampadaire", states=frozenset({"validated"}), limit=50)):
