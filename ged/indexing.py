@@ -77,7 +77,7 @@ def index_pending(ctx: Context, *, progress: Progress | None = None) -> int:
     that memory holds one chunk, not the whole archive. When most of the archive is pending (an
     index emptied, or an upgrade's migration that left every document unindexed), the index is
     rebuilt instead: every core, commits by range, resumable, and ``progress`` is reported; at
-    100,000 documents that is 29 s where chunks on the single writer thread took 50."""
+    100,000 documents that took 28 s, where chunks on the single writer thread took 50."""
     if ctx.search.emptied:
         return reindex_all(ctx, progress=progress)
     count, after = 0, 0

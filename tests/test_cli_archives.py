@@ -133,7 +133,8 @@ def test_an_installation_upgraded_past_0013_verifies_and_finds_its_states(
     unindexed = "SELECT count(*) FROM documents WHERE indexed_at IS NULL"
     with sqlite3.connect(ged_home / "ged.sqlite3") as db:
         assert db.execute(unindexed).fetchone() == (2,)  # the index still holds the old words
-    assert run_cli("init").exit_code == 0
+    upgraded = run_cli("init")
+    assert upgraded.exit_code == 0 and "Index de recherche mis à jour : 2 document(s)." in upgraded.stdout
     with sqlite3.connect(ged_home / "ged.sqlite3") as db:
         assert db.execute(unindexed).fetchone() == (0,)
     typed = run_cli("search", "--json", "etat:archivé")
