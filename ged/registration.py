@@ -3,14 +3,17 @@ document, moving a request to another service. The core of what ingest and valid
 requests; how agents work them is ``ged.services.casework``.
 
 A document of a request type opens a request, unless it cites an existing request's
-number or file number: then it joins that request (the missing pieces of a file, a
-reminder). Numbers come from a counter row per year and category, incremented in the
-same transaction that creates the request, so two processes never give the same number.
+number or file number, or carries the same identifying fields as a recent open request of its
+type (the type's ``same_request``: the child of an enrolment, an invoice's number and amount):
+then it joins that request (the missing pieces of a file, a reminder, a cover letter). Numbers
+come from a counter row per year and category, incremented in the same transaction that
+creates the request, so two processes never give the same number.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, timedelta
 from email.utils import parseaddr
 from functools import cache
 from typing import Any
@@ -25,13 +28,16 @@ from classifiers.deadlines import DeadlineRule, Delay, Due, Silence, Unit
 from . import journal
 from .acknowledgement import Acknowledgement
 from .context import Context
-from .db.models import Document, FileRole, Request, RequestCounter, RequestStatus, StoredFile
+from .db.models import Document, DocumentField, FileRole, Request, RequestCounter, RequestStatus, StoredFile
 from .db.session import insert_now
 from .taxonomy import DelaySettings, TypeSettings
 
 REQUESTER_FIELDS = ("demandeur_nom", "responsable_nom", "association", "fournisseur", "expediteur")
 ADDRESS_FIELDS = ("demandeur_adresse", "responsable_adresse")
 REFERENCE_FIELDS = ("reference_dossier", "numero_dossier")
+SAME_REQUEST_DAYS = 90
+"""How far back an open request is looked for by its identifying fields: next year's enrolment
+of the same child is a new request."""
 
 
 def deadline_rule(settings: TypeSettings) -> DeadlineRule:
@@ -98,12 +104,53 @@ def open_or_join(ctx: Context, session: Session, document: Document, fields: dic
     existing = cited_request(session, document.text, fields)
     if existing is not None:
         return _join(ctx, session, existing, document, actor=actor)
+    same = _same_request(session, document, fields, settings.same_request)
+    if same is not None:
+        return _join(ctx, session, same, document, actor=actor, same_fields=settings.same_request)
     return _open(ctx, session, document, fields, settings, actor=actor)
 
 
-def _join(ctx: Context, session: Session, request: Request, document: Document, *, actor: str) -> Request:
+def _identity(value: Any) -> Any:
+    """A field's value as two documents of one request agree on it: « BENALI » and « Benali »,
+    « école » and « ecole » are the same; dates and amounts are already in their normal form."""
+    if isinstance(value, str):
+        return " ".join(classifiers.fold(value).split())
+    if isinstance(value, list):
+        return tuple(sorted(map(str, (_identity(item) for item in value))))
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
+
+
+def _same_request(session: Session, document: Document, fields: dict[str, Any], codes: list[str]) -> Request | None:
+    """The oldest open request of the document's type, received in the last ``SAME_REQUEST_DAYS``,
+    whose documents give every identifying field the document's values (a field missing on either
+    side never matches: two requests are joined only on what both say)."""
+    wanted = {code: _identity(fields[code]) for code in codes if fields.get(code) not in (None, "", [])}
+    if not codes or len(wanted) < len(codes):
+        return None
+    since = document.received_at.date() - timedelta(days=SAME_REQUEST_DAYS)
+    candidates = session.execute(
+        select(Request, DocumentField.code, DocumentField.value)
+        .join(Document, Document.request_id == Request.id).join(DocumentField, DocumentField.document_id == Document.id)
+        .where(Request.doc_type == document.doc_type, Request.status != RequestStatus.CLOSED,
+               Request.received_on >= since, DocumentField.code.in_(codes), Document.id != document.id)
+        .order_by(Request.id))
+    seen: dict[int, tuple[Request, dict[str, set[Any]]]] = {}
+    for request, code, value in candidates:
+        seen.setdefault(request.id, (request, {}))[1].setdefault(code, set()).add(_identity(value))
+    for request, values in seen.values():
+        if all(wanted[code] in values.get(code, ()) for code in codes):
+            return request
+    return None
+
+
+def _join(ctx: Context, session: Session, request: Request, document: Document, *, actor: str,
+          same_fields: list[str] | None = None) -> Request:
     document.request_id = request.id
     payload: dict[str, Any] = {"number": request.number, "document": document.id}
+    if same_fields:
+        payload["same_fields"] = same_fields
     if request.status == RequestStatus.AWAITING_DOCUMENTS:
         request.status = RequestStatus.IN_PROGRESS
         payload["status"] = [RequestStatus.AWAITING_DOCUMENTS.value, RequestStatus.IN_PROGRESS.value]

@@ -44,6 +44,11 @@ class TypeSettings(BaseModel):
     """When silence becomes a decision; unset: at the end of the deadline."""
     acknowledge: bool = True
     """Whether a new request gets an accusé de réception (not for suppliers' invoices)."""
+    same_request: list[str] = []
+    """Fields that together identify one request of the type: a document whose values for all of
+    them equal those of an open request of the type, received in the last ``SAME_REQUEST_DAYS``
+    days, joins that request instead of opening a second one (the form and the cover letter of one
+    enrolment, an invoice received by post and by e-mail). Empty: only a cited number joins."""
 
 
 class ServiceSettings(BaseModel):
@@ -156,6 +161,7 @@ DEFAULT_TYPES: dict[str, dict[str, Any]] = {
         "keywords": ["inscription scolaire", "periscolaire", "cantine", "garderie", "rentree", "ecole maternelle",
                      "ecole elementaire", "petite section", "moyenne section", "grande section"],
         "deadline": _d(15, "jours_ouvres"), "silence": "acceptation", "silence_delay": _d(2, "mois"),
+        "same_request": ["enfant_nom", "enfant_prenom", "enfant_date_naissance"],
     },
     "facture": {
         "label": "Facture fournisseur", "service": "finances", "category": "FAC",
@@ -166,6 +172,7 @@ DEFAULT_TYPES: dict[str, dict[str, Any]] = {
         "excluded_by": [r"^(?![\s\S]*\bfacture\s*(?:n\s*[°o]|numero))[\s\S]*\bdevis\s*(?:n\s*[°o]|numero)",
                         r"\bbon pour accord\b", r"\bdevis (?:valable|gratuit)", r"\bvalidite du devis\b"],
         "deadline": _d(30, "jours"), "silence": "sans_objet", "acknowledge": False,
+        "same_request": ["numero_facture", "montant_ttc"],
     },
     "subvention": {
         "label": "Demande de subvention (association)", "service": "vie_associative", "category": "SUB",
@@ -174,6 +181,7 @@ DEFAULT_TYPES: dict[str, dict[str, Any]] = {
         "patterns": [r"\bw\s?\d{9}\b"],
         "identified_by": [r"\b12156\s?\*\s?\d{2}\b"],  # the Cerfa of grant requests from associations
         "deadline": _d(2, "mois"), "silence": "rejet",
+        "same_request": ["rna", "exercice"],
     },
     "reclamation": {
         "label": "Réclamation d'un usager", "service": "accueil", "category": "REC",

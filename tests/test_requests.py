@@ -258,3 +258,49 @@ def test_fields_to_check_are_those_read_with_low_confidence_and_not_corrected(ct
         assert written == [low, sure]  # the person's siret stays; the one read again is neither written nor flagged
         assert {(f.code, f.method) for f in document.fields} == {("siret", "agent"), ("iban", "texte"),
                                                                  ("montant_ttc", "texte")}
+
+
+def test_a_document_with_the_same_identifying_fields_joins_the_open_request(ctx: Context, clock: Clock,
+                                                                             tmp_path: Path) -> None:
+    """A cover letter, a reminder or the same invoice sent again names no request number, yet it is
+    the same request: the type's ``same_request`` fields decide (the child of an enrolment, an
+    invoice's number and amount). A sibling, a closed request or one from last term opens a new one."""
+    letter = by_name("inscription_scolaire")
+    service = IngestService(ctx)
+    first = service.ingest([_pdf(tmp_path, letter)])[0]
+    assert first.request == "2026-SCO-000001"
+    pieces = replace(letter, name="pieces", subject="Objet : pièces pour l'inscription de ma fille",
+                     body=("Madame, Monsieur,",
+                           "Je souhaite inscrire ma fille LINA BENALI, née le 5 septembre 2020, en moyenne section "
+                           "à l'école maternelle Jules Verne : voici le justificatif de domicile demandé.",
+                           "Salutations respectueuses."))
+    clock.now = datetime(2026, 3, 9, 11, 0)
+    joined = service.ingest([_pdf(tmp_path, pieces)])[0]
+    assert joined.request == "2026-SCO-000001"
+    view = casework.show(ctx, "2026-SCO-000001")
+    assert view.documents == [first.document_id, joined.document_id]
+    assert view.history[-1]["payload"]["same_fields"] == ["enfant_nom", "enfant_prenom", "enfant_date_naissance"]
+    sibling = replace(letter, name="frere", subject="Objet : inscription scolaire de mon fils Adam",
+                      body=("Madame, Monsieur,",
+                            "Je souhaite inscrire mon fils Adam Benali, né le 14 mars 2022, en petite section à "
+                            "l'école maternelle Jules Verne pour la rentrée de septembre 2025.",
+                            "Salutations respectueuses."))
+    assert service.ingest([_pdf(tmp_path, sibling)])[0].request == "2026-SCO-000002"
+    casework.set_status(ctx, "2026-SCO-000001", "clôturée", actor="agent")
+    again = replace(pieces, name="encore", signature="Aïcha Benali, mère de Lina")
+    assert service.ingest([_pdf(tmp_path, again)])[0].request == "2026-SCO-000003"  # the first one is closed
+    with ctx.db.session() as session:
+        assert journal.verify(session) == []
+
+
+def test_an_invoice_received_twice_is_one_request_and_an_old_one_is_not_joined(ctx: Context, clock: Clock,
+                                                                               tmp_path: Path) -> None:
+    invoice = by_name("facture_fournisseur")
+    service = IngestService(ctx)
+    assert service.ingest([_pdf(tmp_path, invoice)])[0].request == "2026-FAC-000001"
+    by_mail = replace(invoice, name="par-courriel", signature="Le service comptabilité (copie envoyée par courriel)")
+    clock.now = datetime(2026, 3, 3, 9, 0)
+    assert service.ingest([_pdf(tmp_path, by_mail)])[0].request == "2026-FAC-000001"
+    clock.now = datetime(2026, 7, 1, 9, 0)  # past SAME_REQUEST_DAYS: another request, whatever it says
+    late = replace(invoice, name="tardive", signature="Le service comptabilité (duplicata)")
+    assert service.ingest([_pdf(tmp_path, late)])[0].request == "2026-FAC-000002"

@@ -195,3 +195,20 @@ def test_hostile_texts_in_the_new_pages_stay_text(site: dict[str, object], tmp_p
     for page in (voirie.get(f"/demandes/{number}").text, voirie.get("/demandes?corbeille=toutes").text):
         assert "<script>alert(1)" not in page and "<b>X" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt; Dupont" in page
+
+
+def test_the_request_page_says_why_a_document_joined_it(site: dict[str, object], tmp_path: Path) -> None:
+    """A document joined for its identifying fields (no number cited) is explained in the history."""
+    ctx: Context = site["ctx"]  # type: ignore[assignment]
+    letter = by_name("inscription_scolaire")
+    cover = replace(letter, name="lettre", subject="Objet : justificatif pour l'inscription de ma fille")
+    paths = []
+    for each in (letter, cover):
+        paths.append(tmp_path / f"{each.name}.pdf")
+        born_digital_pdf(each, paths[-1])
+    assert {r.request for r in IngestService(ctx).ingest(paths)} == {"2026-SCO-000001"}
+    client, _ = _client(site, "admin")
+    page = client.get("/demandes/2026-SCO-000001")
+    assert page.status_code == 200
+    assert ("mêmes valeurs (Nom de l&#39;enfant, Prénom de l&#39;enfant, Date de naissance de l&#39;enfant)"
+            in page.text)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from ged.labels import field_label
 from ged.services import casework
 
 from ..context import cli_actor, open_context
@@ -77,7 +78,9 @@ def show(
     console.print("  Historique :")
     for event in view.history:
         label = _EVENTS.get(event["kind"], event["kind"])
-        console.print(f"    {event['at']}  {label}  [dim]{escape(event['actor'])}[/]")
+        if same := (event.get("payload") or {}).get("same_fields"):
+            label += f" : document {event['payload']['document']}, mêmes valeurs ({', '.join(map(field_label, same))})"
+        console.print(f"    {event['at']}  {escape(label)}  [dim]{escape(event['actor'])}[/]")
 
 
 @app.command("assign")
