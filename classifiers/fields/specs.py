@@ -361,8 +361,10 @@ SPECS: dict[str, TypeSpec] = {
                                        r"avenue|boulevard|place|chemin|allee|impasse|route|quai|square|cours)\b)",
                                        _STREET)),
         "date_constat": first_of(labelled(("date du constat", "constate le"), parse=find_dates),
-                                 pattern(find_dates, near=("depuis le", "constate le", "depuis", "le constat"),
-                                         required=True, window=20)),
+                                 # « J'ai constaté le problème le 18 novembre » : the verb, then what was seen.
+                                 pattern(find_dates, near=("depuis le", "constate le", "depuis", "le constat",
+                                                           "constate", "remarque", "observe"),
+                                         required=True, window=40)),
         "demandeur_nom": _DEMANDEUR,
         "contact": _CONTACT,
     }),

@@ -158,12 +158,13 @@ def find_phones(text: str) -> Iterator[Found]:
     yield from sorted(found)
 
 
-_EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+[^\S\n]?@[^\S\n]?[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
+"""OCR often sets the ``@`` apart (« capucine.barbier @sfr.fr »): one space on either side is read through."""
 
 
 def find_emails(text: str) -> Iterator[Found]:
     for match in _EMAIL.finditer(text):
-        yield match.start(), match.end(), match.group().lower()
+        yield match.start(), match.end(), re.sub(r"\s", "", match.group().lower())
 
 
 def find_contacts(text: str) -> Iterator[Found]:

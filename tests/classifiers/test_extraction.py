@@ -114,6 +114,19 @@ def test_a_label_word_ending_a_sentence_is_no_label() -> None:
     assert _values(_fields("subvention", [alone]))["association"] == "Les Amis du Jardin Partagé"
 
 
+def test_the_date_of_a_report_follows_the_verb_and_what_was_seen() -> None:
+    """« J'ai constaté le problème le 18 novembre 2026 » : words between the verb and the date; the
+    letter's own date above is not the date of the report."""
+    page = PageText(1, _words((50, 100, "Rochefort-sur-Loire, le 23 novembre 2026"),
+                              (50, 130, "Objet : Désordre constaté 63 avenue du Château d'Eau"),
+                              (50, 160, "Le lampadaire devant le 63 avenue du Château d'Eau est éteint."),
+                              (50, 173, "J'ai constaté le problème le 18 novembre 2026.")))
+    assert _values(_fields("voirie", [page]))["date_constat"] == "2026-11-18"
+    unseen = PageText(1, _words((50, 100, "Rochefort-sur-Loire, le 23 novembre 2026"),
+                                (50, 130, "Objet : Désordre constaté 63 avenue du Château d'Eau")))
+    assert "date_constat" not in _values(_fields("voirie", [unseen]))
+
+
 def test_a_value_in_another_ocr_block_on_the_same_row() -> None:
     label = _words((50, 200, "Nom :"))
     value = tuple(WordBox(w.text, w.x0, w.y0 - 2, w.x1, w.y1 + 1, w.confidence, 7)

@@ -60,6 +60,14 @@ def test_contacts_in_normal_form() -> None:
     assert _values(values.find_contacts, text) == ["jean.martin@exemple.fr", "+33612345678", "+33240112233"]
 
 
+def test_an_email_whose_at_sign_ocr_set_apart_is_read_whole() -> None:
+    """Tesseract often puts a space before or after « @ »; one space is read through, not a line break."""
+    assert _values(values.find_emails, "Courriel : capucine.barbier @sfr.fr") == ["capucine.barbier@sfr.fr"]
+    assert _values(values.find_emails, "Courriel : capucine.barbier@ sfr.fr") == ["capucine.barbier@sfr.fr"]
+    assert _values(values.find_emails, "rendez-vous @ 10h.") == []
+    assert _values(values.find_emails, "capucine.barbier\n@sfr.fr") == []
+
+
 def test_identifiers_of_urban_planning_and_associations() -> None:
     assert _values(values.find_dossier_numbers, "dossier PC 044 109 25 00012 et DP 44 162 25 00031") == [
         "PC 044 109 25 00012", "DP 044 162 25 00031"]
