@@ -216,7 +216,9 @@ def find_cadastral_references(text: str) -> Iterator[Found]:
             yield match.start(), match.end(), f"{section} {int(match['number']):04d}"
 
 
-_SURFACE = re.compile(r"(?P<number>\d{1,3}(?:[ \u00a0]\d{3})*(?:[,.]\d+)?)\s?(?:m[²°2]|m\s?carr[eé]s?)", re.IGNORECASE)
+_SURFACE = re.compile(r"(?P<number>\d{1,3}(?:[ \u00a0]\d{3})*(?:[,.]\d+)?)\s?(?:m[²°2?*]|m\s?carr[eé]s?)",
+                      re.IGNORECASE)
+"""OCR reads the small raised ² of « m² » as ``°``, ``?`` or ``*`` as often as right."""
 
 
 def find_surfaces(text: str) -> Iterator[Found]:

@@ -60,6 +60,12 @@ def test_contacts_in_normal_form() -> None:
     assert _values(values.find_contacts, text) == ["jean.martin@exemple.fr", "+33612345678", "+33240112233"]
 
 
+def test_square_metres_whose_raised_two_ocr_misread() -> None:
+    text = "une surface de plancher de 125 m* au total ; 76 m?. ; 18 m²"
+    assert _values(values.find_surfaces, text) == ["125", "76", "18"]
+    assert _values(values.find_surfaces, "à 5 mètres ?") == []
+
+
 def test_an_email_whose_at_sign_ocr_set_apart_is_read_whole() -> None:
     """Tesseract often puts a space before or after « @ »; one space is read through, not a line break."""
     assert _values(values.find_emails, "Courriel : capucine.barbier @sfr.fr") == ["capucine.barbier@sfr.fr"]
