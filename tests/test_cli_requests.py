@@ -47,7 +47,7 @@ def test_requests_list_show_assign_status(registered: dict, run_cli) -> None:  #
     closed = run_cli("requests", "status", number, "cloturee", "--note", "lampes remplacées")
     assert closed.exit_code == 0 and "clôturée" in closed.stdout
     text = run_cli("requests", "show", number).stdout
-    assert "clôturée" in text and "statut modifié" in text and "attribuée" in text
+    assert "clôturée" in text and "statut de la demande changé" in text and "demande attribuée" in text
     assert run_cli("requests", "status", number, "égarée").exit_code == ExitCode.BAD_INPUT
     assert run_cli("requests", "show", "2026-XXX-000009").exit_code == ExitCode.NOT_FOUND
 

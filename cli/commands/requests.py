@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from ged.labels import field_label
+from ged.labels import event_label, field_label
 from ged.services import casework
 
 from ..context import cli_actor, open_context
@@ -16,8 +16,6 @@ from ..output import console, print_json
 
 app = typer.Typer(help="Demandes des usagers : suivi, échéances, attribution.", no_args_is_help=True)
 
-_EVENTS = {"request.created": "demande enregistrée", "request.document_joined": "document joint",
-           "request.assigned": "attribuée", "request.status": "statut modifié"}
 _SILENCE = {"acceptation": "acceptation", "rejet": "rejet", "sans_objet": "—"}
 
 
@@ -77,7 +75,7 @@ def show(
                       f"{field['confidence']:.0%})[/]".replace("%", " %"))
     console.print("  Historique :")
     for event in view.history:
-        label = _EVENTS.get(event["kind"], event["kind"])
+        label = event_label(event["kind"])
         if same := (event.get("payload") or {}).get("same_fields"):
             label += f" : document {event['payload']['document']}, mêmes valeurs ({', '.join(map(field_label, same))})"
         console.print(f"    {event['at']}  {escape(label)}  [dim]{escape(event['actor'])}[/]")
