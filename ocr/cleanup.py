@@ -23,7 +23,8 @@ _MAX_SKEW = 6.0
 _MIN_CORRECTED_SKEW = 0.2
 _SIDEWAYS_RATIO = 1.6
 _UPRIGHT_MARGIN = 0.25
-"""Ascender balance beyond which the orientation is taken as known (measured: ±0.84 to ±1.0)."""
+"""Ascender balance from which a page is taken as upright (measured: 0.84 to 1.0 on clean renders,
+a median of 0.3–0.5 on scans, where a sixth of upright pages measure below zero)."""
 _MIN_LINES = 8
 """Fewer text lines than this (a last page of totals, a few figures) do not tell which way up: a
 page of seven lines of digits and capitals measured upside down; Tesseract's OSD decides then."""
@@ -308,7 +309,7 @@ def detect(gray: Image.Image) -> Correction:
     """The correction that makes text lines horizontal and the page upright.
 
     A coarse search at 1/8 scale compares both orientations; the angle is then refined at 1/4,
-    where the ascender balance also tells which way up the page is.
+    where the ascender balance tells whether the page is surely upright; if not, ``uncertain``.
     """
     fine, coarse = _inks(gray)
     coarse_points = _InkPoints(np.asarray(coarse))
@@ -323,9 +324,10 @@ def detect(gray: Image.Image) -> Correction:
         fine, fine_points, angle = fine.transpose(Image.Transpose.ROTATE_90), fine_points.sideways(), sideways_angle
     angle = _refine(fine_points, angle, _COARSE_STEP)
     balance, lines = ascender_balance(np.asarray(fine.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)))
-    sure = abs(balance) >= _UPRIGHT_MARGIN and lines >= _MIN_LINES
-    if sure and balance < 0:
-        turns += 2
+    # Only "upright" is taken from the profiles. Upright pages measured upside down far more often than
+    # the reverse (13 of 201 scans of the development corpus: handwriting fonts' long descenders, a
+    # stamp or a table merged into one band); "upside down" is left to Tesseract's OSD.
+    sure = balance >= _UPRIGHT_MARGIN and lines >= _MIN_LINES
     return Correction(turns, _significant(angle), uncertain=not sure)
 
 

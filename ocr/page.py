@@ -61,10 +61,11 @@ def _prepare(job: PageJob) -> _Prepared:
 
 
 def _orientation(job: PageJob, ink: np.ndarray) -> int | None:
-    """OSD on the page at half resolution (as sure as at full, a fifth cheaper)."""
+    """OSD on the page at its own resolution: at half, 200-dpi scans (read at 100 dpi) were turned
+    upside down or left unsure (6 of 103 pages wrong on the development corpus, none at full)."""
     image = job.workdir / "orientation.pbm"
-    image.write_bytes(cleanup.bitonal_pbm(cleanup.half(ink)))
-    return tesseract.orientation(image, dpi=job.page.dpi // 2, timeout=job.options.timeout_seconds)
+    image.write_bytes(cleanup.bitonal_pbm(ink))
+    return tesseract.orientation(image, dpi=job.page.dpi, timeout=job.options.timeout_seconds)
 
 
 def _read(job: PageJob, images: Sequence[Path], output_base: Path) -> list[tesseract.Reading]:
