@@ -38,10 +38,21 @@ class Correction:
     """Then a counter-clockwise rotation by this many degrees about the centre."""
     uncertain: bool = False
     """The text lines did not tell which way up the page is."""
+    leans_upside_down: bool = False
+    """An uncertain page put on its side whose text lines measured upside down: a weak cue, kept for
+    when Tesseract's OSD cannot tell either (see ``unresolved``)."""
 
     def turned(self, clockwise_degrees: int) -> Correction:
         """Turned further, as orientation detection says; the skew stays (rotations about the centre commute)."""
         return Correction((self.quarter_turns - clockwise_degrees // 90) % 4, self.skew)
+
+    def unresolved(self) -> Correction:
+        """The correction when OSD cannot tell which way up either. A page found upright stays so: most
+        mail is fed upright, and upright handwriting often measures upside down. A page lying on its side
+        has no such default (a landscape feed goes in either way), so the text lines' weak cue decides:
+        OSD unsure on the upside-down reading of a quarter-turned letter (development corpus) left it
+        upside down."""
+        return self.turned(180) if self.leans_upside_down else Correction(self.quarter_turns, self.skew)
 
 
 def otsu_threshold(gray: Image.Image) -> int:
@@ -328,7 +339,8 @@ def detect(gray: Image.Image) -> Correction:
     # the reverse (13 of 201 scans of the development corpus: handwriting fonts' long descenders, a
     # stamp or a table merged into one band); "upside down" is left to Tesseract's OSD.
     sure = balance >= _UPRIGHT_MARGIN and lines >= _MIN_LINES
-    return Correction(turns, _significant(angle), uncertain=not sure)
+    return Correction(turns, _significant(angle), uncertain=not sure, leans_upside_down=not sure and turns == 1
+                      and balance < 0)
 
 
 def ascender_balance(ink: np.ndarray) -> tuple[float, int]:

@@ -45,9 +45,10 @@ def _prepare(job: PageJob) -> _Prepared:
     ink = np.asarray(cleanup.apply(gray, correction, nearest=True)) <= threshold
     if correction.uncertain:  # the text lines did not tell which way up: Tesseract's OSD decides, once
         turn = _orientation(job, ink)
-        if turn:
-            correction = correction.turned(turn)
-            ink = np.asarray(cleanup.apply(gray, correction, nearest=True)) <= threshold
+        decided = correction.unresolved() if turn is None else correction.turned(turn)
+        if decided.quarter_turns != correction.quarter_turns:
+            ink = np.asarray(cleanup.apply(gray, decided, nearest=True)) <= threshold
+        correction = decided
     boxes = checkboxes.find(cleanup.half(ink), job.page.dpi / 2)
     # Tesseract's default thresholding is a global Otsu, done here (cleanup.bitonal_pbm); adaptive
     # methods (Sauvola) must see the grey page.

@@ -48,6 +48,15 @@ def test_a_page_that_looks_upside_down_is_left_to_osd(page: Image.Image, transpo
     assert correction.uncertain and correction.quarter_turns == turns
 
 
+def test_when_osd_cannot_tell_a_page_on_its_side_follows_the_lines_and_an_upright_one_stays(
+        page: Image.Image) -> None:
+    anticlockwise = cleanup.detect(page.transpose(Image.Transpose.ROTATE_90))
+    assert anticlockwise.leans_upside_down and anticlockwise.unresolved().quarter_turns == 3
+    assert not anticlockwise.unresolved().uncertain
+    upside_down = cleanup.detect(page.transpose(Image.Transpose.ROTATE_180))
+    assert not upside_down.leans_upside_down and upside_down.unresolved().quarter_turns == 0
+
+
 def test_upside_down_skewed_noisy_scan_keeps_its_skew_for_osd(page: Image.Image) -> None:
     from examples import render
 
