@@ -60,6 +60,7 @@ def test_an_interrupted_rebuild_keeps_the_index_and_is_continued(context: Contex
     with context.db.session() as session:  # one letter eliminated since: the rebuild must drop it
         session.get_one(Document, 9).state = DocumentState.ELIMINATED
     monkeypatch.setattr(embedded, "REBUILD_RANGE", 3)
+    monkeypatch.setattr(embedded, "REBUILD_COMMIT_SECONDS", 0.0)  # a commit after every range
     real = embedded.EmbeddedEngine._document
     seen: list[int] = []
 
