@@ -36,8 +36,8 @@ FOLDED, STEMS = "fr_fold", "stems"
 _GAP = "\u00b7"
 """Where the analyzer removed a word: never a term (a middle dot is not a letter), dropped by ``STEMS``."""
 _STEMS_KEPT = 500_000
-"""Distinct words whose stems are remembered (≈ 80 MB at most): OCR damage makes the vocabulary grow
-with the archive, the cache must not."""
+"""Distinct words whose stems are remembered (some 10,000 at 100,000 documents; tens of MB at this
+bound, estimated, not measured): OCR damage makes the vocabulary grow with the archive, the cache must not."""
 # Elided articles and conjunctions the tokenizer splits off ("l'éclairage" → "l", "éclairage").
 ELISIONS = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
 _WRITER_HEAP = 64_000_000
@@ -357,8 +357,7 @@ class EmbeddedEngine:
             found = doc.get_first(name)
             return found or None
 
-        body = doc.get_first("body")
-
+        body = doc.get_first("body")  # the text's UTF-8, stored beside the stems
         doc_id, received = doc.get_first("id"), doc.get_first("received_at")
         assert doc_id is not None and isinstance(received, datetime)  # both written with every document
         return SearchHit(
