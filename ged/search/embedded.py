@@ -8,10 +8,16 @@ misreadings ("signalernent") differently from the real word ("signalement").
 
 ``text`` is stemmed here, not by tantivy: the French stemmer is the dearest step of indexing
 (130 of 330 µs of CPU a document, on every one of its 400 words), and a document's words are
-mostly words already seen. Each distinct lowercased word is stemmed once, through the same
-analyzer, and tantivy indexes the stems, split on spaces; a removed word (stop word, elision,
-over-long) leaves a placeholder that tantivy drops, so positions, and phrases, are those of the
-analyzer. The text itself is stored beside, for the snippets.
+mostly words already seen. tantivy indexes the stems, split on spaces; a removed word (stop
+word, elision, over-long) leaves a placeholder that tantivy drops, so positions, and phrases,
+are those of the analyzer. The text itself is stored beside, for the snippets.
+
+The stems are remembered twice over. Each distinct lowercased word is stemmed once, through the
+same analyzer; and each distinct run of characters between spaces ("l'éclairage,") is turned
+into its words' stems once, so that a document costs one ``str.split`` and a dictionary lookup
+a word: the analyzer's tokenizer, called on a whole text, spent 40 µs a document building a
+Python string of each word. Splitting on spaces first changes no word, since the tokenizer
+splits on every character that is not a letter or a digit, spaces included.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -35,9 +41,10 @@ from .snippets import Highlighter, Terms
 FOLDED, STEMS = "fr_fold", "stems"
 _GAP = "\u00b7"
 """Where the analyzer removed a word: never a term (a middle dot is not a letter), dropped by ``STEMS``."""
-_STEMS_KEPT = 500_000
-"""Distinct words whose stems are remembered (some 10,000 at 100,000 documents; tens of MB at this
-bound, estimated, not measured): OCR damage makes the vocabulary grow with the archive, the cache must not."""
+_STEMS_KEPT = 200_000
+"""Distinct words, and runs between spaces, whose stems are remembered, in each of two memos: some
+13,000 runs and 10,000 words at 100,000 documents of the bench; 200,000 runs of accented words
+hold 37 MB (tracemalloc). OCR damage makes the vocabulary grow with the archive, the memos must not."""
 # Elided articles and conjunctions the tokenizer splits off ("l'éclairage" → "l", "éclairage").
 ELISIONS = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
 _WRITER_HEAP = 64_000_000
@@ -65,19 +72,18 @@ def _analyzer(*, stem: bool) -> tantivy.TextAnalyzer:
     return builder.filter(tantivy.Filter.ascii_fold()).build()
 
 
-class _Stems(dict[str, str]):
-    """The stemmed term of a lowercased word (``_GAP`` if the analyzer drops it), each computed once."""
+class _Memo(dict[str, str]):
+    """``compute`` of each key, computed once; forgotten all at once past ``_STEMS_KEPT`` keys."""
 
-    def __init__(self, analyzer: tantivy.TextAnalyzer) -> None:
+    def __init__(self, compute: Callable[[str], str]) -> None:
         super().__init__()
-        self._analyzer = analyzer
+        self._compute = compute
 
-    def __missing__(self, word: str) -> str:
+    def __missing__(self, key: str) -> str:
         if len(self) >= _STEMS_KEPT:
             self.clear()
-        terms = self._analyzer.analyze(word)
-        stem = self[word] = terms[0] if terms else _GAP
-        return stem
+        value = self[key] = self._compute(key)
+        return value
 
 
 def _schema() -> tantivy.Schema:
@@ -121,9 +127,10 @@ class EmbeddedEngine:
         self._stem = _analyzer(stem=True)
         self._fold = _analyzer(stem=False)
         self._stem_of = lru_cache(maxsize=50_000)(self._stem.analyze)
-        self._words = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-                       .filter(tantivy.Filter.remove_long(60)).filter(tantivy.Filter.lowercase()).build())
-        self._stems = _Stems(self._stem)
+        words = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+                 .filter(tantivy.Filter.remove_long(60)).filter(tantivy.Filter.lowercase()).build())
+        self._word_stems = _Memo(lambda word: next(iter(self._stem.analyze(word)), _GAP))
+        self._run_stems = _Memo(lambda run: " ".join(map(self._word_stems.__getitem__, words.analyze(run))))
         # Custom analyzers are not stored with the index: register them at every open.
         self._index.register_tokenizer(FOLDED, self._fold)
         self._index.register_tokenizer(STEMS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
@@ -131,7 +138,7 @@ class EmbeddedEngine:
 
     def _stemmed(self, text: str) -> str:
         """The text's stems, as the stemming analyzer makes them, with a placeholder for each word it drops."""
-        return " ".join(map(self._stems.__getitem__, self._words.analyze(text)))
+        return " ".join(map(self._run_stems.__getitem__, text.split()))
 
     # -- writing ---------------------------------------------------------------------------
     def _delete(self, writer: tantivy.IndexWriter, doc_id: int) -> None:

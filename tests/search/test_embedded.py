@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import tantivy
 
 from ged.search import SearchRequest, embedded
 
@@ -14,10 +15,16 @@ from .test_contract import CORPUS
 
 def test_indexed_stems_are_the_analyzers_with_a_place_for_each_removed_word(tmp_path: Path) -> None:
     engine = embedded.EmbeddedEngine(tmp_path)
-    text = "L'éclairage de la rue des Lilas ne fonctionne plus : demandée, demandes, DEMANDE."
-    expected = [engine._stem.analyze(word) for word in engine._words.analyze(text)]
-    assert engine._stemmed(text).split(" ") == [terms[0] if terms else "\u00b7" for terms in expected]
-    assert engine._stemmed(text).split(" ")[:3] == ["\u00b7", "eclairag", "\u00b7"]  # l', de: stop words
+    text = ("L'éclairage de la rue des Lilas ne fonctionne plus : demandée, demandes, DEMANDE.\n"
+            "Réf.\u00a0n°2024-117 — «\u202fvoirie\u202f» … rue_du_Port, l’ÉCOLE, 3e étage, " + "x" * 70 + " fin")
+    # The whole text through tantivy's own tokenizer, as a whole: what the engine splits into runs first.
+    words = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(60))
+             .filter(tantivy.Filter.lowercase()).build()).analyze(text)
+    expected = [terms[0] if terms else "\u00b7" for terms in map(engine._stem.analyze, words)]
+    assert engine._stemmed(text).split() == expected
+    assert engine._stemmed(text).split()[:3] == ["\u00b7", "eclairag", "\u00b7"]  # l', de: stop words
+    # Split at "_" and "’"; the word of 70 letters is dropped (by the tokenizer, so without a placeholder).
+    assert expected[-8:] == ["ru", "\u00b7", "port", "\u00b7", "ecol", "3e", "etag", "fin"]
 
 
 def test_the_stems_cache_is_bounded_and_forgetting_changes_nothing(tmp_path: Path,
@@ -25,6 +32,6 @@ def test_the_stems_cache_is_bounded_and_forgetting_changes_nothing(tmp_path: Pat
     monkeypatch.setattr(embedded, "_STEMS_KEPT", 5)
     engine = embedded.EmbeddedEngine(tmp_path)
     engine.index(CORPUS)
-    assert len(engine._stems) <= 5
+    assert len(engine._run_stems) <= 5 and len(engine._word_stems) <= 5
     assert [hit.id for hit in engine.search(SearchRequest(text='"rue des Lilas"')).hits] == [1]
     assert {hit.id for hit in engine.search(SearchRequest(text="demandée")).hits} == {2}
