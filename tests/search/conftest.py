@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -51,7 +52,7 @@ def es_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("noida")
     server = subprocess.Popen([str(NOIDA if NOIDA.exists() else "noida-db"), "start", "--only", "elasticsearch",
                                "--elasticsearch-port", str(port), "--data-dir", str(data)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
@@ -62,7 +63,9 @@ def es_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 pytest.skip("noida-db n'a pas démarré sur cette machine : contrat Elasticsearch non vérifié")
             time.sleep(0.2)
     yield f"http://127.0.0.1:{port}"
-    server.terminate()
+    # The whole group: the installed ``noida-db`` is a Python wrapper that runs the server as its
+    # child, and terminating the wrapper alone left the server running after the tests.
+    os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=20)
 
 
