@@ -101,6 +101,21 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
+def _release_freed_memory() -> None:
+    """Hand the memory tantivy's threads have freed back to the system (glibc's ``malloc_trim``).
+
+    A writer thread frees its indexing heap at each commit and a merge frees its buffers, but glibc
+    keeps what a thread freed in that thread's arena for its next allocation, and the next segment
+    is often built on another: a rebuild of 1,000,000 documents held 333–396 MB of anonymous memory
+    at its peak, 264 MB with a trim after each commit, at the same speed. A no-op where the C
+    library has no ``malloc_trim`` (musl, macOS)."""
+    import ctypes  # only for a rebuild: a cold ``ged search`` does not load it
+
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
 def _write_atomically(path: Path, text: str) -> None:
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(text, encoding="utf-8")
@@ -236,11 +251,13 @@ class EmbeddedEngine:
             self._replace_range(writer, last + 1, None)
         self._checkpoint.unlink(missing_ok=True)
         self.emptied = False
+        _release_freed_memory()  # the merges' buffers too, for a long-running process (a worker, the web server)
         return count
 
     def _commit_range(self, writer: tantivy.IndexWriter, last: int) -> None:
         writer.commit()
         _write_atomically(self._checkpoint, json.dumps({"after": last}))
+        _release_freed_memory()
 
     def delete(self, ids: Iterable[int]) -> None:
         with self._writing() as writer:
