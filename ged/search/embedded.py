@@ -45,6 +45,8 @@ _STEMS_KEPT = 200_000
 """Distinct words, and runs between spaces, whose stems are remembered, in each of two memos: some
 13,000 runs and 10,000 words at 100,000 documents of the bench; 200,000 runs of accented words
 hold 37 MB (tracemalloc). OCR damage makes the vocabulary grow with the archive, the memos must not."""
+_MEMO_KEY_CHARS = 40
+"""Longer runs are not remembered (a French word with its punctuation is rarely over 25 characters)."""
 # Elided articles and conjunctions the tokenizer splits off ("l'éclairage" → "l", "éclairage").
 ELISIONS = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
 _WRITER_HEAP = 64_000_000
@@ -73,16 +75,20 @@ def _analyzer(*, stem: bool) -> tantivy.TextAnalyzer:
 
 
 class _Memo(dict[str, str]):
-    """``compute`` of each key, computed once; forgotten all at once past ``_STEMS_KEPT`` keys."""
+    """``compute`` of each key, computed once; forgotten all at once past ``_STEMS_KEPT`` keys. Keys
+    longer than ``_MEMO_KEY_CHARS`` are computed each time, not kept: a run of a URL or of OCR
+    debris rarely comes back, and each would hold its whole length."""
 
     def __init__(self, compute: Callable[[str], str]) -> None:
         super().__init__()
         self._compute = compute
 
     def __missing__(self, key: str) -> str:
-        if len(self) >= _STEMS_KEPT:
-            self.clear()
-        value = self[key] = self._compute(key)
+        value = self._compute(key)
+        if len(key) <= _MEMO_KEY_CHARS:
+            if len(self) >= _STEMS_KEPT:
+                self.clear()
+            self[key] = value
         return value
 
 
@@ -106,8 +112,8 @@ def _release_freed_memory() -> None:
 
     A writer thread frees its indexing heap at each commit and a merge frees its buffers, but glibc
     keeps what a thread freed in that thread's arena for its next allocation, and the next segment
-    is often built on another: a rebuild of 1,000,000 documents held 333–396 MB of anonymous memory
-    at its peak, 264 MB with a trim after each commit, at the same speed. A no-op where the C
+    is often built on another: a rebuild of 1,000,000 documents held 333–397 MB of anonymous memory
+    at its peak, 264–272 MB with a trim after each commit, at the same speed. A no-op where the C
     library has no ``malloc_trim`` (musl, macOS)."""
     import ctypes  # only for a rebuild: a cold ``ged search`` does not load it
 

@@ -35,3 +35,12 @@ def test_the_stems_cache_is_bounded_and_forgetting_changes_nothing(tmp_path: Pat
     assert len(engine._run_stems) <= 5 and len(engine._word_stems) <= 5
     assert [hit.id for hit in engine.search(SearchRequest(text='"rue des Lilas"')).hits] == [1]
     assert {hit.id for hit in engine.search(SearchRequest(text="demandée")).hits} == {2}
+
+
+def test_long_runs_are_stemmed_but_not_remembered(tmp_path: Path) -> None:
+    engine = embedded.EmbeddedEngine(tmp_path)
+    link = "https://www.service-public.fr/particuliers/vosdroits/F1234?lang=fr&demandes=eclairage"
+    assert len(link) > embedded._MEMO_KEY_CHARS
+    stems = engine._stemmed(f"voir {link} demandée")
+    assert stems.split()[-1] == "demand" and "eclairag" in stems.split()
+    assert link not in engine._run_stems and "demandée" in engine._run_stems
