@@ -81,9 +81,10 @@ def main() -> None:
             checkpoint = home / "index" / "rebuild.json"
             reached = json.loads(checkpoint.read_text())["after"] if checkpoint.exists() else None
             resumed = run(_command(ROOT), env=env, cwd=ROOT)
-            print(f"\nkilled after {half:.1f} s: committed up to document {reached}; the next run continued "
-                  f"in {resumed.wall:.1f} s wall, {resumed.cpu:.1f} CPU-s (a full rebuild: "
-                  f"{statistics.median(r.wall for r in measured['now']):.1f} s)")
+            what = (f"committed up to document {reached}; the next run continued" if reached is not None else
+                    "nothing committed yet (a rebuild commits every 20 s or so); the next run started over")
+            print(f"\nkilled after {half:.1f} s: {what} in {resumed.wall:.1f} s wall, {resumed.cpu:.1f} CPU-s "
+                  f"(a full rebuild: {statistics.median(r.wall for r in measured['now']):.1f} s)")
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=False)
 
