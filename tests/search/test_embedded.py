@@ -32,7 +32,7 @@ def test_the_stems_cache_is_bounded_and_forgetting_changes_nothing(tmp_path: Pat
     monkeypatch.setattr(embedded, "_STEMS_KEPT", 5)
     engine = embedded.EmbeddedEngine(tmp_path)
     engine.index(CORPUS)
-    assert len(engine._run_stems) <= 5 and len(engine._word_stems) <= 5
+    assert len(engine._run_stems) <= 5 and len(engine._run_stems.words) <= 5
     assert [hit.id for hit in engine.search(SearchRequest(text='"rue des Lilas"')).hits] == [1]
     assert {hit.id for hit in engine.search(SearchRequest(text="demandée")).hits} == {2}
 
