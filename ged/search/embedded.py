@@ -41,10 +41,12 @@ from .snippets import Highlighter, Terms
 FOLDED, STEMS = "fr_fold", "stems"
 _GAP = "\u00b7"
 """Where the analyzer removed a word: never a term (a middle dot is not a letter), dropped by ``STEMS``."""
-_STEMS_KEPT = 200_000
-"""Distinct words, and runs between spaces, whose stems are remembered, in each of two memos: some
-13,000 runs and 10,000 words at 100,000 documents of the bench; 200,000 runs of accented words
-hold 37 MB (tracemalloc). OCR damage makes the vocabulary grow with the archive, the memos must not."""
+_STEMS_KEPT = 50_000
+"""Distinct runs between spaces, and words, whose stems are remembered, in each of two memos. At
+100,000 bench letters (each with its own sender, date, reference and amount) there are some 200,000
+distinct runs and 74,000 words: a bound of 200,000 held 20–45 MB more at the peak of a rebuild than
+this one, for no measurable speed (the common runs come back within a few letters of a clearing).
+OCR damage makes the vocabulary grow with the archive, the memos must not."""
 _MEMO_KEY_CHARS = 40
 """Longer runs are not remembered (a French word with its punctuation is rarely over 25 characters)."""
 # Elided articles and conjunctions the tokenizer splits off ("l'éclairage" → "l", "éclairage").
