@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ged.search.embedded import REBUILD_CHECKPOINT, REBUILD_COMMIT_SECONDS
+
 from .measure import Run, run
 from .search import ROOT, build, texts
 
@@ -78,11 +80,12 @@ def main() -> None:
             time.sleep(half)
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            checkpoint = home / "index" / "rebuild.json"
+            checkpoint = home / "index" / REBUILD_CHECKPOINT
             reached = json.loads(checkpoint.read_text())["after"] if checkpoint.exists() else None
             resumed = run(_command(ROOT), env=env, cwd=ROOT)
             what = (f"committed up to document {reached}; the next run continued" if reached is not None else
-                    "nothing committed yet (a rebuild commits every 20 s or so); the next run started over")
+                    f"nothing committed yet (a rebuild commits every {REBUILD_COMMIT_SECONDS:.0f} s or so); "
+                    "the next run started over")
             print(f"\nkilled after {half:.1f} s: {what} in {resumed.wall:.1f} s wall, {resumed.cpu:.1f} CPU-s "
                   f"(a full rebuild: {statistics.median(r.wall for r in measured['now']):.1f} s)")
         finally:
