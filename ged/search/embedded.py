@@ -34,6 +34,7 @@ from pathlib import Path
 
 import tantivy
 
+from .allocator import map_heap_pages, release_freed_memory
 from .base import FACET_FIELDS, IndexedDocument, SearchHit, SearchRequest, SearchResult
 from .query import Clause, fuzziness, parse
 from .snippets import Highlighter, Terms
@@ -125,21 +126,6 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
-def _release_freed_memory() -> None:
-    """Hand the memory tantivy's threads have freed back to the system (glibc's ``malloc_trim``).
-
-    A writer thread frees its indexing heap at each commit and a merge frees its buffers, but glibc
-    keeps what a thread freed in that thread's arena for its next allocation, and the next segment
-    is often built on another: a rebuild of 1,000,000 documents held 333–397 MB of anonymous memory
-    at its peak, 264–272 MB with a trim after each commit, at the same speed. A no-op where the C
-    library has no ``malloc_trim`` (musl, macOS)."""
-    import ctypes  # only for a rebuild: a cold ``ged search`` does not load it
-
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    if trim is not None:
-        trim(0)
-
-
 def _write_atomically(path: Path, text: str) -> None:
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(text, encoding="utf-8")
@@ -185,6 +171,7 @@ class EmbeddedEngine:
 
     def _writer(self, *, threads: int = 1) -> tantivy.IndexWriter:
         """The index's single writer; another process holding it is waited for, not failed."""
+        map_heap_pages()
         for attempt in range(_LOCK_RETRIES):
             try:
                 return self._index.writer(heap_size=_WRITER_HEAP * threads, num_threads=threads)
@@ -274,13 +261,13 @@ class EmbeddedEngine:
             self._replace_range(writer, last + 1, None)
         self._checkpoint.unlink(missing_ok=True)
         self.emptied = False
-        _release_freed_memory()  # the merges' buffers too, for a long-running process (a worker, the web server)
+        release_freed_memory()  # the merges' buffers too, for a long-running process (a worker, the web server)
         return count
 
     def _commit_range(self, writer: tantivy.IndexWriter, last: int) -> None:
         writer.commit()
         _write_atomically(self._checkpoint, json.dumps({"after": last}))
-        _release_freed_memory()
+        release_freed_memory()
 
     def delete(self, ids: Iterable[int]) -> None:
         with self._writing() as writer:
