@@ -25,6 +25,17 @@ class Run:
     """The same for anonymous memory only (``RssAnon``: heaps, buffers), without the pages of files the
     processes map: a search index is read through mmap, and its pages count in RSS but are the page
     cache's, reclaimable, and grow with the index whatever the program holds."""
+    anon_samples: tuple[tuple[float, float], ...] = ()
+    """(seconds since the start, anonymous MB of the tree), every 50 ms: whether memory grows as the
+    run goes on, or only fills a fixed budget once."""
+
+    def anon_peaks(self, parts: int) -> list[float]:
+        """The anonymous peak in each of ``parts`` equal spans of the run's wall time."""
+        peaks = [0.0] * parts
+        for elapsed, anon in self.anon_samples:
+            part = min(int(elapsed / self.wall * parts), parts - 1)
+            peaks[part] = max(peaks[part], anon)
+        return peaks
 
 
 _PR_SET_CHILD_SUBREAPER = 36
@@ -86,13 +97,16 @@ def run(command: list[str], *, env: dict[str, str] | None = None, cwd: Path | No
     process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=cwd,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peaks = {"tree": 0, "main": 0, "anon": 0}
+    samples: list[tuple[float, float]] = []
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
             memory = {pid: _memory_kb(pid) for pid in _tree(process.pid)}
             peaks["tree"] = max(peaks["tree"], sum(rss for rss, _ in memory.values()))
-            peaks["anon"] = max(peaks["anon"], sum(anon for _, anon in memory.values()))
+            anon = sum(anon for _, anon in memory.values())
+            peaks["anon"] = max(peaks["anon"], anon)
+            samples.append((time.perf_counter() - start, anon / 1024))
             peaks["main"] = max(peaks["main"], memory.get(process.pid, (0, 0))[0])
             done.wait(0.05)
 
@@ -107,4 +121,5 @@ def run(command: list[str], *, env: dict[str, str] | None = None, cwd: Path | No
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode not in (0,):
         print(f"  ! {command[0]} exited {process.returncode}: {stderr.decode(errors='replace')[-400:]}")
-    return Run(wall, cpu, peaks["tree"] / 1024, peaks["main"] / 1024, process.returncode, peaks["anon"] / 1024)
+    return Run(wall, cpu, peaks["tree"] / 1024, peaks["main"] / 1024, process.returncode, peaks["anon"] / 1024,
+               tuple(samples))

@@ -3,7 +3,8 @@ installation, runs interleaved; then a rebuild killed half-way (SIGKILL) and con
 
 Builds N documents through the product's models (``bench.search``'s French mail with OCR damage),
 then alternates ``ged search reindex`` of the baseline's code and of the current code, ``--rounds``
-times each, and prints wall time, CPU of the whole process tree and peak memory, min and median.
+times each, and prints wall time, CPU of the whole process tree and peak memory, min and median,
+and the anonymous peak in each tenth of a rebuild.
 Last, the current code's rebuild is killed at half its measured time and run again: the figures of
 the second run are what an interruption costs.
 
@@ -74,6 +75,11 @@ def main() -> None:
             print(f"\nrebuild of {args.documents} documents, min / median of {args.rounds} (whole process tree)")
             for name, runs in measured.items():
                 print(_summary(name, runs, args.documents))
+            print(f"\nanonymous peak (MB) in each tenth of the rebuild, median of {args.rounds}: "
+                  "flat once the writer's heaps are full, or growing with the documents")
+            for name, runs in measured.items():
+                tenths = [statistics.median(peaks) for peaks in zip(*(r.anon_peaks(10) for r in runs), strict=True)]
+                print(f"{name:<10} " + " ".join(f"{peak:4.0f}" for peak in tenths))
             half = statistics.median(r.wall for r in measured["now"]) / 2
             process = subprocess.Popen(_command(ROOT), env={**os.environ, **env}, cwd=ROOT, start_new_session=True,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
