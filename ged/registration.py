@@ -18,7 +18,7 @@ from email.utils import parseaddr
 from functools import cache
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -145,9 +145,17 @@ def _same_request(session: Session, document: Document, fields: dict[str, Any], 
     return None
 
 
+def _link(session: Session, document: Document, request: Request) -> None:
+    """Point the document at its request in the database at once, not at the next flush: a batch is
+    recorded without flushing until its commit, and a letter and its cover letter finished together
+    must see each other (the second one's ``_same_request`` reads this link)."""
+    session.execute(update(Document).where(Document.id == document.id).values(request_id=request.id))
+    set_committed_value(document, "request_id", request.id)
+
+
 def _join(ctx: Context, session: Session, request: Request, document: Document, *, actor: str,
           same_fields: list[str] | None = None) -> Request:
-    document.request_id = request.id
+    _link(session, document, request)
     payload: dict[str, Any] = {"number": request.number, "document": document.id}
     if same_fields:
         payload["same_fields"] = same_fields
@@ -174,7 +182,7 @@ def _open(ctx: Context, session: Session, document: Document, fields: dict[str, 
         file_reference=reference if isinstance(reference, str) else None, received_on=received,
         due_on=due.due_date, silence=due.silence.value, silence_on=due.silence_date, basis=due.basis,
         created_at=now)
-    document.request_id = request.id
+    _link(session, document, request)
     set_committed_value(request, "documents", [document])  # a new request has this document only: no query
     payload: dict[str, Any] = {"number": number, "service": request.service, "due_on": _iso(due.due_date),
                                "silence": due.silence.value, "silence_on": _iso(due.silence_date), "basis": due.basis}

@@ -3,12 +3,14 @@ later mail joins it; people validate and correct; numbers never repeat, even acr
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pypdfium2
 import pytest
@@ -304,3 +306,32 @@ def test_an_invoice_received_twice_is_one_request_and_an_old_one_is_not_joined(c
     clock.now = datetime(2026, 7, 1, 9, 0)  # past SAME_REQUEST_DAYS: another request, whatever it says
     late = replace(invoice, name="tardive", signature="Le service comptabilité (duplicata)")
     assert service.ingest([_pdf(tmp_path, late)])[0].request == "2026-FAC-000002"
+
+
+
+def test_a_letter_and_its_cover_letter_finished_together_make_one_request(ctx: Context, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OCR workers often finish a letter and its cover letter together, and the batch is recorded
+    in one transaction that flushes nothing before its commit: the second must still find the request
+    the first opened (it opened a second one, one time in two or three)."""
+    from ged.ingest._pool import OcrPool
+
+    finish = OcrPool.process
+
+    def together(pool: OcrPool, documents: Iterable[Any]) -> Iterator[list[Any]]:
+        finished = []
+        for batch in finish(pool, documents):
+            for processed in batch:  # the pool removes a batch's work files once the next is asked for
+                if processed.copy is not None:
+                    processed.copy = Path(shutil.copy(processed.copy, tmp_path / f"copie-{len(finished)}.pdf"))
+                finished.append(processed)
+        yield finished
+
+    monkeypatch.setattr(OcrPool, "process", together)
+    letter = by_name("inscription_scolaire")
+    cover = replace(letter, name="lettre", subject="Objet : justificatif pour l'inscription de ma fille")
+    reports = IngestService(ctx).ingest([_pdf(tmp_path, letter), _pdf(tmp_path, cover)])
+    assert [r.request for r in reports] == ["2026-SCO-000001", "2026-SCO-000001"]
+    view = casework.show(ctx, "2026-SCO-000001")
+    assert view.documents == sorted(r.document_id for r in reports)
+    assert view.history[-1]["payload"]["same_fields"] == ["enfant_nom", "enfant_prenom", "enfant_date_naissance"]
