@@ -5,8 +5,10 @@ the CLI alike; codes stay what programs, the API and the journal store.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .states import STATE_LABELS_FR, STATUS_LABELS_FR, DocumentState, RequestStatus
@@ -74,6 +76,30 @@ def field_label(code: str) -> str:
 
 def event_label(kind: str) -> str:
     return EVENTS.get(kind, kind)
+
+
+def service_label(services: Mapping[str, Any], code: str) -> str:
+    """A service's name from the installation's settings (``settings.services``), or its code if gone."""
+    return services[code].label if code in services else code
+
+
+def history_detail(event: Mapping[str, Any], services: Mapping[str, Any]) -> str:
+    """What an event of a request's history changed, said after its label, in the same words on the
+    desk and in ``ged requests show``: « : nouvelle → en cours », « à mdurand », « : document 12,
+    mêmes valeurs (Nom de l'enfant, …) »."""
+    payload = event.get("payload") or {}
+    detail = ""
+    if isinstance(status := payload.get("status"), list):
+        detail += f" : {status_label(status[0])} → {status_label(status[1])}"
+    if event.get("kind") == "request.assigned" and isinstance(assignee := payload.get("assignee"), list):
+        detail += f" à {assignee[1]}"
+    if isinstance(service := payload.get("service"), list):
+        detail += f" : {service_label(services, service[0])} → {service_label(services, service[1])}"
+    if (to := payload.get("to")) is not None:
+        detail += f" à {to}"
+    if same := payload.get("same_fields"):
+        detail += f" : document {payload.get('document')}, mêmes valeurs ({', '.join(map(field_label, same))})"
+    return detail
 
 
 def state_label(state: str) -> str:

@@ -48,6 +48,9 @@ def test_requests_list_show_assign_status(registered: dict, run_cli) -> None:  #
     assert closed.exit_code == 0 and "clôturée" in closed.stdout
     text = run_cli("requests", "show", number).stdout
     assert "clôturée" in text and "statut de la demande changé" in text and "demande attribuée" in text
+    # What each event changed, in the desk's words (ged.labels.history_detail, shared with the web page)
+    assert "demande attribuée : nouvelle → en cours à mdurand" in text
+    assert "statut de la demande changé : en cours → clôturée" in text
     assert run_cli("requests", "status", number, "égarée").exit_code == ExitCode.BAD_INPUT
     assert run_cli("requests", "show", "2026-XXX-000009").exit_code == ExitCode.NOT_FOUND
 

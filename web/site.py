@@ -109,9 +109,16 @@ class Site:
                                           shown=labels.shown, local_time=labels.local_time,
                                           status_label=labels.status_label, state_label=labels.state_label,
                                           statuses=labels.STATUSES, ArchiveStatus=ArchiveStatus,
-                                          EliminationStatus=EliminationStatus, RequestStatus=RequestStatus)
+                                          EliminationStatus=EliminationStatus, RequestStatus=RequestStatus,
+                                          history_detail=self._history_detail, service_label=self._service_label)
         self.secure = ctx.settings.web.secure_cookies
         self.trusted = [_network(entry) for entry in ctx.settings.web.trusted_proxies]
+
+    def _service_label(self, code: str) -> str:
+        return labels.service_label(self.ctx.settings.services, code)
+
+    def _history_detail(self, event: dict[str, Any]) -> str:
+        return labels.history_detail(event, self.ctx.settings.services)
 
     def page(self, request: Request, name: str, signed: Signed | None, status: int = 200,
              **values: Any) -> HTMLResponse:

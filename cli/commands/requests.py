@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from ged.labels import event_label, field_label
+from ged.labels import event_label, history_detail
 from ged.services import casework
 
 from ..context import cli_actor, open_context
@@ -55,6 +55,7 @@ def show(
     """Afficher une demande : demandeur, champs, échéance, documents et historique."""
     with open_context() as ctx:
         view = casework.show(ctx, number)
+        services = ctx.settings.services
     if json_output:
         print_json(view.as_dict())
         return
@@ -75,9 +76,7 @@ def show(
                       f"{field['confidence']:.0%})[/]".replace("%", " %"))
     console.print("  Historique :")
     for event in view.history:
-        label = event_label(event["kind"])
-        if same := (event.get("payload") or {}).get("same_fields"):
-            label += f" : document {event['payload']['document']}, mêmes valeurs ({', '.join(map(field_label, same))})"
+        label = event_label(event["kind"]) + history_detail(event, services)
         console.print(f"    {event['at']}  {escape(label)}  [dim]{escape(event['actor'])}[/]")
 
 
