@@ -2,9 +2,9 @@
 
 A rebuild's writer threads fill heaps of 1 MB pages (tantivy's memory arena), free them when they
 seal a segment and fill new ones, for as long as the rebuild lasts. What glibc does with those
-freed pages, not what tantivy holds, made the anonymous peak of a rebuild grow with the number of
-documents (measured in ``bench/reindex.py``, docs/sizing.md "Rebuild memory"). Both functions are
-no-ops where the C library lacks them (musl, macOS).
+freed pages, not what tantivy holds, made the anonymous peak of a rebuild climb as it went on
+(measured in ``bench/reindex.py``, docs/sizing.md "Rebuild memory"). Both functions are no-ops
+where the C library lacks them (musl, macOS).
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ def map_heap_pages() -> None:
     each such block freed: once a writer thread has sealed its first segment, the pages of every
     later heap come from malloc's arenas, and go back there when freed, fragmented, held until a
     trim. A fixed threshold also stops that adjustment. Anonymous peak of a rebuild of 1,000,000
-    bench letters, with a trim after each commit: 278–291 MB before, 238–239 MB with this, at the
-    same CPU time; the setting holds for the whole process, where it costs a ``mmap`` per large
-    block (a few a second while indexing)."""
+    bench letters, with a trim after each commit (``bench.reindex``, min / median of 2): 283 / 291 MB
+    before, 248 / 251 MB with this, at the same CPU time. The setting holds for the whole process,
+    where it costs a ``mmap`` per large block (some tens a second while indexing)."""
     mallopt = _libc("mallopt")
     if mallopt is not None:
         mallopt(_M_MMAP_THRESHOLD, _HEAP_PAGE)
